@@ -1,0 +1,2 @@
+//! docket: a help desk that lives in the repository it supports.
+pub mod doc;
