@@ -1,2 +1,13 @@
 //! docket: a help desk that lives in the repository it supports.
+//!
+//! Tickets, KB articles and customer records are Markdown files with YAML frontmatter in
+//! the host repository; every state change is one git commit. Modules, from the bottom:
+//! `model` (plain types), `doc` (the only YAML text), `git` (the only gix), `store` (the
+//! files on disk), `desk` (operations as transactions), `cli` (arguments and output).
+
+pub mod cli;
+pub mod desk;
 pub mod doc;
+pub mod git;
+pub mod model;
+pub mod store;

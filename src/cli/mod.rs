@@ -1,0 +1,92 @@
+//! The command line: clap definitions, one handler per command, and the rendering of
+//! results for people (tables) and scripts (`--json`). clap types never leave this
+//! module; handlers parse arguments, call one library function and print its result.
+
+mod check;
+mod demo;
+mod editor;
+mod init;
+mod render;
+mod tickets;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use render::Failure;
+
+/// docket: a help desk that lives in your repository.
+#[derive(Debug, Parser)]
+#[command(name = "docket", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Run as if started in this directory.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Act as this person (`Name <email>`) instead of git's user.name and user.email.
+    #[arg(long, global = true, env = "DOCKET_AUTHOR", value_name = "WHO")]
+    pub author: Option<String>,
+    /// Write the files but leave committing them to you.
+    #[arg(long, global = true)]
+    pub no_commit: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up docket in the current repository.
+    Init(init::InitArgs),
+    /// Open a new ticket.
+    New(tickets::NewArgs),
+    /// List tickets.
+    #[command(alias = "ls")]
+    List(tickets::ListArgs),
+    /// Show one ticket with its comments.
+    Show(tickets::ShowArgs),
+    /// Edit a ticket in $EDITOR and commit the result.
+    Edit(tickets::IdArg),
+    /// Set frontmatter values: key=value, labels+=x, labels-=x, key= to remove.
+    Set(tickets::SetArgs),
+    /// Add a comment, or an internal note.
+    Comment(tickets::CommentArgs),
+    /// Assign a ticket to a team member (`-` to unassign).
+    Assign(tickets::AssignArgs),
+    /// Close a ticket.
+    Close(tickets::CloseArgs),
+    /// Mark a ticket resolved.
+    Resolve(tickets::CloseArgs),
+    /// Reopen a closed ticket.
+    Reopen(tickets::IdArg),
+    /// Link a ticket to a duplicate, a related ticket or a KB article.
+    Link(tickets::LinkArgs),
+    /// The commits that changed a ticket.
+    History(tickets::HistoryArgs),
+    /// Validate every ticket, comment, article, customer and the config.
+    Check(check::CheckArgs),
+    /// Build a demo help desk in a new git repository and show it.
+    Demo(demo::DemoArgs),
+}
+
+/// Runs a parsed command line, writing data to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    let ctx = tickets::Context::new(&cli)?;
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, &a, out),
+        Command::New(a) => tickets::new(&ctx, a, out),
+        Command::List(a) => tickets::list(&ctx, &a, out),
+        Command::Show(a) => tickets::show(&ctx, &a, out),
+        Command::Edit(a) => tickets::edit(&ctx, &a, out),
+        Command::Set(a) => tickets::set(&ctx, &a, out),
+        Command::Comment(a) => tickets::comment(&ctx, &a, out),
+        Command::Assign(a) => tickets::assign(&ctx, &a, out),
+        Command::Close(a) => tickets::close(&ctx, &a, false, out),
+        Command::Resolve(a) => tickets::close(&ctx, &a, true, out),
+        Command::Reopen(a) => tickets::reopen(&ctx, &a, out),
+        Command::Link(a) => tickets::link(&ctx, &a, out),
+        Command::History(a) => tickets::history(&ctx, &a, out),
+        Command::Check(a) => check::run(&ctx, &a, out),
+        Command::Demo(a) => demo::run(&ctx, &a, out),
+    }
+}

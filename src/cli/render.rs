@@ -1,0 +1,258 @@
+//! Output: the stable JSON shapes of `--json`, tables for people, and the one error type
+//! the binary prints as `error:` / `caused by:` / `hint:`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::desk::{DeskError, Outcome};
+use crate::git::GitError;
+use crate::model::{Links, Ticket};
+use crate::store::{CommentFile, Problem, StoreError, TicketFile};
+
+/// A failed command: what to print and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// The error line.
+    pub message: String,
+    /// Underlying causes, outermost first.
+    pub causes: Vec<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// 1 for failures, 2 for usage errors.
+    pub code: i32,
+    /// Whether the failure is a closed stdout (a pipe reader went away).
+    pub broken_pipe: bool,
+}
+
+impl Failure {
+    /// A failure with a message and a hint.
+    pub fn new(message: impl Into<String>, hint: Option<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            causes: Vec::new(),
+            hint,
+            code: 1,
+            broken_pipe: false,
+        }
+    }
+
+    /// A usage error (exit code 2).
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            ..Failure::new(message, Some(hint.into()))
+        }
+    }
+
+    fn chain(e: &dyn std::error::Error, hint: Option<String>) -> Failure {
+        let mut causes = Vec::new();
+        let mut cur = e.source();
+        while let Some(c) = cur {
+            let s = c.to_string();
+            if !e.to_string().contains(&s) {
+                causes.push(s);
+            }
+            cur = c.source();
+        }
+        Failure {
+            causes,
+            ..Failure::new(e.to_string(), hint)
+        }
+    }
+}
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Failure {
+        let code = match e {
+            DeskError::Store(StoreError::Ambiguous { .. }) | DeskError::Invalid { .. } => 2,
+            _ => 1,
+        };
+        Failure {
+            code,
+            ..Failure::chain(&e, e.hint())
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        DeskError::from(e).into()
+    }
+}
+
+impl From<GitError> for Failure {
+    fn from(e: GitError) -> Failure {
+        DeskError::from(e).into()
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure {
+            broken_pipe: e.kind() == io::ErrorKind::BrokenPipe,
+            ..Failure::new(e.to_string(), None)
+        }
+    }
+}
+
+impl From<Problem> for Failure {
+    fn from(p: Problem) -> Failure {
+        let hint = p.hint.clone();
+        Failure::new(p.to_string(), hint)
+    }
+}
+
+/// A ticket as `list --json` and `show --json` print it. The field names and their
+/// meaning are a stable interface (see README).
+#[derive(Debug, Serialize)]
+pub struct TicketJson<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub closed: bool,
+    #[serde(rename = "type")]
+    pub kind: Option<&'a str>,
+    pub created: &'a str,
+    pub reporter: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub customer: Option<&'a str>,
+    pub labels: &'a [String],
+    pub importance: Option<u8>,
+    pub urgency: Option<u8>,
+    pub priority: Option<&'a str>,
+    pub links: &'a Links,
+    pub resolved: Option<&'a str>,
+    pub resolution: Option<&'a str>,
+    pub due: Option<&'a str>,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<CommentJson<'a>>>,
+}
+
+/// A comment in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct CommentJson<'a> {
+    pub path: &'a str,
+    pub author: &'a str,
+    pub created: &'a str,
+    pub internal: bool,
+    pub body: &'a str,
+}
+
+impl<'a> TicketJson<'a> {
+    /// The summary form (no body, no comments).
+    pub fn summary(t: &'a TicketFile, closed: bool) -> TicketJson<'a> {
+        let k: &'a Ticket = &t.ticket;
+        TicketJson {
+            id: k.id.as_str(),
+            path: &t.rel,
+            title: &k.title,
+            status: &k.status,
+            closed,
+            kind: k.kind.as_deref(),
+            created: &k.created,
+            reporter: k.reporter.as_deref(),
+            assignee: k.assignee.as_deref(),
+            customer: k.customer.as_deref(),
+            labels: &k.labels,
+            importance: k.importance,
+            urgency: k.urgency,
+            priority: k.priority.as_deref(),
+            links: &k.links,
+            resolved: k.resolved.as_deref(),
+            resolution: k.resolution.as_deref(),
+            due: k.due.as_deref(),
+            extra: &k.extra,
+            body: None,
+            comments: None,
+        }
+    }
+
+    /// The full form, with body and comments.
+    pub fn full(t: &'a TicketFile, closed: bool, comments: &'a [CommentFile]) -> TicketJson<'a> {
+        TicketJson {
+            body: Some(t.doc.body()),
+            comments: Some(
+                comments
+                    .iter()
+                    .map(|c| CommentJson {
+                        path: &c.rel,
+                        author: &c.comment.author,
+                        created: &c.comment.created,
+                        internal: c.comment.internal,
+                        body: &c.body,
+                    })
+                    .collect(),
+            ),
+            ..TicketJson::summary(t, closed)
+        }
+    }
+}
+
+/// Prints JSON followed by a newline.
+pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), None))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Prints rows as aligned columns (the last column is not padded).
+pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 < r.len() {
+                line.push_str(c);
+                line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            } else {
+                line.push_str(c);
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The status line a state change prints on stderr.
+pub fn outcome_line(o: &Outcome) -> String {
+    let id = o.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
+    match (&o.commit, o.changed) {
+        (_, false) => format!("{} {id}: nothing to change", o.action),
+        (Some(c), true) => format!(
+            "{} {id} [{}{}]",
+            o.action,
+            c.branch
+                .as_deref()
+                .map(|b| format!("{b} "))
+                .unwrap_or_else(|| "detached ".into()),
+            &c.id[..c.id.len().min(7)]
+        ),
+        (None, true) => format!(
+            "{} {id}: wrote {} (not committed)",
+            o.action,
+            o.paths.join(", ")
+        ),
+    }
+}
+
+/// Shortens a title for a table cell.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    }
+}

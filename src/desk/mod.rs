@@ -1,0 +1,228 @@
+//! Help-desk operations: each state change of a ticket is one transaction that takes
+//! docket's write lock, reads the current files, edits them as text, writes them
+//! atomically and makes one commit with a fixed message grammar
+//! (`docket: close T-4K7QX2M9AB "title"` plus `Docket-Ticket:` and `Docket-Action:`
+//! trailers). It uses `model`, `store` (files) and `git` (commits); it prints nothing.
+
+mod error;
+mod tickets;
+
+use std::path::Path;
+
+pub use error::DeskError;
+pub use tickets::{Assignment, LinkTarget, NewTicket, ParsedAssignment};
+
+use crate::git::{CommitInfo, Identity, PathState, Repo};
+use crate::model::TicketId;
+use crate::store::Store;
+
+/// How a desk is opened: who acts, when, and whether to commit.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `Name <email>` to act as, instead of git config.
+    pub author: Option<String>,
+    /// Write files but leave the commit to the user.
+    pub no_commit: bool,
+    /// The time to record instead of the clock (for imports, demos and tests).
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// A help desk: the files of one work tree and the repository that holds them.
+pub struct Desk {
+    store: Store,
+    repo: Repo,
+    options: Options,
+}
+
+/// One state change, ready to be written and committed.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The verb in the commit subject (`new`, `comment`, `close`, ...).
+    pub action: &'static str,
+    /// The ticket it is about, if any.
+    pub id: Option<TicketId>,
+    /// The ticket's title (quoted in the subject), or what else the change is about.
+    pub title: String,
+    /// Files to write: repository-relative path and full new text (none: nothing to do).
+    pub files: Vec<(String, String)>,
+    /// Lines for the commit body (what changed).
+    pub details: Vec<String>,
+}
+
+/// What a state change did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The ticket, if the change was about one.
+    pub id: Option<TicketId>,
+    /// The verb.
+    pub action: &'static str,
+    /// Files written, repository-relative.
+    pub paths: Vec<String>,
+    /// The commit made, if any (none with `--no-commit`, or when nothing changed).
+    pub commit: Option<CommitInfo>,
+    /// Whether anything changed at all.
+    pub changed: bool,
+}
+
+impl Desk {
+    /// Opens the desk of the repository containing `start`.
+    pub fn open(start: &Path, options: Options) -> Result<Desk, DeskError> {
+        let repo = Repo::discover(start)?;
+        let store = Store::open(repo.workdir())?;
+        Ok(Desk {
+            store,
+            repo,
+            options,
+        })
+    }
+
+    /// The files.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The repository.
+    pub fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    /// Whether changes are committed.
+    pub fn commits(&self) -> bool {
+        !self.options.no_commit && self.store.config().commit
+    }
+
+    /// The time to record, to the second.
+    pub fn now(&self) -> jiff::Timestamp {
+        let t = self.options.now.unwrap_or_else(jiff::Timestamp::now);
+        jiff::Timestamp::from_second(t.as_second()).unwrap_or(t)
+    }
+
+    /// Acts as someone else, at another time, from now on (imports and the demo).
+    pub fn act_as(&mut self, author: Option<String>, now: Option<jiff::Timestamp>) {
+        self.options.author = author;
+        self.options.now = now;
+    }
+
+    /// Who is acting.
+    pub fn author(&self) -> Result<Identity, DeskError> {
+        Ok(self.repo.author(self.options.author.as_deref())?)
+    }
+
+    /// Runs one transaction: under the write lock, `build` reads the current files and
+    /// says what to write; then the files are written and committed together.
+    pub fn transact(
+        &self,
+        build: impl FnOnce(&Store) -> Result<Change, DeskError>,
+    ) -> Result<Outcome, DeskError> {
+        let author = self.author()?;
+        let _lock = self.repo.lock_writes()?;
+        let change = build(&self.store)?;
+        if change.files.is_empty() {
+            return Ok(Outcome {
+                id: change.id,
+                action: change.action,
+                paths: Vec::new(),
+                commit: None,
+                changed: false,
+            });
+        }
+        let commit = self.commits();
+        if commit {
+            for (rel, _) in &change.files {
+                self.ensure_committable(rel)?;
+            }
+        }
+        for (rel, text) in &change.files {
+            self.store.write(rel, text)?;
+        }
+        let paths: Vec<String> = change.files.iter().map(|(p, _)| p.clone()).collect();
+        let info = if commit {
+            let message = commit_message(&change);
+            self.repo
+                .commit_paths(&paths, &message, &author, self.now())
+                .map_err(|e| DeskError::CommitFailed {
+                    paths: paths.clone(),
+                    source: e,
+                })?
+        } else {
+            None
+        };
+        Ok(Outcome {
+            id: change.id,
+            action: change.action,
+            paths,
+            commit: info,
+            changed: true,
+        })
+    }
+
+    /// Refuses to overwrite a file that has changes git does not have yet.
+    fn ensure_committable(&self, rel: &str) -> Result<(), DeskError> {
+        match self.repo.path_state(rel)? {
+            PathState::Clean | PathState::Missing => Ok(()),
+            PathState::Modified => Err(DeskError::Dirty {
+                path: rel.to_string(),
+                untracked: false,
+            }),
+            PathState::Untracked => Err(DeskError::Dirty {
+                path: rel.to_string(),
+                untracked: true,
+            }),
+        }
+    }
+}
+
+/// `docket: <action> <id> "<title>"`, details, then the trailers.
+pub fn commit_message(change: &Change) -> String {
+    let mut title: String = change.title.replace('"', "'").replace(['\n', '\r'], " ");
+    if title.chars().count() > 60 {
+        title = title.chars().take(57).collect::<String>() + "...";
+    }
+    let mut msg = match &change.id {
+        Some(id) => format!("docket: {} {id} \"{title}\"\n\n", change.action),
+        None => format!("docket: {} {title}\n\n", change.action),
+    };
+    if !change.details.is_empty() {
+        for d in &change.details {
+            msg.push_str(d);
+            msg.push('\n');
+        }
+        msg.push('\n');
+    }
+    if let Some(id) = &change.id {
+        msg.push_str(&format!("Docket-Ticket: {id}\n"));
+    }
+    msg.push_str(&format!("Docket-Action: {}\n", change.action));
+    msg
+}
+
+/// RFC 3339 to the second, in UTC: the form docket writes.
+pub fn format_time(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_grammar() {
+        let change = Change {
+            action: "close",
+            id: Some("T-4K7QX2M9AB".parse().expect("safe")),
+            title: "Crash on \"start\"".into(),
+            files: vec![],
+            details: vec!["status: open -> closed".into()],
+        };
+        assert_eq!(
+            commit_message(&change),
+            "docket: close T-4K7QX2M9AB \"Crash on 'start'\"\n\nstatus: open -> closed\n\nDocket-Ticket: T-4K7QX2M9AB\nDocket-Action: close\n"
+        );
+    }
+
+    #[test]
+    fn times_are_whole_seconds_utc() {
+        let t: jiff::Timestamp = "2026-11-02T09:14:00.123+02:00".parse().expect("valid");
+        assert_eq!(format_time(t), "2026-11-02T07:14:00Z");
+    }
+}

@@ -1,0 +1,677 @@
+//! The ticket lifecycle: new, set, comment, assign, close/resolve, reopen, link, edit.
+//! Each operation builds one [`Change`] from the files as they are under the lock.
+
+use std::collections::BTreeSet;
+
+use super::{Change, Desk, DeskError, Outcome, format_time};
+use crate::doc::{Document, Edit, Value};
+use crate::model::{Config, RANDOM_LEN, TicketId};
+use crate::store::{Store, TicketFile, ticket_from_doc, validate_ticket};
+
+/// What `docket new` is given.
+#[derive(Debug, Clone, Default)]
+pub struct NewTicket {
+    /// One-line summary.
+    pub title: String,
+    /// Markdown description.
+    pub body: String,
+    /// Labels.
+    pub labels: Vec<String>,
+    /// Customer slug.
+    pub customer: Option<String>,
+    /// Team handle.
+    pub assignee: Option<String>,
+    /// Who asked; defaults to the author.
+    pub reporter: Option<String>,
+    /// question, bug, incident, feature, task, ...
+    pub kind: Option<String>,
+    /// 1-5.
+    pub importance: Option<u8>,
+    /// 1-5.
+    pub urgency: Option<u8>,
+}
+
+/// One `key=value`, `key+=value` or `key-=value` of `docket set`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// Dotted key path, e.g. `links.duplicate_of`.
+    pub key: Vec<String>,
+    /// `=`, `+=` or `-=`.
+    pub op: AssignOp,
+    /// The text after the operator.
+    pub value: String,
+}
+
+/// The operator of an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    /// Replace (an empty value removes the key).
+    Set,
+    /// Add to a list.
+    Add,
+    /// Remove from a list.
+    Remove,
+}
+
+/// The result of parsing an assignment argument.
+pub type ParsedAssignment = Result<Assignment, DeskError>;
+
+impl std::str::FromStr for Assignment {
+    type Err = DeskError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            DeskError::invalid(
+                format!("`{s}` is not an assignment"),
+                "write key=value, labels+=x or labels-=x (an empty value removes the key)",
+            )
+        };
+        let eq = s.find('=').ok_or_else(bad)?;
+        let (key, op) = match &s[..eq] {
+            k if k.ends_with('+') => (&k[..k.len() - 1], AssignOp::Add),
+            k if k.ends_with('-') => (&k[..k.len() - 1], AssignOp::Remove),
+            k => (k, AssignOp::Set),
+        };
+        let key: Vec<String> = key.trim().split('.').map(str::to_string).collect();
+        let key_ok = key.iter().all(|k| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        });
+        if !key_ok {
+            return Err(bad());
+        }
+        Ok(Assignment {
+            key,
+            op,
+            value: s[eq + 1..].to_string(),
+        })
+    }
+}
+
+/// What `docket link` links to.
+#[derive(Debug, Clone)]
+pub enum LinkTarget {
+    /// The earlier ticket this one repeats (closes this one as a duplicate).
+    DuplicateOf(String),
+    /// A related ticket.
+    Relates(String),
+    /// A KB article that answers it.
+    Article(String),
+}
+
+const STRING_LISTS: &[&str] = &["labels"];
+const LINK_LISTS: &[&str] = &["relates", "blocks", "articles"];
+
+fn random_id() -> Result<TicketId, DeskError> {
+    let mut bytes = [0u8; RANDOM_LEN];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        DeskError::invalid(
+            format!("no randomness for a new id: {e}"),
+            "check that the system's random source is available",
+        )
+    })?;
+    Ok(TicketId::from_random(bytes))
+}
+
+fn single_line(what: &str, s: &str) -> Result<(), DeskError> {
+    if s.trim().is_empty() || s.contains(['\n', '\r']) {
+        return Err(DeskError::invalid(
+            format!("{what} must be one non-empty line"),
+            format!("give the {what} as one line of text"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_assignee(config: &Config, who: &str) -> Result<(), DeskError> {
+    if config.team.is_empty() || config.team.iter().any(|m| m.handle == who) {
+        return Ok(());
+    }
+    Err(DeskError::invalid(
+        format!("`{who}` is not in the team"),
+        format!(
+            "assign to one of: {} (the team is in .docket/config.yaml)",
+            config
+                .team
+                .iter()
+                .map(|m| m.handle.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
+}
+
+fn check_customer(store: &Store, slug: &str) -> Result<(), DeskError> {
+    if store.customer_exists(slug)? {
+        return Ok(());
+    }
+    Err(crate::store::StoreError::NoSuchRecord {
+        kind: "customer",
+        slug: slug.to_string(),
+    }
+    .into())
+}
+
+fn check_level(key: &str, v: &str) -> Result<Value, DeskError> {
+    match v.trim().parse::<u8>() {
+        Ok(n @ 1..=5) => Ok(Value::Number(n.into())),
+        _ => Err(DeskError::invalid(
+            format!("`{key}` must be 1 to 5, not `{v}`"),
+            format!("use {key}=1 (lowest) to {key}=5 (highest)"),
+        )),
+    }
+}
+
+fn check_time(key: &str, v: &str) -> Result<Value, DeskError> {
+    if let Ok(t) = v.parse::<jiff::Timestamp>() {
+        return Ok(Value::String(format_time(t)));
+    }
+    if let Ok(d) = v.parse::<jiff::civil::Date>() {
+        if let Ok(t) = d.to_zoned(jiff::tz::TimeZone::UTC) {
+            return Ok(Value::String(format_time(t.timestamp())));
+        }
+    }
+    Err(DeskError::invalid(
+        format!("`{key}` must be a date or an RFC 3339 date-time, not `{v}`"),
+        format!("write it like {key}=2026-11-30 or {key}=2026-11-30T17:00:00Z"),
+    ))
+}
+
+/// Edits that move a ticket to `to`: the status, and `resolved` the first time it closes.
+fn status_edits(
+    config: &Config,
+    t: &TicketFile,
+    to: &str,
+    now: &str,
+    details: &mut Vec<String>,
+) -> Result<Vec<Edit>, DeskError> {
+    let wf = &config.workflow;
+    if !wf.knows(to) {
+        return Err(DeskError::UnknownStatus {
+            status: to.to_string(),
+            known: wf.statuses.clone(),
+        });
+    }
+    let from = t.ticket.status.as_str();
+    if !wf.allows(from, to) {
+        return Err(DeskError::Transition {
+            id: t.ticket.id.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+            allowed: wf.transitions.get(from).cloned().unwrap_or_default(),
+        });
+    }
+    let mut edits = vec![Edit::Set(vec!["status".into()], Value::String(to.into()))];
+    if from != to {
+        details.push(format!("status: {from} -> {to}"));
+    }
+    if wf.is_closed(to) && t.doc.get(&["resolved"]).is_none() {
+        edits.push(Edit::Set(
+            vec!["resolved".into()],
+            Value::String(now.into()),
+        ));
+    }
+    Ok(edits)
+}
+
+impl Desk {
+    fn random_free_id(&self) -> Result<TicketId, DeskError> {
+        loop {
+            let id = random_id()?;
+            if !self.store.abs(&self.store.ticket_rel(&id)).exists() {
+                return Ok(id);
+            }
+        }
+    }
+
+    /// Opens a ticket.
+    pub fn new_ticket(&self, new: NewTicket) -> Result<Outcome, DeskError> {
+        single_line("title", &new.title)?;
+        let config = self.store.config();
+        if let Some(a) = &new.assignee {
+            check_assignee(config, a)?;
+        }
+        if let Some(c) = &new.customer {
+            check_customer(&self.store, c)?;
+        }
+        for (key, v) in [("importance", new.importance), ("urgency", new.urgency)] {
+            if let Some(v) = v {
+                check_level(key, &v.to_string())?;
+            }
+        }
+        let reporter = match &new.reporter {
+            Some(r) => r.clone(),
+            None => self.author()?.to_string(),
+        };
+        let now = format_time(self.now());
+        self.transact(|store| {
+            let id = self.random_free_id()?;
+            let s = |v: &str| Value::String(v.to_string());
+            let opt = |v: &Option<String>| v.as_deref().map_or(Value::Null, s);
+            let labels: Vec<Value> = dedup(&new.labels).into_iter().map(|l| s(&l)).collect();
+            let level = |v: Option<u8>| v.map_or(Value::Null, |n| Value::Number(n.into()));
+            let doc = Document::create(
+                &[
+                    ("id", s(id.as_str())),
+                    ("title", s(new.title.trim())),
+                    ("status", s(&store.config().workflow.initial)),
+                    ("type", opt(&new.kind)),
+                    ("created", s(&now)),
+                    ("reporter", s(&reporter)),
+                    ("assignee", opt(&new.assignee)),
+                    ("customer", opt(&new.customer)),
+                    ("labels", Value::Sequence(labels)),
+                    ("importance", level(new.importance)),
+                    ("urgency", level(new.urgency)),
+                ],
+                &new.body,
+            );
+            Ok(Change {
+                action: "new",
+                title: new.title.trim().to_string(),
+                files: vec![(store.ticket_rel(&id), doc.text().to_string())],
+                details: Vec::new(),
+                id: Some(id),
+            })
+        })
+    }
+
+    /// Applies edits to one ticket file as one change.
+    fn edit_ticket(
+        &self,
+        prefix: &str,
+        action: &'static str,
+        build: impl FnOnce(&Store, &TicketFile, &mut Vec<String>) -> Result<Vec<Edit>, DeskError>,
+    ) -> Result<Outcome, DeskError> {
+        self.transact(|store| {
+            let t = store.ticket(prefix)?;
+            let mut details = Vec::new();
+            let edits = build(store, &t, &mut details)?;
+            let mut doc = t.doc.clone();
+            for e in &edits {
+                doc.apply(e)
+                    .map_err(|e| DeskError::BadEdit(crate::store::Problem::from_doc(&t.rel, &e)))?;
+            }
+            let files = if doc.text() == t.doc.text() {
+                Vec::new()
+            } else {
+                vec![(t.rel.clone(), doc.text().to_string())]
+            };
+            Ok(Change {
+                action,
+                id: Some(t.ticket.id.clone()),
+                title: t.ticket.title.clone(),
+                files,
+                details,
+            })
+        })
+    }
+
+    /// Sets frontmatter values (`key=value`, `labels+=x`, `labels-=x`, `key=` to remove).
+    pub fn set(&self, prefix: &str, assignments: &[Assignment]) -> Result<Outcome, DeskError> {
+        let now = format_time(self.now());
+        self.edit_ticket(prefix, "set", |store, t, details| {
+            let config = store.config();
+            let mut edits = Vec::new();
+            for a in assignments {
+                let key = a.key.join(".");
+                let top = a.key[0].as_str();
+                if top == "id" {
+                    return Err(DeskError::invalid(
+                        "the id cannot be changed",
+                        "ids name files and are referenced by links; open a new ticket instead",
+                    ));
+                }
+                let is_list = (a.key.len() == 1 && STRING_LISTS.contains(&top))
+                    || (a.key.len() == 2 && top == "links" && LINK_LISTS.contains(&a.key[1].as_str()));
+                let value = a.value.trim();
+                match a.op {
+                    AssignOp::Add | AssignOp::Remove if !is_list => {
+                        return Err(DeskError::invalid(
+                            format!("`{key}` is not a list"),
+                            "use += and -= with labels, links.relates, links.blocks or links.articles",
+                        ));
+                    }
+                    AssignOp::Add => {
+                        details.push(format!("{key}: +{value}"));
+                        edits.push(Edit::Push(a.key.clone(), Value::String(value.into())));
+                        continue;
+                    }
+                    AssignOp::Remove => {
+                        details.push(format!("{key}: -{value}"));
+                        edits.push(Edit::Pull(a.key.clone(), Value::String(value.into())));
+                        continue;
+                    }
+                    AssignOp::Set if value.is_empty() => {
+                        if matches!(top, "title" | "status" | "created") {
+                            return Err(DeskError::invalid(
+                                format!("`{key}` cannot be removed"),
+                                format!("give `{key}` a value"),
+                            ));
+                        }
+                        details.push(format!("{key}: removed"));
+                        edits.push(Edit::Remove(a.key.clone()));
+                        continue;
+                    }
+                    AssignOp::Set => {}
+                }
+                let v = match key.as_str() {
+                    "status" => {
+                        edits.extend(status_edits(config, t, value, &now, details)?);
+                        continue;
+                    }
+                    "title" => {
+                        single_line("title", value)?;
+                        Value::String(value.into())
+                    }
+                    "importance" | "urgency" => check_level(top, value)?,
+                    "created" | "resolved" | "due" => check_time(top, value)?,
+                    "assignee" => {
+                        check_assignee(config, value)?;
+                        Value::String(value.into())
+                    }
+                    "customer" => {
+                        check_customer(store, value)?;
+                        Value::String(value.into())
+                    }
+                    "links.duplicate_of" => {
+                        Value::String(store.resolve(value)?.id.to_string())
+                    }
+                    _ if is_list => Value::Sequence(
+                        dedup(&value.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>())
+                            .into_iter()
+                            .filter(|s| !s.is_empty())
+                            .map(Value::String)
+                            .collect(),
+                    ),
+                    _ => Value::String(value.into()),
+                };
+                details.push(format!("{key}: {}", crate::doc::render_scalar(&v)));
+                edits.push(Edit::Set(a.key.clone(), v));
+            }
+            Ok(edits)
+        })
+    }
+
+    /// Adds a comment (or an internal note) as a new file next to the ticket.
+    pub fn comment(&self, prefix: &str, text: &str, internal: bool) -> Result<Outcome, DeskError> {
+        if text.trim().is_empty() {
+            return Err(DeskError::invalid(
+                "the comment is empty",
+                "give the text with -m TEXT",
+            ));
+        }
+        let author = self.author()?;
+        let now = self.now();
+        self.transact(|store| {
+            let t = store.ticket(prefix)?;
+            let who = store
+                .config()
+                .team_member(&author.to_string())
+                .map(|m| m.handle.clone())
+                .unwrap_or_else(|| author_slug(&author.name, &author.email));
+            let mut rand = [0u8; 4];
+            getrandom::fill(&mut rand).map_err(|e| {
+                DeskError::invalid(
+                    format!("no randomness: {e}"),
+                    "check the system's random source",
+                )
+            })?;
+            let suffix: String = rand
+                .iter()
+                .map(|b| crate::model::CROCKFORD[(b & 31) as usize] as char)
+                .collect();
+            let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+            let rel = format!("{}/{stamp}-{who}-{suffix}.md", store.comments_rel(&t.rel));
+            let mut fields = vec![
+                ("author", Value::String(author.to_string())),
+                ("created", Value::String(format_time(now))),
+            ];
+            if internal {
+                fields.push(("internal", Value::Bool(true)));
+            }
+            let doc = Document::create(&fields, text);
+            Ok(Change {
+                action: if internal { "note" } else { "comment" },
+                id: Some(t.ticket.id.clone()),
+                title: t.ticket.title.clone(),
+                files: vec![(rel, doc.text().to_string())],
+                details: Vec::new(),
+            })
+        })
+    }
+
+    /// Assigns a ticket to a team member (`-` unassigns).
+    pub fn assign(&self, prefix: &str, who: &str) -> Result<Outcome, DeskError> {
+        self.edit_ticket(prefix, "assign", |store, t, details| {
+            if who == "-" || who.is_empty() {
+                details.push("assignee: removed".into());
+                return Ok(vec![Edit::Remove(vec!["assignee".into()])]);
+            }
+            check_assignee(store.config(), who)?;
+            if t.ticket.assignee.as_deref() != Some(who) {
+                details.push(format!("assignee: {who}"));
+            }
+            Ok(vec![Edit::Set(
+                vec!["assignee".into()],
+                Value::String(who.into()),
+            )])
+        })
+    }
+
+    /// Closes (`resolve: false`) or resolves a ticket, with an optional resolution.
+    pub fn close(
+        &self,
+        prefix: &str,
+        reason: Option<&str>,
+        resolve: bool,
+    ) -> Result<Outcome, DeskError> {
+        let now = format_time(self.now());
+        let action = if resolve { "resolve" } else { "close" };
+        self.edit_ticket(prefix, action, |store, t, details| {
+            let wf = &store.config().workflow;
+            let to = if resolve { &wf.resolved } else { &wf.close };
+            let mut edits = status_edits(store.config(), t, to, &now, details)?;
+            if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
+                single_line("reason", r)?;
+                details.push(format!("resolution: {r}"));
+                edits.push(Edit::Set(
+                    vec!["resolution".into()],
+                    Value::String(r.into()),
+                ));
+            }
+            Ok(edits)
+        })
+    }
+
+    /// Reopens a closed ticket.
+    pub fn reopen(&self, prefix: &str) -> Result<Outcome, DeskError> {
+        let now = format_time(self.now());
+        self.edit_ticket(prefix, "reopen", |store, t, details| {
+            let wf = &store.config().workflow;
+            if !wf.is_closed(&t.ticket.status) {
+                return Err(DeskError::NotClosed {
+                    id: t.ticket.id.to_string(),
+                    status: t.ticket.status.clone(),
+                });
+            }
+            let mut edits = status_edits(store.config(), t, &wf.reopen, &now, details)?;
+            edits.push(Edit::Remove(vec!["resolution".into()]));
+            Ok(edits)
+        })
+    }
+
+    /// Links a ticket to another ticket or to a KB article.
+    pub fn link(&self, prefix: &str, target: &LinkTarget) -> Result<Outcome, DeskError> {
+        let now = format_time(self.now());
+        self.edit_ticket(prefix, "link", |store, t, details| {
+            let other = |p: &str| -> Result<String, DeskError> {
+                let e = store.resolve(p)?;
+                if e.id == t.ticket.id {
+                    return Err(DeskError::invalid(
+                        "a ticket cannot link to itself",
+                        "give the id of another ticket",
+                    ));
+                }
+                Ok(e.id.to_string())
+            };
+            let path = |k: &str| vec!["links".to_string(), k.to_string()];
+            match target {
+                LinkTarget::DuplicateOf(p) => {
+                    let o = other(p)?;
+                    details.push(format!("duplicate of {o}"));
+                    let mut edits = vec![Edit::Set(path("duplicate_of"), Value::String(o))];
+                    let wf = &store.config().workflow;
+                    if !wf.is_closed(&t.ticket.status) && wf.allows(&t.ticket.status, &wf.close) {
+                        edits.extend(status_edits(store.config(), t, &wf.close, &now, details)?);
+                        edits.push(Edit::Set(vec!["resolution".into()], "duplicate".into()));
+                    }
+                    Ok(edits)
+                }
+                LinkTarget::Relates(p) => {
+                    let o = other(p)?;
+                    details.push(format!("relates to {o}"));
+                    Ok(vec![Edit::Push(path("relates"), Value::String(o))])
+                }
+                LinkTarget::Article(slug) => {
+                    if !store.article_exists(slug)? {
+                        return Err(crate::store::StoreError::NoSuchRecord {
+                            kind: "article",
+                            slug: slug.clone(),
+                        }
+                        .into());
+                    }
+                    details.push(format!("answered by KB article {slug}"));
+                    Ok(vec![Edit::Push(
+                        path("articles"),
+                        Value::String(slug.clone()),
+                    )])
+                }
+            }
+        })
+    }
+
+    /// Checks that a ticket may be edited by hand, and returns its file.
+    pub fn edit_begin(&self, prefix: &str) -> Result<TicketFile, DeskError> {
+        let t = self.store.ticket(prefix)?;
+        if self.commits() {
+            self.ensure_committable(&t.rel)?;
+        }
+        Ok(t)
+    }
+
+    /// Commits a ticket file after a hand edit, if it still reads as the same ticket.
+    pub fn edit_finish(&self, before: &TicketFile) -> Result<Outcome, DeskError> {
+        let rel = before.rel.clone();
+        let after = self.store.read_doc(&rel).map_err(|e| match e {
+            crate::store::StoreError::Bad(p) => DeskError::BadEdit(p),
+            other => other.into(),
+        })?;
+        let ticket = ticket_from_doc(&after).map_err(|p| DeskError::BadEdit(p.with_path(&rel)))?;
+        if ticket.id != before.ticket.id {
+            return Err(DeskError::BadEdit(
+                crate::store::Problem::at(
+                    &rel,
+                    after.line_of(&["id"]).unwrap_or(1),
+                    format!(
+                        "the id changed from `{}` to `{}`",
+                        before.ticket.id, ticket.id
+                    ),
+                )
+                .hint("put the id back: it names the file"),
+            ));
+        }
+        let problems = validate_ticket(&after, self.store.config(), &Default::default(), None);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(DeskError::BadEdit(p.with_path(&rel)));
+        }
+        if after.text() == before.doc.text() {
+            return Ok(Outcome {
+                id: Some(ticket.id),
+                action: "edit",
+                paths: Vec::new(),
+                commit: None,
+                changed: false,
+            });
+        }
+        let text = after.text().to_string();
+        let title = ticket.title.clone();
+        self.transact(|_| {
+            Ok(Change {
+                action: "edit",
+                id: Some(ticket.id.clone()),
+                title,
+                files: vec![(rel.clone(), text)],
+                details: Vec::new(),
+            })
+        })
+    }
+
+    /// The commits that touched a ticket or its comments, newest first.
+    pub fn history(&self, prefix: &str) -> Result<Vec<crate::git::HistoryEntry>, DeskError> {
+        let e = self.store.resolve(prefix)?;
+        let comments = self.store.comments_rel(&e.rel);
+        Ok(self.repo.history(&[e.rel, comments])?)
+    }
+}
+
+/// A short, file-name-safe form of an author for comment file names.
+fn author_slug(name: &str, email: &str) -> String {
+    let base = if name.trim().is_empty() {
+        email.split('@').next().unwrap_or("someone")
+    } else {
+        name
+    };
+    let mut s = String::new();
+    for c in base.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+        if s.len() >= 20 {
+            break;
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() { "someone".into() } else { s }
+}
+
+fn dedup(items: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && seen.insert(s.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_parse() {
+        let a: Assignment = "status=pending".parse().expect("valid");
+        assert_eq!(
+            (a.key, a.op, a.value.as_str()),
+            (vec!["status".to_string()], AssignOp::Set, "pending")
+        );
+        let a: Assignment = "labels+=crash".parse().expect("valid");
+        assert_eq!(a.op, AssignOp::Add);
+        let a: Assignment = "links.articles-=faq".parse().expect("valid");
+        assert_eq!((a.key.len(), a.op), (2, AssignOp::Remove));
+        let a: Assignment = "title=a=b".parse().expect("valid");
+        assert_eq!(a.value, "a=b");
+        assert!("novalue".parse::<Assignment>().is_err());
+        assert!("../x=1".parse::<Assignment>().is_err());
+        assert!("=1".parse::<Assignment>().is_err());
+    }
+
+    #[test]
+    fn author_slugs_are_file_safe() {
+        assert_eq!(author_slug("Dana Whitfield", "d@x"), "dana-whitfield");
+        assert_eq!(author_slug("", "dana@x.example"), "dana");
+        assert_eq!(author_slug("李雷", "li@x"), "someone");
+    }
+}

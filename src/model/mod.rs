@@ -1,0 +1,27 @@
+//! The plain types of a help desk: tickets, comments, KB articles, customers, config and
+//! the ids that name their files. No I/O and nothing else of docket's: every other
+//! module can use them, and `schema/` is generated from them.
+
+mod article;
+mod config;
+mod customer;
+mod id;
+mod ticket;
+
+pub use article::{Article, ArticleStatus, Audience};
+pub use config::{Config, Paths, TeamMember, Workflow};
+pub use customer::{Contact, Customer};
+pub use id::{CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, short_prefix};
+pub use ticket::{Comment, Links, Ticket};
+
+/// JSON Schemas of the file formats, by file name under `schema/`.
+pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+    let one = |s: schemars::Schema| s.to_value();
+    vec![
+        ("ticket.schema.json", one(schemars::schema_for!(Ticket))),
+        ("comment.schema.json", one(schemars::schema_for!(Comment))),
+        ("article.schema.json", one(schemars::schema_for!(Article))),
+        ("customer.schema.json", one(schemars::schema_for!(Customer))),
+        ("config.schema.json", one(schemars::schema_for!(Config))),
+    ]
+}

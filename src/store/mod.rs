@@ -1,0 +1,533 @@
+//! The help desk's files in a work tree: where they live, finding them, loading them
+//! leniently, and writing them atomically. This is the only module that knows the
+//! layout on disk (`.docket/config.yaml`, `tickets/<SS>/<ID>.md`, comment folders, KB
+//! and customer folders). It uses `model` for the types and `doc` for the text.
+
+mod error;
+mod load;
+mod validate;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use error::{Problem, StoreError};
+pub use load::{article_from_doc, comment_from_doc, customer_from_doc, ticket_from_doc};
+pub use validate::{
+    Known, validate_article, validate_comment, validate_config, validate_customer, validate_ticket,
+};
+
+use crate::doc::Document;
+use crate::model::{Article, Comment, Config, Customer, Slug, Ticket, TicketId, short_prefix};
+
+/// Where the configuration lives, relative to the repository root.
+pub const CONFIG_PATH: &str = ".docket/config.yaml";
+
+/// The help desk in one work tree.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    config: Config,
+}
+
+/// A ticket file, loaded.
+#[derive(Debug, Clone)]
+pub struct TicketFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub rel: String,
+    /// The text, for edits.
+    pub doc: Document,
+    /// The values, read leniently.
+    pub ticket: Ticket,
+}
+
+/// A comment file, loaded.
+#[derive(Debug, Clone)]
+pub struct CommentFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub rel: String,
+    /// The values, read leniently.
+    pub comment: Comment,
+    /// The Markdown text.
+    pub body: String,
+}
+
+/// A KB article or customer file, loaded.
+#[derive(Debug, Clone)]
+pub struct RecordFile<T> {
+    /// Path as shown to the user (relative to the repository root when inside it).
+    pub rel: String,
+    /// The slug: the `slug` key, else the file name.
+    pub slug: String,
+    /// The text, for edits.
+    pub doc: Document,
+    /// The values, read leniently.
+    pub value: T,
+}
+
+/// Where one ticket's file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketEntry {
+    /// The id (the file name without `.md`).
+    pub id: TicketId,
+    /// Path relative to the repository root.
+    pub rel: String,
+}
+
+/// Files loaded in bulk, and the files that could not be loaded.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// What loaded.
+    pub items: Vec<T>,
+    /// What did not, one problem per file.
+    pub problems: Vec<Problem>,
+}
+
+impl<T> Default for Loaded<T> {
+    fn default() -> Self {
+        Loaded {
+            items: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// Opens the desk rooted at a work tree, reading its config (defaults when absent).
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let path = root.join(CONFIG_PATH);
+        let config = match fs::read(&path) {
+            Ok(bytes) => crate::doc::parse_yaml::<Config>(&bytes)
+                .map_err(|e| StoreError::Bad(Problem::from_doc(CONFIG_PATH, &e)))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) => return Err(StoreError::io(path, e)),
+        };
+        if let Some((key, message)) = config.workflow.problems().into_iter().next() {
+            let line = fs::read(&path)
+                .ok()
+                .and_then(|b| Document::parse(&config_as_doc(&b)).ok())
+                .and_then(|d| d.line_of(&key).map(|l| l - 1))
+                .unwrap_or(1);
+            return Err(StoreError::Bad(
+                Problem::at(CONFIG_PATH, line, message)
+                    .hint("list every status used by the workflow under `workflow.statuses`"),
+            ));
+        }
+        Ok(Store {
+            root: root.to_path_buf(),
+            config,
+        })
+    }
+
+    /// The work tree root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The desk's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Absolute path of a repository-relative path.
+    pub fn abs(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The ticket folder, relative to the root.
+    pub fn tickets_rel(&self) -> &str {
+        self.config.paths.tickets.trim_end_matches('/')
+    }
+
+    /// Where a ticket's file goes.
+    pub fn ticket_rel(&self, id: &TicketId) -> String {
+        format!("{}/{}/{}.md", self.tickets_rel(), id.shard(), id)
+    }
+
+    /// The folder holding a ticket's comments, next to its file.
+    pub fn comments_rel(&self, ticket_rel: &str) -> String {
+        ticket_rel
+            .strip_suffix(".md")
+            .unwrap_or(ticket_rel)
+            .to_string()
+    }
+
+    /// Where an article goes.
+    pub fn article_rel(&self, slug: &Slug) -> String {
+        format!("{}/{}.md", self.config.paths.kb.trim_end_matches('/'), slug)
+    }
+
+    /// Every ticket file, from directory names alone (no file is read).
+    pub fn ticket_entries(&self) -> Result<Vec<TicketEntry>, StoreError> {
+        let dir = self.abs(self.tickets_rel());
+        let mut out = Vec::new();
+        let shards = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(StoreError::io(dir, e)),
+        };
+        for shard in shards {
+            let shard = shard.map_err(|e| StoreError::io(&dir, e))?;
+            if !shard.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                continue;
+            }
+            let shard_name = shard.file_name().to_string_lossy().into_owned();
+            let rd = fs::read_dir(shard.path()).map_err(|e| StoreError::io(shard.path(), e))?;
+            for f in rd {
+                let f = f.map_err(|e| StoreError::io(shard.path(), e))?;
+                let name = f.file_name().to_string_lossy().into_owned();
+                let Some(stem) = name.strip_suffix(".md") else {
+                    continue;
+                };
+                if !f.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                    continue;
+                }
+                if let Ok(id) = stem.parse::<TicketId>() {
+                    out.push(TicketEntry {
+                        id,
+                        rel: format!("{}/{shard_name}/{name}", self.tickets_rel()),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// Finds the one ticket whose id starts with `prefix` (case-insensitive; `T-` optional).
+    pub fn resolve(&self, prefix: &str) -> Result<TicketEntry, StoreError> {
+        let entries = self.ticket_entries()?;
+        resolve_in(&entries, prefix)
+    }
+
+    /// Loads one ticket by id or prefix.
+    pub fn ticket(&self, prefix: &str) -> Result<TicketFile, StoreError> {
+        let entry = self.resolve(prefix)?;
+        self.load_ticket(&entry.rel)
+    }
+
+    /// Loads a ticket file.
+    pub fn load_ticket(&self, rel: &str) -> Result<TicketFile, StoreError> {
+        let doc = self.read_doc(rel)?;
+        let ticket = ticket_from_doc(&doc).map_err(|p| StoreError::Bad(p.with_path(rel)))?;
+        Ok(TicketFile {
+            rel: rel.to_string(),
+            doc,
+            ticket,
+        })
+    }
+
+    /// Loads every ticket; unusable files become problems, never failures.
+    pub fn tickets(&self) -> Result<Loaded<TicketFile>, StoreError> {
+        let mut out = Loaded::default();
+        let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+        for e in self.ticket_entries()? {
+            match self.load_ticket(&e.rel) {
+                Ok(t) => {
+                    let id = t.ticket.id.to_string();
+                    if let Some(first) = seen.insert(id.clone(), t.rel.clone()) {
+                        out.problems.push(
+                            Problem::at(
+                                &t.rel,
+                                t.doc.line_of(&["id"]).unwrap_or(1),
+                                format!("ticket id `{id}` is also used by {first}"),
+                            )
+                            .hint("give one of them a new id (file name and `id:`)"),
+                        );
+                        continue;
+                    }
+                    out.items.push(t);
+                }
+                Err(StoreError::Bad(p)) => out.problems.push(p),
+                Err(err) => out.problems.push(Problem::at(&e.rel, 1, err.to_string())),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A ticket's comments, oldest first (file names start with a UTC stamp).
+    pub fn comments(&self, ticket_rel: &str) -> Result<Loaded<CommentFile>, StoreError> {
+        let dir_rel = self.comments_rel(ticket_rel);
+        let mut out = Loaded::default();
+        for rel in self.md_files(&dir_rel)? {
+            match self.read_doc(&rel).and_then(|doc| {
+                comment_from_doc(&doc)
+                    .map(|comment| CommentFile {
+                        rel: rel.clone(),
+                        comment,
+                        body: doc.body().to_string(),
+                    })
+                    .map_err(|p| StoreError::Bad(p.with_path(&rel)))
+            }) {
+                Ok(c) => out.items.push(c),
+                Err(StoreError::Bad(p)) => out.problems.push(p),
+                Err(e) => return Err(e),
+            }
+        }
+        out.items.sort_by(|a, b| {
+            (a.comment.created.as_str(), a.rel.as_str())
+                .cmp(&(b.comment.created.as_str(), b.rel.as_str()))
+        });
+        Ok(out)
+    }
+
+    /// Every KB article.
+    pub fn articles(&self) -> Result<Loaded<RecordFile<Article>>, StoreError> {
+        let dir = self.config.paths.kb.trim_end_matches('/').to_string();
+        self.records(&dir, true, article_from_doc)
+    }
+
+    /// Every customer record.
+    pub fn customers(&self) -> Result<Loaded<RecordFile<Customer>>, StoreError> {
+        let dir = self
+            .config
+            .paths
+            .customers
+            .trim_end_matches('/')
+            .to_string();
+        self.records(&dir, false, customer_from_doc)
+    }
+
+    fn records<T>(
+        &self,
+        dir: &str,
+        recursive: bool,
+        convert: fn(&Document) -> Result<T, Problem>,
+    ) -> Result<Loaded<RecordFile<T>>, StoreError> {
+        let mut out = Loaded::default();
+        let files = if recursive {
+            self.md_files_recursive(dir)
+        } else {
+            self.md_files(dir)?
+        };
+        for rel in files {
+            let loaded = self.read_doc(&rel).and_then(|doc| {
+                let value = convert(&doc).map_err(|p| StoreError::Bad(p.with_path(&rel)))?;
+                let stem = Path::new(&rel)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let slug = doc
+                    .get(&["slug"])
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                    .unwrap_or(stem);
+                Ok(RecordFile {
+                    rel: rel.clone(),
+                    slug,
+                    doc,
+                    value,
+                })
+            });
+            match loaded {
+                Ok(r) => out.items.push(r),
+                Err(StoreError::Bad(p)) => out.problems.push(p),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// `.md` files directly in a folder, sorted; none when it does not exist.
+    fn md_files(&self, dir_rel: &str) -> Result<Vec<String>, StoreError> {
+        let dir = self.abs(dir_rel);
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StoreError::io(dir, e)),
+        };
+        let mut out = Vec::new();
+        for f in rd {
+            let f = f.map_err(|e| StoreError::io(&dir, e))?;
+            let name = f.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") && f.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                out.push(format!("{dir_rel}/{name}"));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// `.md` files anywhere under a folder (a docs tree), sorted; symlinks not followed.
+    fn md_files_recursive(&self, dir_rel: &str) -> Vec<String> {
+        let base = self.abs(dir_rel);
+        let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&base).ok()?;
+                Some(format!(
+                    "{dir_rel}/{}",
+                    rel.to_string_lossy().replace('\\', "/")
+                ))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Reads and parses one file.
+    pub fn read_doc(&self, rel: &str) -> Result<Document, StoreError> {
+        let path = self.abs(rel);
+        let meta = fs::symlink_metadata(&path).map_err(|e| StoreError::io(rel, e))?;
+        if meta.file_type().is_symlink() {
+            return Err(StoreError::Bad(
+                Problem::at(rel, 1, "is a symbolic link, which docket does not follow")
+                    .hint("replace the link with the file itself"),
+            ));
+        }
+        if meta.len() > crate::doc::MAX_FILE_BYTES as u64 {
+            return Err(StoreError::Bad(Problem::from_doc(
+                rel,
+                &crate::doc::DocError::TooLarge {
+                    size: meta.len() as usize,
+                    limit: crate::doc::MAX_FILE_BYTES,
+                },
+            )));
+        }
+        let bytes = fs::read(&path).map_err(|e| StoreError::io(rel, e))?;
+        Document::parse(&bytes).map_err(|e| StoreError::Bad(Problem::from_doc(rel, &e)))
+    }
+
+    /// Writes a file atomically (temporary file in the same folder, then rename), so a
+    /// crash leaves either the old or the new content.
+    pub fn write(&self, rel: &str, text: &str) -> Result<(), StoreError> {
+        let path = self.abs(rel);
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
+        fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".docket-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| StoreError::io(&dir, e))?;
+        tmp.write_all(text.as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| StoreError::io(&path, e))?;
+        if let Ok(meta) = fs::metadata(&path) {
+            let _ = fs::set_permissions(tmp.path(), meta.permissions());
+        }
+        tmp.persist(&path)
+            .map_err(|e| StoreError::io(&path, e.error))?;
+        Ok(())
+    }
+
+    /// Whether a KB article with this slug exists.
+    pub fn article_exists(&self, slug: &str) -> Result<bool, StoreError> {
+        Ok(self.articles()?.items.iter().any(|a| a.slug == slug))
+    }
+
+    /// Whether a customer with this slug exists.
+    pub fn customer_exists(&self, slug: &str) -> Result<bool, StoreError> {
+        Ok(self.customers()?.items.iter().any(|c| c.slug == slug))
+    }
+
+    /// Shortest unique display prefixes for a set of ids.
+    pub fn short_ids<'a>(&self, ids: &[&'a str]) -> Vec<&'a str> {
+        let mut sorted: Vec<&str> = ids.to_vec();
+        sorted.sort_unstable();
+        ids.iter()
+            .map(|id| {
+                let i = sorted.binary_search(id).unwrap_or(0);
+                let neighbours: Vec<&str> = [i.checked_sub(1), Some(i + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| sorted.get(j).copied())
+                    .collect();
+                short_prefix(id, &neighbours, 4)
+            })
+            .collect()
+    }
+}
+
+/// A config file read as a frontmatter document, so keys can be located by line.
+fn config_as_doc(bytes: &[u8]) -> Vec<u8> {
+    let mut v = b"---\n".to_vec();
+    v.extend_from_slice(bytes);
+    if !v.ends_with(b"\n") {
+        v.push(b'\n');
+    }
+    v.extend_from_slice(b"---\n");
+    v
+}
+
+/// Finds the one entry whose id starts with `prefix`, like git does for hashes.
+pub fn resolve_in(entries: &[TicketEntry], prefix: &str) -> Result<TicketEntry, StoreError> {
+    let want = prefix.trim();
+    if want.is_empty() {
+        return Err(StoreError::NotFound(prefix.to_string()));
+    }
+    let upper = want.to_uppercase();
+    let with_prefix = format!("{}{}", crate::model::TICKET_PREFIX, upper);
+    if let Some(exact) = entries
+        .iter()
+        .find(|e| e.id.as_str() == want || e.id.as_str().eq_ignore_ascii_case(want))
+    {
+        return Ok(exact.clone());
+    }
+    let matches: Vec<&TicketEntry> = entries
+        .iter()
+        .filter(|e| {
+            let id = e.id.as_str().to_uppercase();
+            id.starts_with(&upper) || id.starts_with(&with_prefix)
+        })
+        .collect();
+    match matches.as_slice() {
+        [] => Err(StoreError::NotFound(prefix.to_string())),
+        [one] => Ok((*one).clone()),
+        many => Err(StoreError::Ambiguous {
+            prefix: prefix.to_string(),
+            candidates: many.iter().map(|e| e.id.to_string()).collect(),
+        }),
+    }
+}
+
+impl Problem {
+    /// The same problem, about another path.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Problem {
+        self.path = path.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str) -> TicketEntry {
+        TicketEntry {
+            id: id.parse().expect("safe"),
+            rel: format!("t/{id}.md"),
+        }
+    }
+
+    #[test]
+    fn prefixes_resolve_like_git() {
+        let es = [
+            entry("T-4K7QX2M9AB"),
+            entry("T-4K7RAAAAAA"),
+            entry("T-13277068"),
+        ];
+        assert_eq!(
+            resolve_in(&es, "4k7q").expect("unique").id.as_str(),
+            "T-4K7QX2M9AB"
+        );
+        assert_eq!(
+            resolve_in(&es, "T-4K7Q").expect("unique").id.as_str(),
+            "T-4K7QX2M9AB"
+        );
+        assert_eq!(
+            resolve_in(&es, "T-132").expect("unique").id.as_str(),
+            "T-13277068"
+        );
+        match resolve_in(&es, "4K7") {
+            Err(StoreError::Ambiguous { candidates, .. }) => assert_eq!(candidates.len(), 2),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(matches!(
+            resolve_in(&es, "ZZZ"),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}

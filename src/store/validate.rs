@@ -1,0 +1,329 @@
+//! Strict checking: everything lenient reading lets through, reported with the line it
+//! is on and what to write instead. Used by `check` and by the schema fixture tests.
+
+use std::collections::BTreeSet;
+
+use super::Problem;
+use super::load::{lenient_with_dropped, scalar_string, ticket_id};
+use crate::doc::{Document, Mapping, Value};
+use crate::model::{Article, Comment, Config, Customer, Ticket};
+
+/// What references may point to; `None` means "not known here, do not check".
+#[derive(Debug, Default, Clone)]
+pub struct Known {
+    /// Customer slugs.
+    pub customers: Option<BTreeSet<String>>,
+    /// KB article slugs.
+    pub articles: Option<BTreeSet<String>>,
+}
+
+fn line(doc: &Document, path: &[&str]) -> usize {
+    doc.line_of(path).unwrap_or(1)
+}
+
+fn timestamp_ok(s: &str) -> bool {
+    s.parse::<jiff::Timestamp>().is_ok()
+}
+
+fn date_ok(s: &str) -> bool {
+    s.parse::<jiff::civil::Date>().is_ok() || timestamp_ok(s)
+}
+
+/// Type problems: keys whose value does not have the shape the format says.
+fn shape<T: serde::de::DeserializeOwned>(
+    doc: &Document,
+    required: &[&str],
+    base: Mapping,
+    out: &mut Vec<Problem>,
+) {
+    if let Ok((_, dropped)) = lenient_with_dropped::<T>(doc, required, base) {
+        for (key, message) in dropped {
+            out.push(
+                Problem::at("", line(doc, &[&key]), format!("`{key}`: {message}"))
+                    .hint(format!("see schema/ for the type of `{key}`")),
+            );
+        }
+    }
+}
+
+fn require_string(doc: &Document, key: &str, what: &str, out: &mut Vec<Problem>) -> Option<String> {
+    match doc.get(&[key]).and_then(scalar_string) {
+        Some(s) if !s.trim().is_empty() => Some(s),
+        _ => {
+            out.push(
+                Problem::at("", line(doc, &[key]), format!("missing `{key}`"))
+                    .hint(format!("add `{key}:` with {what}")),
+            );
+            None
+        }
+    }
+}
+
+fn check_time(doc: &Document, key: &str, required: bool, out: &mut Vec<Problem>) {
+    match doc.get(&[key]).and_then(scalar_string) {
+        Some(s) if timestamp_ok(&s) => {}
+        Some(s) => out.push(
+            Problem::at(
+                "",
+                line(doc, &[key]),
+                format!("`{key}` is not an RFC 3339 date-time: `{s}`"),
+            )
+            .hint(format!("write it like `{key}: 2026-11-02T09:14:00Z`")),
+        ),
+        None if required => out.push(
+            Problem::at("", line(doc, &[key]), format!("missing `{key}`"))
+                .hint(format!("add `{key}: 2026-11-02T09:14:00Z` (RFC 3339)")),
+        ),
+        None => {}
+    }
+}
+
+/// Everything wrong with a ticket file. `stem` is the file name without `.md`.
+pub fn validate_ticket(
+    doc: &Document,
+    config: &Config,
+    known: &Known,
+    stem: Option<&str>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let id = match ticket_id(doc) {
+        Ok(id) => id,
+        Err(p) => return vec![p],
+    };
+    if let Some(stem) = stem.filter(|s| *s != id.as_str()) {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["id"]),
+                format!("id `{id}` does not match the file name `{stem}.md`"),
+            )
+            .hint("rename the file or change `id:` so they agree"),
+        );
+    }
+    let mut base = Mapping::new();
+    base.insert("id".into(), Value::String(id.to_string()));
+    shape::<Ticket>(doc, &["title", "status", "created"], base, &mut out);
+    require_string(doc, "title", "a one-line summary", &mut out);
+    if let Some(status) = require_string(doc, "status", "a workflow status", &mut out) {
+        if !config.workflow.knows(&status) {
+            out.push(
+                Problem::at("", line(doc, &["status"]), format!(
+                    "status `{status}` is not in the workflow ({})",
+                    config.workflow.statuses.join(", ")
+                ))
+                .hint("use one of the statuses of `workflow.statuses` in .docket/config.yaml, or add it there"),
+            );
+        }
+    }
+    check_time(doc, "created", true, &mut out);
+    check_time(doc, "resolved", false, &mut out);
+    check_time(doc, "due", false, &mut out);
+    for key in ["importance", "urgency"] {
+        if let Some(n) = doc.get(&[key]).and_then(Value::as_i64) {
+            if !(1..=5).contains(&n) {
+                out.push(
+                    Problem::at(
+                        "",
+                        line(doc, &[key]),
+                        format!("`{key}` is {n}, outside 1-5"),
+                    )
+                    .hint(format!("use 1 (lowest) to 5 (highest) for `{key}`")),
+                );
+            }
+        }
+    }
+    if let (Some(customers), Some(c)) = (
+        &known.customers,
+        doc.get(&["customer"]).and_then(scalar_string),
+    ) {
+        if !customers.contains(&c) {
+            out.push(
+                Problem::at(
+                    "",
+                    line(doc, &["customer"]),
+                    format!("unknown customer `{c}`"),
+                )
+                .hint("use the slug of a record in the customers folder (`docket customer list`)"),
+            );
+        }
+    }
+    if let (Some(articles), Some(Value::Sequence(items))) =
+        (&known.articles, doc.get(&["links", "articles"]))
+    {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(slug) = scalar_string(item) {
+                if !articles.contains(&slug) {
+                    out.push(
+                        Problem::at(
+                            "",
+                            doc.item_line(&["links", "articles"], i).unwrap_or(1),
+                            format!("unknown KB article `{slug}`"),
+                        )
+                        .hint("use the slug of an article in the KB folder (`docket kb list`)"),
+                    );
+                }
+            }
+        }
+    }
+    for key in ["duplicate_of"] {
+        if let Some(v) = doc.get(&["links", key]).and_then(scalar_string) {
+            if v.parse::<crate::model::TicketId>().is_err() {
+                out.push(Problem::at(
+                    "",
+                    line(doc, &["links", key]),
+                    format!("`links.{key}` is not a ticket id: `{v}`"),
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+/// Everything wrong with a comment file.
+pub fn validate_comment(doc: &Document) -> Vec<Problem> {
+    let mut out = Vec::new();
+    shape::<Comment>(doc, &["author", "created"], Mapping::new(), &mut out);
+    require_string(doc, "author", "`Name <email>`", &mut out);
+    check_time(doc, "created", true, &mut out);
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+/// Everything wrong with a KB article.
+pub fn validate_article(doc: &Document) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !doc.has_frontmatter() {
+        return vec![
+            Problem::at("", 1, "article has no frontmatter")
+                .hint("start the file with `---`, a `title:` line and `---`"),
+        ];
+    }
+    shape::<Article>(doc, &["title"], Mapping::new(), &mut out);
+    require_string(doc, "title", "the article's title", &mut out);
+    if let Some(d) = doc.get(&["date"]).and_then(scalar_string) {
+        if !date_ok(&d) {
+            out.push(
+                Problem::at(
+                    "",
+                    line(doc, &["date"]),
+                    format!("`date` is not a date: `{d}`"),
+                )
+                .hint("write it like `date: 2026-11-02` or `2026-11-02T09:14:00Z`"),
+            );
+        }
+    }
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+/// Everything wrong with a customer record.
+pub fn validate_customer(doc: &Document, config: &Config) -> Vec<Problem> {
+    let mut out = Vec::new();
+    shape::<Customer>(doc, &["name"], Mapping::new(), &mut out);
+    require_string(doc, "name", "the customer's name", &mut out);
+    if let Some(tier) = doc.get(&["tier"]).and_then(scalar_string) {
+        if !config.tiers.contains(&tier) {
+            out.push(
+                Problem::at(
+                    "",
+                    line(doc, &["tier"]),
+                    format!(
+                        "tier `{tier}` is not one of the configured tiers ({})",
+                        config.tiers.join(", ")
+                    ),
+                )
+                .hint("use a tier from `tiers` in .docket/config.yaml, or add it there"),
+            );
+        }
+    }
+    for key in ["since", "until"] {
+        if let Some(d) = doc.get(&[key]).and_then(scalar_string) {
+            if !date_ok(&d) {
+                out.push(
+                    Problem::at(
+                        "",
+                        line(doc, &[key]),
+                        format!("`{key}` is not a date: `{d}`"),
+                    )
+                    .hint(format!("write it like `{key}: 2026-11-02`")),
+                );
+            }
+        }
+    }
+    if let Some(Value::Sequence(contacts)) = doc.get(&["contacts"]) {
+        for (i, c) in contacts.iter().enumerate() {
+            let email = c
+                .as_mapping()
+                .and_then(|m| m.get("email"))
+                .and_then(scalar_string);
+            if let Some(email) = email.filter(|e| !valid_email(e)) {
+                let item = doc.item_line(&["contacts"], i).unwrap_or(1);
+                let at = email_line(doc, item).unwrap_or(item);
+                out.push(
+                    Problem::at(
+                        "",
+                        at,
+                        format!("contact email `{email}` is not an email address"),
+                    )
+                    .hint("write it like `email: dana@example.org`"),
+                );
+            }
+        }
+    }
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+fn valid_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty() && host.contains('.') && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The line of the `email:` key of a contact that starts at `item_line`.
+fn email_line(doc: &Document, item_line: usize) -> Option<usize> {
+    doc.text()
+        .lines()
+        .enumerate()
+        .skip(item_line - 1)
+        .take(6)
+        .find(|(_, l)| {
+            l.trim_start()
+                .trim_start_matches("- ")
+                .starts_with("email:")
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// Everything wrong with a config file's text.
+pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
+    match crate::doc::parse_yaml::<Config>(bytes) {
+        Err(e) => vec![Problem::from_doc("", &e)],
+        Ok(config) => {
+            let mut wrapped = b"---\n".to_vec();
+            wrapped.extend_from_slice(bytes);
+            if !wrapped.ends_with(b"\n") {
+                wrapped.push(b'\n');
+            }
+            wrapped.extend_from_slice(b"---\n");
+            let doc = Document::parse(&wrapped).ok();
+            config
+                .workflow
+                .problems()
+                .into_iter()
+                .map(|(path, message)| {
+                    let l = doc
+                        .as_ref()
+                        .and_then(|d| d.line_of(&path))
+                        .map_or(1, |l| l - 1);
+                    Problem::at("", l, message)
+                        .hint("list every status used by the workflow under `workflow.statuses`")
+                })
+                .collect()
+        }
+    }
+}
