@@ -166,10 +166,10 @@ fn check_time(key: &str, v: &str) -> Result<Value, DeskError> {
     if let Ok(t) = v.parse::<jiff::Timestamp>() {
         return Ok(Value::String(format_time(t)));
     }
-    if let Ok(d) = v.parse::<jiff::civil::Date>() {
-        if let Ok(t) = d.to_zoned(jiff::tz::TimeZone::UTC) {
-            return Ok(Value::String(format_time(t.timestamp())));
-        }
+    if let Ok(d) = v.parse::<jiff::civil::Date>()
+        && let Ok(t) = d.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(Value::String(format_time(t.timestamp())));
     }
     Err(DeskError::invalid(
         format!("`{key}` must be a date or an RFC 3339 date-time, not `{v}`"),

@@ -16,7 +16,7 @@ pub enum DocError {
     #[error("file is not valid UTF-8 (line {line}, column {col})")]
     NotUtf8 { line: usize, col: usize },
     /// The opening `---` has no closing `---` or `...` line.
-    #[error("frontmatter opened on line {line} is never closed with `---`")]
+    #[error("unclosed frontmatter: the `---` on line {line} has no closing `---` line")]
     Unclosed { line: usize },
     /// The YAML between the fences does not parse.
     #[error("{message}")]

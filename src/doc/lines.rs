@@ -67,29 +67,31 @@ pub fn entries(
         let body = &text[l.start + l.indent..l.end];
         if l.trivia {
             // A `#` line indented under a key may be text of a block scalar.
-            if l.indent > indent && !body.trim().is_empty() {
-                if let Some(last) = out.last_mut() {
-                    last.end = i + 1;
-                }
+            if l.indent > indent
+                && !body.trim().is_empty()
+                && let Some(last) = out.last_mut()
+            {
+                last.end = i + 1;
             }
             continue;
         }
         if l.indent < indent {
             break;
         }
-        if l.indent == indent && !is_seq_item(body) {
-            if let Some((key, after_colon)) = split_key(body) {
-                let value_start = l.start + l.indent + after_colon;
-                let value_end = value_start + inline_value_len(&text[value_start..l.end]);
-                out.push(Entry {
-                    key,
-                    line: i,
-                    end: i + 1,
-                    value_start,
-                    value_end,
-                });
-                continue;
-            }
+        if l.indent == indent
+            && !is_seq_item(body)
+            && let Some((key, after_colon)) = split_key(body)
+        {
+            let value_start = l.start + l.indent + after_colon;
+            let value_end = value_start + inline_value_len(&text[value_start..l.end]);
+            out.push(Entry {
+                key,
+                line: i,
+                end: i + 1,
+                value_start,
+                value_end,
+            });
+            continue;
         }
         if let Some(last) = out.last_mut() {
             last.end = i + 1;

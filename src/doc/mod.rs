@@ -176,11 +176,11 @@ impl Document {
         ];
         for yaml in candidates.into_iter().flatten() {
             let text = self.with_yaml(&yaml);
-            if let Ok(doc) = Document::from_text(text) {
-                if doc.values == expected {
-                    *self = doc;
-                    return Ok(());
-                }
+            if let Ok(doc) = Document::from_text(text)
+                && doc.values == expected
+            {
+                *self = doc;
+                return Ok(());
             }
         }
         let key = edit_path(edit).join(".");
@@ -244,19 +244,84 @@ fn parse_mapping(yaml: &str, first_line: usize) -> Result<Mapping, DocError> {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),
         Ok(_) => Err(DocError::NotAMapping { line: first_line }),
-        Err(e) => Err(yaml_error(&e, first_line)),
+        Err(e) => Err(locate_yaml_error(
+            yaml_error(&e, first_line),
+            yaml,
+            first_line,
+        )),
     }
 }
 
 fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> DocError {
-    let (line, col) = e
+    let full = e.to_string();
+    let (mut line, mut col) = e
         .location()
         .map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
-    DocError::Yaml {
-        line,
-        col,
-        message: strip_location(&e.to_string()),
+    // At the end of the text the scanner's own position is the closing fence; the
+    // construct it was reading (an unclosed quote, say) is where the fix goes.
+    if full.contains("end of stream")
+        && let Some((l, c)) = context_location(&full)
+    {
+        line = first_line + l - 1;
+        col = c;
     }
+    let message = strip_location(&full);
+    let message = if message.contains("recursion limit exceeded") {
+        "nesting is too deep (recursion limit exceeded)".to_string()
+    } else if message.contains("repetition limit exceeded") {
+        "aliases expand too far (repetition limit exceeded): an alias bomb?".to_string()
+    } else {
+        format!("invalid YAML: {message}")
+    };
+    DocError::Yaml { line, col, message }
+}
+
+/// The `line N column M` of the context part of a libyaml message (`while scanning ...`).
+fn context_location(msg: &str) -> Option<(usize, usize)> {
+    let ctx = &msg[msg.find(", while ")?..];
+    let rest = &ctx[ctx.find(" at line ")? + 9..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+/// Points errors that libyaml reports without a useful position at the line to fix.
+fn locate_yaml_error(err: DocError, yaml: &str, first_line: usize) -> DocError {
+    let DocError::Yaml { line, col, message } = err else {
+        return err;
+    };
+    let ls = lines::lines(yaml);
+    let at = |i: usize| first_line + i;
+    if let Some(key) = message
+        .strip_prefix("invalid YAML: duplicate entry with key ")
+        .map(|k| k.trim_matches('"'))
+    {
+        let second = lines::entries(yaml, &ls, 0..ls.len(), 0)
+            .into_iter()
+            .filter(|e| e.key == key)
+            .nth(1);
+        if let Some(e) = second {
+            return DocError::Yaml {
+                line: at(e.line),
+                col: 1,
+                message,
+            };
+        }
+    }
+    if message.contains("repetition limit") {
+        let alias = ls.iter().position(|l| {
+            let t = &yaml[l.start..l.end];
+            t.contains(" *") || t.contains("[*") || t.contains(",*")
+        });
+        if let Some(i) = alias {
+            return DocError::Yaml {
+                line: at(i),
+                col: 1,
+                message,
+            };
+        }
+    }
+    DocError::Yaml { line, col, message }
 }
 
 /// serde_yaml appends positions relative to the YAML text; ours are relative to the file.

@@ -53,8 +53,10 @@ impl Repo {
     ///
     /// `index.lock` is held from before the commit until `.git/index` has been updated for
     /// these paths (other entries, staged or not, are kept), so that `git status` shows nothing
-    /// for them afterwards. If that update fails after the commit was made, the error is
-    /// [`GitError::IndexUpdate`], which names the commit.
+    /// for them afterwards; this is done even when no commit was needed. If that update fails
+    /// after the commit was made, the error is [`GitError::IndexUpdate`], which names the
+    /// commit. A path that is a directory in the work tree is [`GitError::NotAFile`]; a path
+    /// below a symlinked directory is [`GitError::BadPath`].
     pub fn commit_paths(
         &self,
         paths: &[String],

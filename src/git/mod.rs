@@ -110,7 +110,7 @@ pub enum GitError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Any other failure reported by gix while doing `what`.
-    #[error("git {what} failed in {path}")]
+    #[error("{what} failed in {path}")]
     Gix {
         /// The repository (or file) concerned.
         path: PathBuf,

@@ -998,3 +998,43 @@ fn child_discover_from_env() {
         .expect("commit works")
         .expect("a commit was made");
 }
+
+#[test]
+fn a_no_op_commit_still_refreshes_the_index_for_its_paths() {
+    let fx = Fixture::new();
+    fx.write("t/1.md", "one\n");
+    fx.write("other.md", "o1\n");
+    fx.git(&["add", "."]);
+    fx.git(&["commit", "-q", "-m", "init"]);
+    fx.write("t/1.md", "staged draft\n");
+    fx.write("other.md", "o2\n");
+    fx.git(&["add", "."]);
+    fx.write("t/1.md", "one\n");
+    let result = fx
+        .repo()
+        .commit_paths(&paths(&["t/1.md"]), "docket: same", &ada(), when())
+        .expect("works");
+    assert_eq!(result, None);
+    assert_eq!(
+        fx.status(),
+        "M  other.md\n",
+        "only the user's other change remains"
+    );
+}
+
+#[test]
+fn init_makes_a_repository_git_accepts() {
+    let fx = Fixture::new();
+    let dir = fx.home.join("fresh");
+    let repo = Repo::init(&dir).expect("init works");
+    std::fs::write(dir.join("a.md"), "a\n").expect("write");
+    repo.commit_paths(&paths(&["a.md"]), "docket: first", &ada(), when())
+        .expect("commit works")
+        .expect("a commit was made");
+    assert_eq!(fx.git_in(&dir, &["log", "--format=%s"]), "docket: first\n");
+    assert_eq!(fx.git_in(&dir, &["status", "--porcelain"]), "");
+    let err = Repo::discover(fx.home.parent().expect("has a parent"))
+        .expect_err("the temporary directory itself is no repository");
+    assert!(matches!(err, GitError::NotARepo { .. }), "{err:?}");
+    assert!(err.hint().is_some());
+}

@@ -116,14 +116,17 @@ impl Workflow {
             }
     }
 
-    /// Problems with the workflow itself, for validation.
-    pub fn problems(&self) -> Vec<(Vec<&'static str>, String)> {
+    /// Problems with the workflow itself, for validation: the key path, the status at
+    /// fault and the message.
+    pub fn problems(&self) -> Vec<(Vec<&'static str>, String, String)> {
         let mut out = Vec::new();
         let mut check = |path: Vec<&'static str>, s: &str| {
             if !self.knows(s) {
+                let key = path.join(".");
                 out.push((
                     path,
-                    format!("status `{s}` is not one of `workflow.statuses`"),
+                    s.to_string(),
+                    format!("`{key}` names status `{s}`, which is not in `workflow.statuses`"),
                 ));
             }
         };

@@ -77,8 +77,16 @@ pub(crate) fn lenient_with_dropped<T: DeserializeOwned>(
 /// The id of a ticket file, or the problem that makes the file unusable.
 pub(crate) fn ticket_id(doc: &Document) -> Result<TicketId, Problem> {
     let line = doc.line_of(&["id"]);
+    if doc.text().trim().is_empty() {
+        return Err(Problem::at("", 1, "file is empty")
+            .hint("write the ticket's frontmatter (`---`, `id:`, `title:`, ..., `---`) or delete the file"));
+    }
+    if !doc.has_frontmatter() {
+        return Err(Problem::at("", 1, "ticket has no frontmatter")
+            .hint("start the file with `---`, the ticket's `id:`, `title:` and `status:` lines, then `---`"));
+    }
     match doc.get(&["id"]).and_then(scalar_string) {
-        None => Err(Problem::at("", line.unwrap_or(1), "ticket has no `id`")
+        None => Err(Problem::at("", line.unwrap_or(1), "missing `id`")
             .hint("add `id: T-...` matching the file name to the frontmatter")),
         Some(raw) => raw.parse::<TicketId>().map_err(|e| {
             Problem::at("", line.unwrap_or(1), format!("unsafe id: {e}"))
@@ -145,7 +153,7 @@ mod tests {
     #[test]
     fn missing_or_unsafe_id_is_unusable() {
         let p = ticket_from_doc(&doc("---\ntitle: x\n---\n")).expect_err("no id");
-        assert!(p.message.contains("no `id`"));
+        assert!(p.message.contains("missing `id`"));
         let p = ticket_from_doc(&doc("---\ntitle: x\nid: ../../etc/passwd\n---\n"))
             .expect_err("unsafe");
         assert_eq!(p.line, 3);

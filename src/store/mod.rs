@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 pub use error::{Problem, StoreError};
 pub use load::{article_from_doc, comment_from_doc, customer_from_doc, ticket_from_doc};
 pub use validate::{
-    Known, validate_article, validate_comment, validate_config, validate_customer, validate_ticket,
+    FileKind, Known, PRIORITIES, validate_article, validate_bytes, validate_comment,
+    validate_config, validate_customer, validate_ticket,
 };
 
 use crate::doc::Document;
@@ -102,7 +103,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => return Err(StoreError::io(path, e)),
         };
-        if let Some((key, message)) = config.workflow.problems().into_iter().next() {
+        if let Some((key, _, message)) = config.workflow.problems().into_iter().next() {
             let line = fs::read(&path)
                 .ok()
                 .and_then(|b| Document::parse(&config_as_doc(&b)).ok())

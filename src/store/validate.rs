@@ -8,6 +8,9 @@ use super::load::{lenient_with_dropped, scalar_string, ticket_id};
 use crate::doc::{Document, Mapping, Value};
 use crate::model::{Article, Comment, Config, Customer, Ticket};
 
+/// The priority bands docket derives and accepts.
+pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+
 /// What references may point to; `None` means "not known here, do not check".
 #[derive(Debug, Default, Clone)]
 pub struct Known {
@@ -25,8 +28,13 @@ fn timestamp_ok(s: &str) -> bool {
     s.parse::<jiff::Timestamp>().is_ok()
 }
 
+/// Dates as Hugo, Jekyll and Zola accept them: a day, RFC 3339, or Jekyll's
+/// `2024-03-11 09:30:00 +0000`.
 fn date_ok(s: &str) -> bool {
-    s.parse::<jiff::civil::Date>().is_ok() || timestamp_ok(s)
+    s.parse::<jiff::civil::Date>().is_ok()
+        || timestamp_ok(s)
+        || jiff::Timestamp::strptime("%Y-%m-%d %H:%M:%S %z", s).is_ok()
+        || jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", s).is_ok()
 }
 
 /// Type problems: keys whose value does not have the shape the format says.
@@ -104,75 +112,98 @@ pub fn validate_ticket(
     base.insert("id".into(), Value::String(id.to_string()));
     shape::<Ticket>(doc, &["title", "status", "created"], base, &mut out);
     require_string(doc, "title", "a one-line summary", &mut out);
-    if let Some(status) = require_string(doc, "status", "a workflow status", &mut out) {
-        if !config.workflow.knows(&status) {
-            out.push(
+    if let Some(status) = require_string(doc, "status", "a workflow status", &mut out)
+        && !config.workflow.knows(&status)
+    {
+        out.push(
                 Problem::at("", line(doc, &["status"]), format!(
                     "status `{status}` is not in the workflow ({})",
                     config.workflow.statuses.join(", ")
                 ))
                 .hint("use one of the statuses of `workflow.statuses` in .docket/config.yaml, or add it there"),
             );
-        }
     }
     check_time(doc, "created", true, &mut out);
     check_time(doc, "resolved", false, &mut out);
     check_time(doc, "due", false, &mut out);
     for key in ["importance", "urgency"] {
-        if let Some(n) = doc.get(&[key]).and_then(Value::as_i64) {
-            if !(1..=5).contains(&n) {
-                out.push(
-                    Problem::at(
-                        "",
-                        line(doc, &[key]),
-                        format!("`{key}` is {n}, outside 1-5"),
-                    )
-                    .hint(format!("use 1 (lowest) to 5 (highest) for `{key}`")),
-                );
-            }
+        if let Some(n) = doc.get(&[key]).and_then(Value::as_i64)
+            && !(1..=5).contains(&n)
+        {
+            out.push(
+                Problem::at(
+                    "",
+                    line(doc, &[key]),
+                    format!("`{key}` is {n}, outside 1-5"),
+                )
+                .hint(format!("use 1 (lowest) to 5 (highest) for `{key}`")),
+            );
         }
     }
     if let (Some(customers), Some(c)) = (
         &known.customers,
         doc.get(&["customer"]).and_then(scalar_string),
-    ) {
-        if !customers.contains(&c) {
-            out.push(
-                Problem::at(
-                    "",
-                    line(doc, &["customer"]),
-                    format!("unknown customer `{c}`"),
-                )
-                .hint("use the slug of a record in the customers folder (`docket customer list`)"),
-            );
-        }
+    ) && !customers.contains(&c)
+    {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["customer"]),
+                format!("unknown customer `{c}`"),
+            )
+            .hint("use the slug of a record in the customers folder (`docket customer list`)"),
+        );
     }
     if let (Some(articles), Some(Value::Sequence(items))) =
         (&known.articles, doc.get(&["links", "articles"]))
     {
         for (i, item) in items.iter().enumerate() {
-            if let Some(slug) = scalar_string(item) {
-                if !articles.contains(&slug) {
-                    out.push(
-                        Problem::at(
-                            "",
-                            doc.item_line(&["links", "articles"], i).unwrap_or(1),
-                            format!("unknown KB article `{slug}`"),
-                        )
-                        .hint("use the slug of an article in the KB folder (`docket kb list`)"),
-                    );
-                }
+            if let Some(slug) = scalar_string(item)
+                && !articles.contains(&slug)
+            {
+                out.push(
+                    Problem::at(
+                        "",
+                        doc.item_line(&["links", "articles"], i).unwrap_or(1),
+                        format!("unknown KB article `{slug}`"),
+                    )
+                    .hint("use the slug of an article in the KB folder (`docket kb list`)"),
+                );
             }
         }
     }
-    for key in ["duplicate_of"] {
-        if let Some(v) = doc.get(&["links", key]).and_then(scalar_string) {
-            if v.parse::<crate::model::TicketId>().is_err() {
-                out.push(Problem::at(
-                    "",
-                    line(doc, &["links", key]),
-                    format!("`links.{key}` is not a ticket id: `{v}`"),
-                ));
+    if let Some(p) = doc.get(&["priority"]).and_then(scalar_string)
+        && !PRIORITIES.contains(&p.as_str())
+    {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["priority"]),
+                format!("priority `{p}` is not one of {}", PRIORITIES.join(", ")),
+            )
+            .hint("use one of those bands, or leave `priority` out and set importance and urgency"),
+        );
+    }
+    let unsafe_id = |v: &str, at: usize, key: &str| {
+        v.parse::<crate::model::TicketId>().err().map(|e| {
+            Problem::at("", at, format!("unsafe id in `links.{key}`: {e}"))
+                .hint("link to a ticket id such as T-4K7QX2M9AB")
+        })
+    };
+    if let Some(v) = doc.get(&["links", "duplicate_of"]).and_then(scalar_string) {
+        out.extend(unsafe_id(
+            &v,
+            line(doc, &["links", "duplicate_of"]),
+            "duplicate_of",
+        ));
+    }
+    for key in ["relates", "blocks"] {
+        if let Some(Value::Sequence(items)) = doc.get(&["links", key]) {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(v) = scalar_string(item) {
+                    let at = doc.item_line(&["links", key], i).unwrap_or(1);
+                    out.extend(unsafe_id(&v, at, key));
+                }
             }
         }
     }
@@ -201,17 +232,25 @@ pub fn validate_article(doc: &Document) -> Vec<Problem> {
     }
     shape::<Article>(doc, &["title"], Mapping::new(), &mut out);
     require_string(doc, "title", "the article's title", &mut out);
-    if let Some(d) = doc.get(&["date"]).and_then(scalar_string) {
-        if !date_ok(&d) {
-            out.push(
-                Problem::at(
-                    "",
-                    line(doc, &["date"]),
-                    format!("`date` is not a date: `{d}`"),
-                )
-                .hint("write it like `date: 2026-11-02` or `2026-11-02T09:14:00Z`"),
-            );
-        }
+    if let Some(slug) = doc.get(&["slug"]).and_then(scalar_string)
+        && let Err(e) = slug.parse::<crate::model::Slug>()
+    {
+        out.push(
+            Problem::at("", line(doc, &["slug"]), format!("unsafe slug: {e}"))
+                .hint("use lower-case words joined by `-`, e.g. `slug: configure-tls`"),
+        );
+    }
+    if let Some(d) = doc.get(&["date"]).and_then(scalar_string)
+        && !date_ok(&d)
+    {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["date"]),
+                format!("`date` is not a date: `{d}`"),
+            )
+            .hint("write it like `date: 2026-11-02` or `2026-11-02T09:14:00Z`"),
+        );
     }
     out.sort_by_key(|p| p.line);
     out
@@ -222,34 +261,52 @@ pub fn validate_customer(doc: &Document, config: &Config) -> Vec<Problem> {
     let mut out = Vec::new();
     shape::<Customer>(doc, &["name"], Mapping::new(), &mut out);
     require_string(doc, "name", "the customer's name", &mut out);
-    if let Some(tier) = doc.get(&["tier"]).and_then(scalar_string) {
-        if !config.tiers.contains(&tier) {
+    if let Some(tier) = doc.get(&["tier"]).and_then(scalar_string)
+        && !config.tiers.contains(&tier)
+    {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["tier"]),
+                format!(
+                    "tier `{tier}` is not one of the configured tiers ({})",
+                    config.tiers.join(", ")
+                ),
+            )
+            .hint("use a tier from `tiers` in .docket/config.yaml, or add it there"),
+        );
+    }
+    for key in ["since", "until"] {
+        if let Some(d) = doc.get(&[key]).and_then(scalar_string)
+            && !date_ok(&d)
+        {
             out.push(
                 Problem::at(
                     "",
-                    line(doc, &["tier"]),
-                    format!(
-                        "tier `{tier}` is not one of the configured tiers ({})",
-                        config.tiers.join(", ")
-                    ),
+                    line(doc, &[key]),
+                    format!("`{key}` is not a date: `{d}`"),
                 )
-                .hint("use a tier from `tiers` in .docket/config.yaml, or add it there"),
+                .hint(format!("write it like `{key}: 2026-11-02`")),
             );
         }
     }
-    for key in ["since", "until"] {
-        if let Some(d) = doc.get(&[key]).and_then(scalar_string) {
-            if !date_ok(&d) {
-                out.push(
-                    Problem::at(
-                        "",
-                        line(doc, &[key]),
-                        format!("`{key}` is not a date: `{d}`"),
-                    )
-                    .hint(format!("write it like `{key}: 2026-11-02`")),
-                );
-            }
-        }
+    let day = |k: &str| {
+        doc.get(&[k]).and_then(scalar_string).and_then(|d| {
+            d.get(..10)
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        })
+    };
+    if let (Some(since), Some(until)) = (day("since"), day("until"))
+        && until < since
+    {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["until"]),
+                format!("`until` ({until}) is before `since` ({since})"),
+            )
+            .hint("`until` is when the customer left; it must come after `since`"),
+        );
     }
     if let Some(Value::Sequence(contacts)) = doc.get(&["contacts"]) {
         for (i, c) in contacts.iter().enumerate() {
@@ -315,15 +372,69 @@ pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
                 .workflow
                 .problems()
                 .into_iter()
-                .map(|(path, message)| {
+                .map(|(path, status, message)| {
                     let l = doc
                         .as_ref()
-                        .and_then(|d| d.line_of(&path))
+                        .and_then(|d| d.line_of(&path).map(|l| word_line(d.text(), l, &status)))
                         .map_or(1, |l| l - 1);
                     Problem::at("", l, message)
                         .hint("list every status used by the workflow under `workflow.statuses`")
                 })
                 .collect()
         }
+    }
+}
+
+/// The first line at or after `from` (1-based) that holds `word` as a whole word.
+fn word_line(text: &str, from: usize, word: &str) -> usize {
+    let is_word = |line: &str| {
+        line.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .any(|w| w == word)
+    };
+    text.lines()
+        .enumerate()
+        .skip(from - 1)
+        .take(200)
+        .find(|(_, l)| is_word(l))
+        .map_or(from, |(i, _)| i + 1)
+}
+
+/// The kinds of file docket validates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `tickets/<SS>/<ID>.md`
+    Ticket,
+    /// `tickets/<SS>/<ID>/<stamp>-<who>-<rand>.md`
+    Comment,
+    /// `kb/<slug>.md`
+    Article,
+    /// `customers/<slug>.md`
+    Customer,
+    /// `.docket/config.yaml`
+    Config,
+}
+
+/// Every problem in one file's bytes, including the ones that make it unreadable.
+/// `stem` is the file name without `.md`, checked against a ticket's id.
+pub fn validate_bytes(
+    kind: FileKind,
+    bytes: &[u8],
+    config: &Config,
+    known: &Known,
+    stem: Option<&str>,
+) -> Vec<Problem> {
+    if kind == FileKind::Config {
+        return validate_config(bytes);
+    }
+    let doc = match Document::parse(bytes) {
+        Ok(doc) => doc,
+        Err(e) => return vec![Problem::from_doc("", &e)],
+    };
+    match kind {
+        FileKind::Ticket => validate_ticket(&doc, config, known, stem),
+        FileKind::Comment => validate_comment(&doc),
+        FileKind::Article => validate_article(&doc),
+        FileKind::Customer => validate_customer(&doc, config),
+        FileKind::Config => validate_config(bytes),
     }
 }

@@ -1,0 +1,370 @@
+//! The file formats against real and hand-written files: files written by other tools
+//! round-trip byte for byte, valid fixtures pass validation and the JSON Schemas, and each
+//! invalid fixture fails with a message that names its file and line.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use docket::doc::{Document, Edit, Value};
+use docket::model::Config;
+use docket::store::{FileKind, Known, Problem, validate_bytes};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn md_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name != "SOURCE.md" && name != "LICENSE.md" && name != "README.md"
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Lines removed and added between two texts (an LCS diff, small inputs).
+fn diff_size(a: &str, b: &str) -> (usize, usize) {
+    let al: Vec<&str> = a.lines().collect();
+    let bl: Vec<&str> = b.lines().collect();
+    let mut dp = vec![vec![0usize; bl.len() + 1]; al.len() + 1];
+    for i in (0..al.len()).rev() {
+        for j in (0..bl.len()).rev() {
+            dp[i][j] = if al[i] == bl[j] {
+                dp[i + 1][j + 1] + 1
+            } else {
+                dp[i + 1][j].max(dp[i][j + 1])
+            };
+        }
+    }
+    (al.len() - dp[0][0], bl.len() - dp[0][0])
+}
+
+#[test]
+fn corpus_files_round_trip_byte_for_byte() {
+    let files = md_files(&fixtures().join("corpus"));
+    assert!(
+        files.len() >= 35,
+        "expected a few dozen corpus files, found {}",
+        files.len()
+    );
+    for f in files {
+        let bytes = read(&f);
+        let doc = Document::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(
+            doc.text().as_bytes(),
+            bytes.as_slice(),
+            "{} changed on a round trip",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn corpus_files_take_a_one_line_edit() {
+    for f in md_files(&fixtures().join("corpus")) {
+        let text = String::from_utf8(read(&f)).expect("corpus files are UTF-8");
+        let mut doc = Document::parse(text.as_bytes()).expect("parses");
+        if !doc.has_frontmatter() || text.len() > 100_000 {
+            continue;
+        }
+        doc.apply(&Edit::Set(
+            vec!["x-docket-test".into()],
+            Value::String("on review".into()),
+        ))
+        .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(diff_size(&text, doc.text()), (0, 1), "{}", f.display());
+        assert_eq!(
+            doc.body(),
+            Document::parse(text.as_bytes()).expect("parses").body()
+        );
+    }
+}
+
+/// The whole Hugo documentation, when the shared corpora are next to the repository.
+#[test]
+fn hugo_docs_round_trip_when_present() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/hugo-docs/content");
+    if !dir.exists() {
+        eprintln!("skipped: {} is not here", dir.display());
+        return;
+    }
+    let files = md_files(&dir);
+    assert!(files.len() > 900, "found {}", files.len());
+    for f in files {
+        let bytes = read(&f);
+        let doc = Document::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(doc.text().as_bytes(), bytes.as_slice(), "{}", f.display());
+    }
+}
+
+fn valid_config() -> Config {
+    docket::doc::parse_yaml(&read(&fixtures().join("valid/config/config.yaml")))
+        .expect("valid config parses")
+}
+
+fn slugs(dir: &str) -> BTreeSet<String> {
+    md_files(&fixtures().join(dir))
+        .iter()
+        .map(|p| {
+            let doc = Document::parse(&read(p)).expect("parses");
+            doc.get(&["slug"])
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    p.file_stem()
+                        .expect("has a name")
+                        .to_string_lossy()
+                        .into_owned()
+                })
+        })
+        .collect()
+}
+
+fn known() -> Known {
+    Known {
+        customers: Some(slugs("valid/customers")),
+        articles: Some(slugs("valid/kb")),
+    }
+}
+
+fn kind_of(rel: &str) -> FileKind {
+    match rel.split('/').next() {
+        Some("tickets") => FileKind::Ticket,
+        Some("comments") => FileKind::Comment,
+        Some("kb") => FileKind::Article,
+        Some("customers") => FileKind::Customer,
+        Some("config") => FileKind::Config,
+        other => panic!("no kind for {other:?}"),
+    }
+}
+
+fn problems(base: &str, rel: &str) -> Vec<Problem> {
+    let path = fixtures().join(base).join(rel);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let stem = (kind_of(rel) == FileKind::Ticket && base == "valid")
+        .then_some(stem)
+        .flatten();
+    validate_bytes(
+        kind_of(rel),
+        &read(&path),
+        &valid_config(),
+        &known(),
+        stem.as_deref(),
+    )
+    .into_iter()
+    .map(|p| p.with_path(Path::new("fixtures").join(base).join(rel)))
+    .collect()
+}
+
+#[test]
+fn valid_fixtures_pass_validation() {
+    let base = fixtures().join("valid");
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(&base)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&base)
+            .expect("under base")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let found = problems("valid", &rel);
+        assert!(
+            found.is_empty(),
+            "{rel}: {}",
+            found
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        count += 1;
+    }
+    assert!(count >= 15, "only {count} valid fixtures");
+}
+
+fn schema(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(name);
+    serde_json::from_slice(&read(&path)).expect("schema is JSON")
+}
+
+fn frontmatter_json(path: &Path) -> serde_json::Value {
+    let bytes = read(path);
+    if path.extension().is_some_and(|x| x == "yaml") {
+        let v: Value = docket::doc::parse_yaml(&bytes).expect("yaml");
+        return serde_json::to_value(v).expect("yaml maps to json");
+    }
+    let doc = Document::parse(&bytes).expect("parses");
+    serde_json::to_value(doc.values()).expect("frontmatter maps to json")
+}
+
+#[test]
+fn valid_fixtures_match_the_json_schemas() {
+    for (dir, name) in [
+        ("tickets", "ticket.schema.json"),
+        ("comments", "comment.schema.json"),
+        ("kb", "article.schema.json"),
+        ("customers", "customer.schema.json"),
+        ("config", "config.schema.json"),
+    ] {
+        let validator = jsonschema::validator_for(&schema(name)).expect("schema compiles");
+        let base = fixtures().join("valid").join(dir);
+        for entry in std::fs::read_dir(&base).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            let mut value = frontmatter_json(&path);
+            if value.is_null() {
+                value = serde_json::json!({});
+            }
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{} against {name}: {errors:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn schemas_match_the_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+    let update = std::env::var_os("DOCKET_UPDATE_SCHEMA").is_some();
+    for (name, value) in docket::model::schemas() {
+        let text = serde_json::to_string_pretty(&value).expect("json") + "\n";
+        let path = dir.join(name);
+        if update {
+            std::fs::create_dir_all(&dir).expect("schema dir");
+            std::fs::write(&path, &text).expect("write schema");
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "{} is out of date with the Rust types: run `DOCKET_UPDATE_SCHEMA=1 cargo test --test fixtures schemas` and commit it",
+            path.display()
+        );
+    }
+}
+
+/// The rows of fixtures/invalid/EXPECTED.tsv: file, line, message substring.
+fn expected() -> Vec<(String, usize, String)> {
+    let text = String::from_utf8(read(&fixtures().join("invalid/EXPECTED.tsv"))).expect("utf-8");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "bad EXPECTED.tsv row: {l}");
+            (
+                cols[0].to_string(),
+                cols[1].parse().expect("line number"),
+                cols[2].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn check_invalid(rel: &str) {
+    let (_, line, needle) = expected()
+        .into_iter()
+        .find(|(f, _, _)| f == rel)
+        .unwrap_or_else(|| panic!("{rel} is not in EXPECTED.tsv"));
+    let started = std::time::Instant::now();
+    let found = problems("invalid", rel);
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "{rel} took {:?}",
+        started.elapsed()
+    );
+    let prefix = format!("fixtures/invalid/{rel}:{line}:");
+    assert!(
+        found.iter().any(|p| p.to_string().starts_with(&prefix)
+            && p.message.to_lowercase().contains(&needle.to_lowercase())),
+        "{rel}: expected a problem at line {line} mentioning {needle:?}, got: {:#?}",
+        found.iter().map(ToString::to_string).collect::<Vec<_>>()
+    );
+    assert!(
+        found.iter().all(|p| p.hint.is_some()),
+        "{rel}: every problem needs a hint: {found:#?}"
+    );
+}
+
+macro_rules! invalid {
+    ($($name:ident => $file:literal),* $(,)?) => {
+        $(#[test] fn $name() { check_invalid($file); })*
+
+        #[test]
+        fn every_invalid_fixture_has_a_test() {
+            let tested: BTreeSet<&str> = [$($file),*].into_iter().collect();
+            for (f, _, _) in expected() {
+                assert!(tested.contains(f.as_str()), "{f} has no test in tests/fixtures.rs");
+            }
+            let listed: BTreeSet<String> = expected().into_iter().map(|(f, _, _)| f).collect();
+            for entry in walkdir::WalkDir::new(fixtures().join("invalid")).into_iter().filter_map(Result::ok) {
+                if entry.file_type().is_file() && entry.file_name() != "EXPECTED.tsv" {
+                    let rel = entry.path().strip_prefix(fixtures().join("invalid")).expect("under").to_string_lossy().replace('\\', "/");
+                    assert!(listed.contains(&rel), "{rel} is not listed in EXPECTED.tsv");
+                }
+            }
+        }
+    };
+}
+
+invalid! {
+    invalid_comment_internal_not_bool => "comments/20261106T120500Z-alice-R4TB.md",
+    invalid_config_closed_not_in_statuses => "config/closed-not-in-statuses.yaml",
+    invalid_config_initial_not_in_statuses => "config/initial-not-in-statuses.yaml",
+    invalid_config_transition_to_unknown_status => "config/transition-to-unknown-status.yaml",
+    invalid_customer_email_without_at => "customers/email-without-at.md",
+    invalid_customer_tier_platinum => "customers/tier-platinum.md",
+    invalid_customer_until_before_since => "customers/until-before-since.md",
+    invalid_kb_audience_everyone => "kb/audience-everyone.md",
+    invalid_kb_status_live => "kb/status-live.md",
+    invalid_kb_unsafe_slug => "kb/unsafe-slug.md",
+    invalid_ticket_alias_bomb => "tickets/alias-bomb.md",
+    invalid_ticket_binary_nul => "tickets/binary-nul.md",
+    invalid_ticket_created_impossible_date => "tickets/created-impossible-date.md",
+    invalid_ticket_created_not_a_date => "tickets/created-not-a-date.md",
+    invalid_ticket_deep_nesting => "tickets/deep-nesting.md",
+    invalid_ticket_empty => "tickets/empty.md",
+    invalid_ticket_frontmatter_not_a_mapping => "tickets/frontmatter-not-a-mapping.md",
+    invalid_ticket_importance_not_a_number => "tickets/importance-not-a-number.md",
+    invalid_ticket_importance_out_of_range => "tickets/importance-out-of-range.md",
+    invalid_ticket_labels_scalar => "tickets/labels-scalar.md",
+    invalid_ticket_missing_id => "tickets/missing-id.md",
+    invalid_ticket_no_frontmatter => "tickets/no-frontmatter.md",
+    invalid_ticket_not_utf8_latin1 => "tickets/not-utf8-latin1.md",
+    invalid_ticket_not_utf8 => "tickets/not-utf8.md",
+    invalid_ticket_unclosed_frontmatter => "tickets/unclosed-frontmatter.md",
+    invalid_ticket_unknown_priority => "tickets/unknown-priority.md",
+    invalid_ticket_unknown_status => "tickets/unknown-status.md",
+    invalid_ticket_unsafe_id_dotdot => "tickets/unsafe-id-dotdot.md",
+    invalid_ticket_unsafe_id_slash => "tickets/unsafe-id-slash.md",
+    invalid_ticket_unsafe_link_id => "tickets/unsafe-link-id.md",
+    invalid_ticket_yaml_colon_in_title => "tickets/yaml-colon-in-title.md",
+    invalid_ticket_yaml_duplicate_key => "tickets/yaml-duplicate-key.md",
+    invalid_ticket_yaml_tab_indent => "tickets/yaml-tab-indent.md",
+    invalid_ticket_yaml_unclosed_quote => "tickets/yaml-unclosed-quote.md",
+}
