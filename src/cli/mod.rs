@@ -22,7 +22,7 @@ pub use render::Failure;
 pub struct Cli {
     /// Run as if started in this directory.
     #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub chdir: Option<PathBuf>,
     /// Act as this person (`Name <email>`) instead of git's user.name and user.email.
     #[arg(long, global = true, env = "DOCKET_AUTHOR", value_name = "WHO")]
     pub author: Option<String>,

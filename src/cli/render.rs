@@ -66,7 +66,9 @@ impl Failure {
 impl From<DeskError> for Failure {
     fn from(e: DeskError) -> Failure {
         let code = match e {
-            DeskError::Store(StoreError::Ambiguous { .. }) | DeskError::Invalid { .. } => 2,
+            DeskError::Store(StoreError::Ambiguous { .. })
+            | DeskError::Invalid { .. }
+            | DeskError::Git(GitError::BadIdentity { .. }) => 2,
             _ => 1,
         };
         Failure {

@@ -22,7 +22,7 @@ pub struct Context {
 impl Context {
     /// Resolves the global flags.
     pub fn new(cli: &Cli) -> Result<Context, Failure> {
-        let dir = match &cli.dir {
+        let dir = match &cli.chdir {
             Some(d) => d.clone(),
             None => std::env::current_dir()?,
         };
@@ -173,7 +173,8 @@ pub struct CloseArgs {
 
 /// Arguments of `link`.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false, id = "target")]
+#[group(skip)]
+#[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
 pub struct LinkArgs {
     /// Ticket id or unique prefix.
     pub id: String,

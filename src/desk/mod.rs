@@ -97,6 +97,11 @@ impl Desk {
         jiff::Timestamp::from_second(t.as_second()).unwrap_or(t)
     }
 
+    /// The time to record, as precisely as the clock gives it.
+    pub fn now_precise(&self) -> jiff::Timestamp {
+        self.options.now.unwrap_or_else(jiff::Timestamp::now)
+    }
+
     /// Acts as someone else, at another time, from now on (imports and the demo).
     pub fn act_as(&mut self, author: Option<String>, now: Option<jiff::Timestamp>) {
         self.options.author = author;
@@ -114,6 +119,16 @@ impl Desk {
         &self,
         build: impl FnOnce(&Store) -> Result<Change, DeskError>,
     ) -> Result<Outcome, DeskError> {
+        self.transact_checked(build, true)
+    }
+
+    /// `transact`, optionally without refusing files that changed in the work tree (for
+    /// committing a hand edit that docket itself opened in the editor).
+    pub(crate) fn transact_checked(
+        &self,
+        build: impl FnOnce(&Store) -> Result<Change, DeskError>,
+        refuse_dirty: bool,
+    ) -> Result<Outcome, DeskError> {
         let author = self.author()?;
         let _lock = self.repo.lock_writes()?;
         let change = build(&self.store)?;
@@ -127,7 +142,7 @@ impl Desk {
             });
         }
         let commit = self.commits();
-        if commit {
+        if commit && refuse_dirty {
             for (rel, _) in &change.files {
                 self.ensure_committable(rel)?;
             }

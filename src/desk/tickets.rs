@@ -421,7 +421,13 @@ impl Desk {
                 .iter()
                 .map(|b| crate::model::CROCKFORD[(b & 31) as usize] as char)
                 .collect();
-            let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+            // Milliseconds keep comments made in the same second in order.
+            let precise = self.now_precise();
+            let stamp = format!(
+                "{}{:03}Z",
+                precise.strftime("%Y%m%dT%H%M%S"),
+                precise.subsec_millisecond()
+            );
             let rel = format!("{}/{stamp}-{who}-{suffix}.md", store.comments_rel(&t.rel));
             let mut fields = vec![
                 ("author", Value::String(author.to_string())),
@@ -596,15 +602,18 @@ impl Desk {
         }
         let text = after.text().to_string();
         let title = ticket.title.clone();
-        self.transact(|_| {
-            Ok(Change {
-                action: "edit",
-                id: Some(ticket.id.clone()),
-                title,
-                files: vec![(rel.clone(), text)],
-                details: Vec::new(),
-            })
-        })
+        self.transact_checked(
+            |_| {
+                Ok(Change {
+                    action: "edit",
+                    id: Some(ticket.id.clone()),
+                    title,
+                    files: vec![(rel.clone(), text)],
+                    details: Vec::new(),
+                })
+            },
+            false,
+        )
     }
 
     /// The commits that touched a ticket or its comments, newest first.

@@ -1,0 +1,199 @@
+//! A hermetic temporary git repository in which tests run the real `docket` binary and
+//! check the outcome with the real git CLI.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary repository with a fixed identity and no user or system git config.
+pub struct Repo {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    home: PathBuf,
+}
+
+/// What a command printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Asserts failure with this exit code and returns stderr.
+    #[track_caller]
+    pub fn fails(&self, code: i32) -> &str {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stderr
+    }
+}
+
+/// Applies the hermetic environment to a command.
+pub fn hermetic(cmd: &mut Command, home: &Path) {
+    for (k, _) in std::env::vars() {
+        if k.starts_with("GIT_")
+            || k.starts_with("DOCKET_")
+            || k == "EDITOR"
+            || k == "VISUAL"
+            || k == "EMAIL"
+        {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C");
+}
+
+impl Repo {
+    /// A new repository on branch `main` with user.name and user.email set.
+    pub fn new() -> Repo {
+        let r = Repo::bare_dir();
+        r.git(&["init", "-q", "-b", "main"]).ok();
+        r.git(&["config", "user.name", "Alice Ng"]).ok();
+        r.git(&["config", "user.email", "alice@example.org"]).ok();
+        r
+    }
+
+    /// An empty folder (no repository) with the hermetic home next to it.
+    pub fn bare_dir() -> Repo {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("repo");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&root).expect("repo dir");
+        std::fs::create_dir_all(&home).expect("home dir");
+        Repo {
+            _dir: dir,
+            root,
+            home,
+        }
+    }
+
+    /// A new repository with docket's config from the demo (team alice, bob, chen).
+    pub fn with_desk() -> Repo {
+        let r = Repo::new();
+        r.write(
+            ".docket/config.yaml",
+            &std::fs::read_to_string(fixture("demo/config.yaml")).expect("demo config"),
+        );
+        r.git(&["add", "."]).ok();
+        r.git(&["commit", "-q", "-m", "set up docket"]).ok();
+        r
+    }
+
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Runs docket in the repository.
+    pub fn docket(&self, args: &[&str]) -> Run {
+        self.docket_env(args, &[])
+    }
+
+    /// Runs docket with extra environment variables.
+    pub fn docket_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
+        hermetic(&mut cmd, &self.home);
+        cmd.current_dir(&self.root)
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("docket runs"))
+    }
+
+    /// Runs git in the repository.
+    pub fn git(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.home);
+        cmd.current_dir(&self.root).args(args);
+        Run::from(cmd.output().expect("git runs"))
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Opens a ticket and returns its id.
+    pub fn new_ticket(&self, title: &str) -> String {
+        self.docket(&["new", "--title", title, "--body", "Steps to reproduce."])
+            .ok()
+            .trim()
+            .to_string()
+    }
+
+    /// The path of a ticket file, from `show --json`.
+    pub fn ticket_path(&self, id: &str) -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(self.docket(&["show", id, "--json"]).ok()).expect("json");
+        v["path"].as_str().expect("path").to_string()
+    }
+
+    /// `git status --porcelain` output.
+    pub fn status(&self) -> String {
+        self.git(&["status", "--porcelain"]).ok().to_string()
+    }
+
+    /// Number of commits on HEAD.
+    pub fn commit_count(&self) -> usize {
+        self.git(&["rev-list", "--count", "HEAD"])
+            .ok()
+            .trim()
+            .parse()
+            .expect("count")
+    }
+
+    /// Asserts `git fsck` finds nothing wrong.
+    #[track_caller]
+    pub fn fsck(&self) {
+        let run = self.git(&["fsck", "--strict", "--no-dangling"]);
+        assert_eq!(
+            run.code, 0,
+            "git fsck failed:\n{}{}",
+            run.stdout, run.stderr
+        );
+        assert!(!run.stderr.contains("error"), "git fsck: {}", run.stderr);
+    }
+}
+
+/// A path under fixtures/.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}

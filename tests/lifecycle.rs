@@ -1,0 +1,547 @@
+//! The ticket lifecycle through the real binary: every command, its output, its files and
+//! the commit it makes, checked with the git CLI.
+
+mod common;
+
+use common::Repo;
+
+#[test]
+fn new_writes_one_file_in_one_commit_with_trailers() {
+    let r = Repo::with_desk();
+    let before = r.commit_count();
+    let run = r.docket(&[
+        "new",
+        "--title",
+        "Crash on start",
+        "--body",
+        "It crashes.",
+        "--label",
+        "crash",
+        "--label",
+        "config",
+    ]);
+    let id = run.ok().trim().to_string();
+    assert!(id.starts_with("T-") && id.len() == 12, "{id}");
+    assert!(
+        run.stderr.contains(&format!("new {id} [main ")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), before + 1);
+    let path = format!("support/tickets/{}/{id}.md", &id[2..4]);
+    assert_eq!(
+        r.git(&["show", "--name-only", "--format=", "HEAD"])
+            .ok()
+            .trim(),
+        path
+    );
+    let msg = r.git(&["log", "-1", "--format=%B"]).ok().to_string();
+    assert!(
+        msg.starts_with(&format!("docket: new {id} \"Crash on start\"\n")),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(&format!("Docket-Ticket: {id}\n")) && msg.contains("Docket-Action: new\n"),
+        "{msg}"
+    );
+    let trailers = r
+        .git(&[
+            "log",
+            "-1",
+            "--format=%(trailers:key=Docket-Action,valueonly)",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(trailers, "new");
+    assert_eq!(
+        r.git(&["log", "-1", "--format=%an <%ae>"]).ok().trim(),
+        "Alice Ng <alice@example.org>"
+    );
+    let text = r.read(&path);
+    assert!(
+        text.starts_with(&format!(
+            "---\nid: {id}\ntitle: Crash on start\nstatus: open\ncreated: "
+        )),
+        "{text}"
+    );
+    assert!(text.contains("reporter: Alice Ng <alice@example.org>\nlabels:\n  - crash\n  - config\n---\nIt crashes.\n"), "{text}");
+    assert_eq!(r.status(), "");
+    r.fsck();
+}
+
+#[test]
+fn set_changes_exactly_one_line() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Slow queries");
+    r.docket(&["set", &id, "status=pending"]).ok();
+    let diff = r
+        .git(&["diff", "HEAD~1", "HEAD", "--unified=0"])
+        .ok()
+        .to_string();
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(changed, vec!["-status: open", "+status: pending"], "{diff}");
+    assert!(
+        r.git(&["log", "-1", "--format=%B"])
+            .ok()
+            .contains("status: open -> pending")
+    );
+}
+
+#[test]
+fn adding_a_label_adds_one_line() {
+    let r = Repo::with_desk();
+    let id = r
+        .docket(&["new", "-t", "Slow queries", "-b", "x", "-l", "perf"])
+        .ok()
+        .trim()
+        .to_string();
+    r.docket(&["set", &id, "labels+=regression"]).ok();
+    let stat = r
+        .git(&["diff", "--numstat", "HEAD~1", "HEAD"])
+        .ok()
+        .to_string();
+    assert!(stat.starts_with("1\t0\t"), "{stat}");
+    r.docket(&["set", &id, "labels-=perf"]).ok();
+    let stat = r
+        .git(&["diff", "--numstat", "HEAD~1", "HEAD"])
+        .ok()
+        .to_string();
+    assert!(stat.starts_with("0\t1\t"), "{stat}");
+}
+
+#[test]
+fn any_unique_prefix_works_and_ambiguity_lists_candidates() {
+    let r = Repo::with_desk();
+    r.write(
+        "support/tickets/AA/T-AAAA000001.md",
+        "---\nid: T-AAAA000001\ntitle: one\nstatus: open\ncreated: 2026-11-01T00:00:00Z\n---\n",
+    );
+    r.write(
+        "support/tickets/AA/T-AAAA000002.md",
+        "---\nid: T-AAAA000002\ntitle: two\nstatus: open\ncreated: 2026-11-02T00:00:00Z\n---\n",
+    );
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-qm", "two tickets"]).ok();
+    let err = r.docket(&["show", "AAAA"]).fails(2).to_string();
+    assert!(
+        err.contains("matches 2 tickets: T-AAAA000001, T-AAAA000002"),
+        "{err}"
+    );
+    assert!(err.contains("hint: type more characters"), "{err}");
+    assert!(
+        r.docket(&["show", "aaaa000001"])
+            .ok()
+            .starts_with("T-AAAA000001  one")
+    );
+    assert!(
+        r.docket(&["show", "T-AAAA000002"])
+            .ok()
+            .starts_with("T-AAAA000002  two")
+    );
+    let err = r.docket(&["show", "ZZZZ"]).fails(1).to_string();
+    assert!(err.contains("no ticket matches `ZZZZ`"), "{err}");
+    let list = r.docket(&["list"]).ok().to_string();
+    assert!(
+        list.contains("T-AAAA000001") && list.contains("T-AAAA000002"),
+        "short ids must stay unique: {list}"
+    );
+}
+
+#[test]
+fn comment_close_reopen_assign_link_and_history() {
+    let r = Repo::with_desk();
+    let first = r.new_ticket("Crash on start");
+    let id = r.new_ticket("Crash on start again");
+    r.docket(&["comment", &id, "-m", "Can you send the log?"])
+        .ok();
+    r.docket(&[
+        "comment",
+        &id,
+        "-m",
+        "Looks like the config loader.",
+        "--internal",
+    ])
+    .ok();
+    r.docket(&["assign", &id, "bob"]).ok();
+    let err = r.docket(&["assign", &id, "mallory"]).fails(2).to_string();
+    assert!(
+        err.contains("`mallory` is not in the team") && err.contains("alice, bob, chen"),
+        "{err}"
+    );
+    r.docket(&["close", &id, "--reason", "fixed"]).ok();
+    let v: serde_json::Value =
+        serde_json::from_str(r.docket(&["show", &id, "--json"]).ok()).expect("json");
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["closed"], true);
+    assert_eq!(v["assignee"], "bob");
+    assert_eq!(v["resolution"], "fixed");
+    let resolved = v["resolved"].as_str().expect("resolved is set").to_string();
+    let comments = v["comments"].as_array().expect("comments");
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0]["body"], "Can you send the log?\n");
+    assert_eq!(comments[1]["internal"], true);
+    // The transitions of the demo workflow: closed may only go back to open.
+    let err = r
+        .docket(&["set", &id, "status=pending"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("from `closed` to `pending`") && err.contains("allowed next statuses: open"),
+        "{err}"
+    );
+    r.docket(&["reopen", &id]).ok();
+    let v: serde_json::Value =
+        serde_json::from_str(r.docket(&["show", &id, "--json"]).ok()).expect("json");
+    assert_eq!(v["status"], "open");
+    assert_eq!(v["resolved"], resolved.as_str(), "resolved is set once");
+    assert!(v.get("resolution").is_none_or(|x| x.is_null()));
+    let err = r.docket(&["reopen", &id]).fails(1).to_string();
+    assert!(err.contains("is not closed"), "{err}");
+    r.docket(&["link", &id, "--duplicate-of", &first]).ok();
+    let v: serde_json::Value =
+        serde_json::from_str(r.docket(&["show", &id, "--json"]).ok()).expect("json");
+    assert_eq!(v["links"]["duplicate_of"], first.as_str());
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["resolution"], "duplicate");
+    let history = r.docket(&["history", &id, "--json"]).ok().to_string();
+    let h: serde_json::Value = serde_json::from_str(&history).expect("json");
+    let subjects: Vec<&str> = h
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| e["summary"].as_str().expect("summary"))
+        .collect();
+    let actions: Vec<&str> = subjects
+        .iter()
+        .map(|s| s.split(' ').nth(1).expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "link", "reopen", "close", "assign", "note", "comment", "new"
+        ],
+        "{subjects:?}"
+    );
+    assert_eq!(r.status(), "");
+    r.fsck();
+}
+
+#[test]
+fn link_to_an_article_must_exist() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("How do I rotate TLS certificates?");
+    let err = r
+        .docket(&["link", &id, "--article", "tls-setup"])
+        .fails(1)
+        .to_string();
+    assert!(err.contains("no article named `tls-setup`"), "{err}");
+    r.write(
+        "support/kb/tls-setup.md",
+        "---\ntitle: TLS setup\nstatus: published\n---\nUse certs.\n",
+    );
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-qm", "kb"]).ok();
+    r.docket(&["link", &id, "--article", "tls-setup"]).ok();
+    assert!(
+        r.read(&r.ticket_path(&id))
+            .contains("links:\n  articles:\n    - tls-setup\n")
+    );
+}
+
+#[test]
+fn list_filters_and_json() {
+    let r = Repo::with_desk();
+    let a = r
+        .docket(&[
+            "new",
+            "-t",
+            "Alpha",
+            "-b",
+            "x",
+            "-l",
+            "crash",
+            "--assignee",
+            "alice",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let b = r
+        .docket(&["new", "-t", "Beta", "-b", "x", "-l", "docs"])
+        .ok()
+        .trim()
+        .to_string();
+    let c = r.new_ticket("Gamma");
+    r.docket(&["close", &c]).ok();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(r.docket(args).ok()).expect("json");
+        let mut ids: Vec<String> = v
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|t| t["id"].as_str().expect("id").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut open = vec![a.clone(), b.clone()];
+    open.sort();
+    assert_eq!(ids(&["list", "--json"]), open);
+    assert_eq!(
+        ids(&["list", "--json", "--label", "crash"]),
+        vec![a.clone()]
+    );
+    assert_eq!(
+        ids(&["list", "--json", "--assignee", "alice"]),
+        vec![a.clone()]
+    );
+    assert_eq!(ids(&["list", "--json", "--assignee", "-"]), vec![b.clone()]);
+    assert_eq!(
+        ids(&["list", "--json", "--status", "closed"]),
+        vec![c.clone()]
+    );
+    assert_eq!(ids(&["list", "--json", "--all"]).len(), 3);
+    let table = r.docket(&["list"]).ok().to_string();
+    assert!(
+        table.contains("Alpha") && table.contains("Beta") && !table.contains("Gamma"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_bad_file_is_skipped_with_a_warning_and_the_rest_works() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Good ticket");
+    r.write(
+        "support/tickets/ZZ/T-ZZZZZZZZZZ.md",
+        "---\nid: T-ZZZZZZZZZZ\ntitle: \"oops\nstatus: open\n---\n",
+    );
+    r.write("support/tickets/YY/T-YYYYYYYYYY.md", "---\nid: T-YYYYYYYYYY\ntitle: Odd but fine\nstatus: Waiting on vendor\ncreated: 2020-01-01\nimportance: high\nx-extra: kept\n---\n");
+    let run = r.docket(&["list", "--all"]);
+    let out = run.ok();
+    assert!(
+        out.contains("Good ticket") && out.contains("Odd but fine"),
+        "{out}"
+    );
+    assert!(
+        run.stderr
+            .contains("warning: support/tickets/ZZ/T-ZZZZZZZZZZ.md:3:8: invalid YAML"),
+        "{}",
+        run.stderr
+    );
+    r.docket(&["comment", &id, "-m", "still works"]).ok();
+    // A file with values docket does not know still shows and edits.
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-qm", "hand-written"]).ok();
+    let shown = r.docket(&["show", "T-YYYY"]).ok().to_string();
+    assert!(
+        shown.contains("status:") && shown.contains("Waiting on vendor"),
+        "{shown}"
+    );
+    r.docket(&["set", "T-YYYY", "assignee=chen"]).ok();
+    assert!(
+        r.read("support/tickets/YY/T-YYYYYYYYYY.md")
+            .contains("x-extra: kept\nassignee: chen\n---")
+    );
+    let check = r.docket(&["check"]);
+    check.fails(1);
+    assert!(check.stdout.contains("support/tickets/YY/T-YYYYYYYYYY.md:4:1: status `Waiting on vendor` is not in the workflow"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains(
+            "support/tickets/YY/T-YYYYYYYYYY.md:5:1: `created` is not an RFC 3339 date-time"
+        ),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check
+            .stdout
+            .contains("support/tickets/ZZ/T-ZZZZZZZZZZ.md:3:8: invalid YAML"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn unknown_status_and_bad_values_are_refused_by_set() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Something");
+    let err = r
+        .docket(&["set", &id, "status=frobnicated"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains(
+            "status `frobnicated` is not in the workflow (new, open, pending, resolved, closed)"
+        ),
+        "{err}"
+    );
+    let err = r.docket(&["set", &id, "importance=9"]).fails(2).to_string();
+    assert!(err.contains("`importance` must be 1 to 5"), "{err}");
+    let err = r.docket(&["set", &id, "id=T-X"]).fails(2).to_string();
+    assert!(err.contains("the id cannot be changed"), "{err}");
+    let err = r
+        .docket(&["set", &id, "customer=nobody"])
+        .fails(1)
+        .to_string();
+    assert!(err.contains("no customer named `nobody`"), "{err}");
+    let err = r
+        .docket(&["new", "--title", "x", "--customer", "nobody"])
+        .fails(1)
+        .to_string();
+    assert!(err.contains("no customer named `nobody`"), "{err}");
+    assert_eq!(r.commit_count(), 2, "nothing refused was committed");
+    r.docket(&[
+        "set",
+        &id,
+        "due=2026-12-01",
+        "importance=4",
+        "x-jira=OPS-12",
+    ])
+    .ok();
+    let text = r.read(&r.ticket_path(&id));
+    assert!(
+        text.contains("due: 2026-12-01T00:00:00Z\nimportance: 4\nx-jira: OPS-12\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn body_file_and_stdin() {
+    let r = Repo::with_desk();
+    r.write("../body.md", "From a file.\n");
+    let body = r.root.join("../body.md");
+    let id = r
+        .docket(&[
+            "new",
+            "-t",
+            "From file",
+            "--body-file",
+            body.to_str().expect("utf-8 path"),
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert!(r.read(&r.ticket_path(&id)).ends_with("---\nFrom a file.\n"));
+}
+
+#[test]
+fn edit_commits_a_hand_edit_and_keeps_a_broken_one() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Typo in title");
+    let script = r.home().join("ed.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i 's/Typo in title/Fixed title/' \"$1\"\n",
+    )
+    .expect("script");
+    let run = r.docket_env(
+        &["edit", &id],
+        &[("EDITOR", &format!("sh {}", script.display()))],
+    );
+    run.ok();
+    assert!(
+        r.git(&["log", "-1", "--format=%s"])
+            .ok()
+            .starts_with(&format!("docket: edit {id} \"Fixed title\""))
+    );
+    assert_eq!(r.status(), "");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i 's/^status: open/status: \"open/' \"$1\"\n",
+    )
+    .expect("script");
+    let run = r.docket_env(
+        &["edit", &id],
+        &[("EDITOR", &format!("sh {}", script.display()))],
+    );
+    let err = run.fails(1).to_string();
+    assert!(
+        err.contains(":4:") && err.contains("your text is kept in the file"),
+        "{err}"
+    );
+    assert!(
+        r.read(&r.ticket_path_raw(&id)).contains("status: \"open"),
+        "the broken edit is kept"
+    );
+}
+
+trait RawPath {
+    fn ticket_path_raw(&self, id: &str) -> String;
+}
+
+impl RawPath for Repo {
+    fn ticket_path_raw(&self, id: &str) -> String {
+        format!("support/tickets/{}/{id}.md", &id[2..4])
+    }
+}
+
+#[test]
+fn init_writes_and_commits_the_config() {
+    let r = Repo::new();
+    let run = r.docket(&["init"]);
+    run.ok();
+    assert!(r.read(".docket/config.yaml").contains("workflow:"));
+    assert_eq!(
+        r.git(&["log", "--format=%s"]).ok().trim(),
+        "docket: init help desk"
+    );
+    assert!(r.docket(&["init"]).ok().contains("already set up"));
+    let id = r.new_ticket("First");
+    assert_eq!(
+        r.docket(&["list", "--json"])
+            .ok()
+            .matches(&format!("\"id\": \"{id}\""))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn demo_builds_a_help_desk() {
+    let r = Repo::bare_dir();
+    let run = r.docket(&["demo", "desk"]);
+    let out = run.ok();
+    assert!(
+        out.contains("$ docket list --all")
+            && out.contains("Crash on start when the config file is empty"),
+        "{out}"
+    );
+    let desk = r.root.join("desk");
+    let git = |args: &[&str]| {
+        let mut cmd = std::process::Command::new("git");
+        common::hermetic(&mut cmd, r.home());
+        let o = cmd.current_dir(&desk).args(args).output().expect("git");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(git(&["status", "--porcelain"]), "");
+    let tickets: Vec<String> = git(&["ls-files", "support/tickets"])
+        .lines()
+        .filter(|l| l.matches('/').count() == 3)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(tickets.len(), 12, "{tickets:?}");
+    assert!(git(&["log", "--format=%s"]).lines().count() > 50);
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["-C", desk.to_str().expect("utf-8"), "check"])
+        .output()
+        .expect("docket check");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert_eq!(
+        r.docket(&["demo", "desk"]).code,
+        2,
+        "an existing demo folder is refused"
+    );
+}
