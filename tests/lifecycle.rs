@@ -545,3 +545,40 @@ fn demo_builds_a_help_desk() {
         "an existing demo folder is refused"
     );
 }
+
+#[test]
+fn new_on_a_terminal_without_a_body_opens_the_editor() {
+    let r = Repo::with_desk();
+    let script = r.home().join("write-body.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'Written in the editor.\\n' >> \"$1\"\n",
+    )
+    .expect("script");
+    let docket = env!("CARGO_BIN_EXE_docket");
+    // `script` gives docket a terminal, as a person at a shell would have.
+    let mut cmd = std::process::Command::new("script");
+    common::hermetic(&mut cmd, r.home());
+    let out = cmd
+        .current_dir(&r.root)
+        .env("EDITOR", format!("sh {}", script.display()))
+        .args([
+            "-qec",
+            &format!("{docket} new --title 'From the editor'"),
+            "/dev/null",
+        ])
+        .output()
+        .expect("script runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let id = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.trim().starts_with("T-"))
+        .map(|l| l.trim().to_string())
+        .expect("the new id is printed");
+    let text = r.read(&r.ticket_path(&id));
+    assert!(text.ends_with("---\nWritten in the editor.\n"), "{text}");
+}

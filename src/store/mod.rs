@@ -197,6 +197,15 @@ impl Store {
 
     /// Finds the one ticket whose id starts with `prefix` (case-insensitive; `T-` optional).
     pub fn resolve(&self, prefix: &str) -> Result<TicketEntry, StoreError> {
+        // A whole id names its file directly: no folder needs to be listed.
+        for candidate in [prefix.trim().to_string(), prefix.trim().to_uppercase()] {
+            if let Ok(id) = candidate.parse::<TicketId>() {
+                let rel = self.ticket_rel(&id);
+                if self.abs(&rel).is_file() {
+                    return Ok(TicketEntry { id, rel });
+                }
+            }
+        }
         let entries = self.ticket_entries()?;
         resolve_in(&entries, prefix)
     }
