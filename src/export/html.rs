@@ -250,8 +250,12 @@ pub fn site(
     w.write("index.html", &page("Knowledge base", "", canonical, &main))?;
     w.write("style.css", STYLE)?;
     w.write("search.js", SEARCH_JS)?;
+    // `<` and `>` only occur inside JSON strings: escaping them keeps any markup in a
+    // title or text inert even if the index is ever inlined into a page.
     let json = serde_json::to_string(&serde_json::json!({ "pages": index }))
-        .unwrap_or_else(|_| "{\"pages\":[]}".into());
+        .unwrap_or_else(|_| "{\"pages\":[]}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e");
     w.write("search-index.json", &json)?;
     w.write(
         "search-index.js",
