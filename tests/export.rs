@@ -621,4 +621,37 @@ fn the_hugo_docs_export_in_every_format() {
             .expect("count");
         assert!(n > pages * 9 / 10 && n <= pages, "{format}: {n} of {pages}");
     }
+    // Hugo builds its own documentation from docket's export, shortcodes and all.
+    if client("hugo", &["version"]) {
+        let site = r.root.parent().expect("parent").join("hugo-site");
+        std::fs::create_dir_all(site.join("layouts/_default")).expect("mkdir");
+        std::fs::write(
+            site.join("config.toml"),
+            "baseURL = \"http://example.org/\"\ntitle = \"KB\"\nbuildFuture = true\n",
+        )
+        .expect("config");
+        for kind in ["single", "list"] {
+            std::fs::write(
+                site.join(format!("layouts/_default/{kind}.html")),
+                "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n",
+            )
+            .expect("layout");
+        }
+        export(&r, "hugo", &site.join("content")).ok();
+        let out = Command::new("hugo")
+            .args(["--source", site.to_str().expect("utf-8")])
+            .output()
+            .expect("hugo runs");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("hugo printed:\n{printed}");
+        assert!(out.status.success(), "hugo failed:\n{printed}");
+        assert!(
+            site.join("public/en/functions/collections/where/index.html")
+                .is_file()
+        );
+    }
 }

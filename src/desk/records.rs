@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome, format_time};
 use crate::doc::{Document, Edit, Mapping, Value};
-use crate::model::{Article, ArticleStatus, Audience, Customer, RANDOM_LEN, Slug};
+use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug};
 use crate::store::{
     Problem, RecordFile, Store, StoreError, article_from_doc, validate_article, validate_customer,
 };
@@ -580,7 +580,6 @@ impl Desk {
                             "tickets refer to the customer by slug; make a new record instead",
                         ));
                     }
-                    _ if asg.key.len() == 2 && asg.key[0] == "sla" => s(v),
                     _ => s(v),
                 };
                 details.push(format!("{k}: {}", crate::doc::render_scalar(&value)));
@@ -596,11 +595,6 @@ impl Desk {
             }
             Ok(change)
         })
-    }
-
-    /// The commits that touched a customer record (in whichever repository holds it).
-    pub fn customer_record(&self, slug: &str) -> Result<RecordFile<Customer>, DeskError> {
-        Ok(self.store.customer(slug)?)
     }
 }
 
