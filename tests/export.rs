@@ -655,3 +655,105 @@ fn the_hugo_docs_export_in_every_format() {
         );
     }
 }
+
+#[test]
+fn pages_named_index_stay_pages_in_every_generator() {
+    let r = Repo::with_desk();
+    let page =
+        |title: &str| format!("---\ntitle: {title}\ndate: 2026-01-02\n---\nText of {title}.\n");
+    // A root `index.md` next to other pages (a Hugo or Zola bundle would swallow them),
+    // a lone `guide/index.md` (a real bundle), and a folder with both `_index.md` and
+    // `index.md`.
+    r.write("support/kb/index.md", &page("Home page"));
+    r.write("support/kb/alpha.md", &page("Alpha page"));
+    r.write("support/kb/guide/index.md", &page("Guide page"));
+    r.write("support/kb/both/_index.md", &page("Both section"));
+    r.write("support/kb/both/index.md", &page("Both index"));
+    r.write("support/kb/both/child.md", &page("Both child"));
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-q", "-m", "kb"]).ok();
+    let titles = [
+        "Home page",
+        "Alpha page",
+        "Guide page",
+        "Both section",
+        "Both index",
+        "Both child",
+    ];
+    let base = r.root.parent().expect("parent").to_path_buf();
+    for format in FORMATS {
+        let out = base.join(format);
+        export(&r, format, &out).ok();
+        let text = all_text(&out);
+        for t in titles {
+            assert!(
+                text.contains(&format!("Text of {t}.")),
+                "{format}: {t} missing"
+            );
+        }
+        let mds: Vec<PathBuf> = files(&out)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|x| x == "md" || x == "html"))
+            .collect();
+        for f in &mds {
+            let dir = f.parent().expect("dir");
+            if format == "zola" && f.file_name().is_some_and(|n| n == "index.md") {
+                assert!(
+                    !dir.join("_index.md").exists(),
+                    "zola: {} next to _index.md",
+                    f.display()
+                );
+            }
+            if format == "hugo" && f.file_name().is_some_and(|n| n == "index.md") {
+                let siblings = std::fs::read_dir(dir).expect("ls").count();
+                assert_eq!(
+                    siblings,
+                    1,
+                    "hugo: {} is a bundle with siblings",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(
+        base.join("zola/guide.md").is_file(),
+        "lone zola bundle becomes guide.md"
+    );
+    assert!(
+        base.join("hugo/guide/index.md").is_file(),
+        "lone hugo bundle kept"
+    );
+    if client("hugo", &["version"]) {
+        let site = base.join("hugo-site");
+        std::fs::create_dir_all(site.join("layouts/_default")).expect("mkdir");
+        std::fs::write(
+            site.join("config.toml"),
+            "baseURL = \"http://example.org/\"\n",
+        )
+        .expect("config");
+        for kind in ["single", "list"] {
+            std::fs::write(
+                site.join(format!("layouts/_default/{kind}.html")),
+                "<h1>{{ .Title }}</h1>{{ .Content }}\n",
+            )
+            .expect("layout");
+        }
+        export(&r, "hugo", &site.join("content/kb")).ok();
+        let out = Command::new("hugo")
+            .args(["--source", site.to_str().expect("utf-8")])
+            .output()
+            .expect("hugo runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let built = all_text(&site.join("public"));
+        for t in titles {
+            assert!(
+                built.contains(&format!("<h1>{t}</h1>")),
+                "hugo did not render {t}"
+            );
+        }
+    }
+}

@@ -206,17 +206,23 @@ fn select<'a>(store: &Store, articles: &'a [RecordFile<Article>]) -> Vec<Page<'a
         if parts.is_empty() {
             parts.push(safe_component(&file.slug));
         }
-        let base = parts.join("/");
-        let mut key = base.to_lowercase();
+        // Output names that would meet on a case-insensitive disk, or once `_index`
+        // becomes `index` (Jekyll, mdBook, html), get a number.
+        let key_of = |parts: &[String]| {
+            let mut parts = parts.to_vec();
+            if let Some(last) = parts.last_mut().filter(|l| *l == "_index") {
+                *last = "index".into();
+            }
+            parts.join("/").to_lowercase()
+        };
+        let base = parts.last().cloned().unwrap_or_default();
+        let mut key = key_of(&parts);
         let mut n = 1;
         while !seen.insert(key.clone()) {
             n += 1;
             let last = parts.len() - 1;
-            parts[last] = format!(
-                "{}-{n}",
-                safe_component(base.rsplit('/').next().unwrap_or("page"))
-            );
-            key = parts.join("/").to_lowercase();
+            parts[last] = format!("{base}-{n}");
+            key = key_of(&parts);
         }
         out.push(Page { file, parts });
     }

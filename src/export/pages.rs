@@ -128,12 +128,40 @@ pub fn hugo(
     w: &mut Writer,
     tick: &mut dyn FnMut(usize),
 ) -> Result<(), ExportError> {
+    let crowded = crowded_bundles(pages);
     for (i, p) in pages.iter().enumerate() {
         let text = yaml_page(p, &hugo_body(p.file.doc.body()), false);
-        w.write(&p.path("md", true), &text)?;
+        let path = if crowded.contains(&i) {
+            format!("{}/index-page.md", p.dirs().join("/"))
+        } else {
+            p.path("md", true)
+        };
+        w.write(path.trim_start_matches('/'), &text)?;
         tick(i + 1);
     }
     Ok(())
+}
+
+/// The pages named `index` whose folder holds other pages too. Hugo and Zola read
+/// `dir/index.md` as a bundle: the folder *is* that page, and other Markdown files in it
+/// stop being pages (Hugo) or fail the build (Zola). A lone `index.md` keeps that meaning;
+/// a crowded one is renamed `index-page`.
+fn crowded_bundles(pages: &[Page]) -> std::collections::BTreeSet<usize> {
+    let mut per_dir: std::collections::BTreeMap<&[String], usize> = Default::default();
+    for p in pages {
+        for n in 0..=p.dirs().len() {
+            *per_dir.entry(&p.dirs()[..n]).or_default() += 1;
+        }
+    }
+    pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.parts.last().is_some_and(|l| l == "index")
+                && per_dir.get(p.dirs()).copied().unwrap_or(0) > 1
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Jekyll pages (`_index` becomes `index`: Jekyll ignores files starting with `_`).
@@ -212,14 +240,38 @@ pub fn zola(
     w: &mut Writer,
     tick: &mut dyn FnMut(usize),
 ) -> Result<(), ExportError> {
+    // Zola refuses a page called `index.md` next to a section's `_index.md`, and every
+    // folder gets one here: a lone `dir/index.md` becomes the page `dir.md` (same URL),
+    // a crowded one `dir/index-page.md`.
+    let crowded = crowded_bundles(pages);
+    let taken: std::collections::BTreeSet<&[String]> =
+        pages.iter().map(|p| p.parts.as_slice()).collect();
+    let out: Vec<Vec<String>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut parts = p.parts.clone();
+            if parts.last().is_some_and(|l| l == "index") {
+                let dirs = p.dirs();
+                if !crowded.contains(&i) && !dirs.is_empty() && !taken.contains(dirs) {
+                    parts.pop();
+                } else {
+                    let last = parts.len() - 1;
+                    parts[last] = "index-page".into();
+                }
+            }
+            parts
+        })
+        .collect();
     let mut dirs = std::collections::BTreeSet::new();
     let mut with_index = std::collections::BTreeSet::new();
-    for p in pages {
-        for n in 0..=p.dirs().len() {
-            dirs.insert(p.dirs()[..n].to_vec());
+    for (p, parts) in pages.iter().zip(&out) {
+        let d = &parts[..parts.len() - 1];
+        for n in 0..=d.len() {
+            dirs.insert(d[..n].to_vec());
         }
         if p.is_section() {
-            with_index.insert(p.dirs().to_vec());
+            with_index.insert(d.to_vec());
         }
     }
     for d in &dirs {
@@ -234,10 +286,10 @@ pub fn zola(
         rel.push_str("_index.md");
         w.write(&rel, &format!("+++\ntitle = {}\n+++\n", toml_string(title)))?;
     }
-    for (i, p) in pages.iter().enumerate() {
+    for (i, (p, parts)) in pages.iter().zip(&out).enumerate() {
         let section = p.is_section();
         let text = format!("{}{}", zola_front(p, section), zola_body(p.file.doc.body()));
-        w.write(&p.path("md", true), &text)?;
+        w.write(&format!("{}.md", parts.join("/")), &text)?;
         tick(i + 1);
     }
     Ok(())
