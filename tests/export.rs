@@ -757,3 +757,71 @@ fn pages_named_index_stay_pages_in_every_generator() {
         }
     }
 }
+
+/// Whether an optional generator is installed (not required anywhere, CI included).
+fn optional(program: &str) -> bool {
+    let here = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !here {
+        eprintln!("note: `{program}` is not installed; skipping its build check");
+    }
+    here
+}
+
+#[test]
+fn jekyll_and_mdbook_build_the_export_when_installed() {
+    let r = desk();
+    let base = r.root.parent().expect("parent").to_path_buf();
+    if optional("jekyll") {
+        let site = base.join("jekyll-site");
+        std::fs::create_dir_all(&site).expect("mkdir");
+        std::fs::write(site.join("_config.yml"), "title: KB\n").expect("config");
+        export(&r, "jekyll", &site.join("kb")).ok();
+        let out = Command::new("jekyll")
+            .args(["build", "--source"])
+            .arg(&site)
+            .arg("--destination")
+            .arg(site.join("_site"))
+            .output()
+            .expect("jekyll runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let page = std::fs::read_to_string(site.join("_site/kb/hostile.html")).expect("page");
+        // Liquid left the text alone.
+        assert!(page.contains("{% liquid %}"), "{page}");
+        assert_eq!(
+            files(&site.join("_site/kb"))
+                .iter()
+                .filter(|f| f.extension().is_some_and(|x| x == "html"))
+                .count(),
+            7
+        );
+    }
+    let mdbook = std::env::var("MDBOOK").unwrap_or_else(|_| "mdbook".into());
+    if optional(&mdbook) {
+        let book = base.join("book");
+        std::fs::create_dir_all(&book).expect("mkdir");
+        std::fs::write(book.join("book.toml"), "[book]\ntitle = \"KB\"\n").expect("book.toml");
+        export(&r, "mdbook", &book.join("src")).ok();
+        let out = Command::new(&mdbook)
+            .arg("build")
+            .arg(&book)
+            .output()
+            .expect("mdbook runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let page = std::fs::read_to_string(book.join("book/hostile.html")).expect("chapter");
+        assert!(
+            page.contains("{{#include secret.md}}"),
+            "the include was not run"
+        );
+    }
+}

@@ -187,7 +187,10 @@ pub(crate) fn safe_component(s: &str) -> String {
 }
 
 /// The pages to export: publishable articles with unique, safe output paths, sorted by path.
-fn select<'a>(store: &Store, articles: &'a [RecordFile<Article>]) -> Vec<Page<'a>> {
+/// Jekyll skips every file and folder whose name starts with `_` (they are its own:
+/// `_posts`, `_layouts`, ...); for it such names lose the underscore (`_index` is mapped
+/// to `index` later, like for mdBook and html).
+fn select<'a>(store: &Store, articles: &'a [RecordFile<Article>], format: Format) -> Vec<Page<'a>> {
     let kb = store.kb_rel();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -205,6 +208,13 @@ fn select<'a>(store: &Store, articles: &'a [RecordFile<Article>]) -> Vec<Page<'a
             .collect();
         if parts.is_empty() {
             parts.push(safe_component(&file.slug));
+        }
+        if format == Format::Jekyll {
+            for p in parts.iter_mut().filter(|p| *p != "_index") {
+                if p.starts_with('_') {
+                    *p = safe_component(p.trim_start_matches('_'));
+                }
+            }
         }
         // Output names that would meet on a case-insensitive disk, or once `_index`
         // becomes `index` (Jekyll, mdBook, html), get a number.
@@ -323,7 +333,7 @@ pub fn export(
         });
     }
     let loaded = store.articles()?;
-    let pages = select(store, &loaded.items);
+    let pages = select(store, &loaded.items, options.format);
     prepare(&options.out)?;
     let mut w = Writer {
         out: options.out.clone(),
