@@ -164,11 +164,7 @@ pub fn site(
         let url = format!("kb/{}", p.path("html", false));
         let depth = url.matches('/').count();
         let root = "../".repeat(depth);
-        let title = if a.title.trim().is_empty() {
-            p.parts.last().cloned().unwrap_or_default()
-        } else {
-            a.title.clone()
-        };
+        let title = p.title();
         let (body, plain) = render(p.file.doc.body());
         let mut main = format!("<article>\n<h1>{}</h1>\n", esc(&title));
         let mut meta = Vec::new();

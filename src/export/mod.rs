@@ -146,6 +146,21 @@ impl Page<'_> {
         self.parts.last().is_some_and(|p| p == "_index")
     }
 
+    /// The title to show: the article's, else its file name (its folder's for a
+    /// section index), so an untitled page still has a name in menus and lists.
+    pub fn title(&self) -> String {
+        let t = self.article().title.trim();
+        if !t.is_empty() {
+            return t.to_string();
+        }
+        let name = if self.is_section() {
+            self.dirs().last()
+        } else {
+            self.parts.last()
+        };
+        name.cloned().unwrap_or_else(|| "Untitled".into())
+    }
+
     /// The folder components.
     pub fn dirs(&self) -> &[String] {
         &self.parts[..self.parts.len() - 1]

@@ -344,11 +344,7 @@ pub fn mdbook(
             dirs.len()
         };
         let path = p.path("md", false);
-        let title = if p.article().title.trim().is_empty() {
-            p.parts.last().cloned().unwrap_or_default()
-        } else {
-            p.article().title.clone()
-        };
+        let title = p.title();
         summary.push_str(&format!(
             "{}- [{}]({path})\n",
             "  ".repeat(depth),
