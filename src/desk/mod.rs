@@ -116,7 +116,10 @@ impl Desk {
     }
 
     /// Runs one transaction: under the write lock, `build` reads the current files and
-    /// says what to write; then the files are written and committed together.
+    /// says what to write; then the files are written and committed together. A file
+    /// outside this work tree (a customer record in a private repository next to it) is
+    /// committed, with the same message, in the repository that holds it, under that
+    /// repository's write lock too.
     pub fn transact(
         &self,
         build: impl FnOnce(&Store) -> Result<Change, DeskError>,
