@@ -297,3 +297,39 @@ fn an_unknown_customer_on_a_ticket_names_file_and_line() {
         out.stdout
     );
 }
+
+#[test]
+fn records_outside_any_repository_need_no_commit() {
+    let r = Repo::with_desk();
+    let config = r.read(".docket/config.yaml").replace(
+        "customers: support/customers",
+        "customers: ../loose/customers",
+    );
+    r.write(".docket/config.yaml", &config);
+    r.git(&["commit", "-q", "-am", "customers in ../loose"])
+        .ok();
+    let loose = r
+        .root
+        .parent()
+        .expect("parent")
+        .join("loose/customers/acme.md");
+    let err = acme(&r).fails(2).to_string();
+    assert!(err.contains("not inside any other git repository"), "{err}");
+    assert!(
+        !loose.exists(),
+        "nothing is written when it cannot be committed"
+    );
+    let run = r.docket(&[
+        "--no-commit",
+        "customer",
+        "new",
+        "--name",
+        "Acme Logistics",
+        "--slug",
+        "acme",
+    ]);
+    run.ok();
+    assert!(run.stderr.contains("not committed"), "{}", run.stderr);
+    assert!(loose.is_file());
+    assert_eq!(r.status(), "");
+}
