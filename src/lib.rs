@@ -3,11 +3,13 @@
 //! Tickets, KB articles and customer records are Markdown files with YAML frontmatter in
 //! the host repository; every state change is one git commit. Modules, from the bottom:
 //! `model` (plain types), `doc` (the only YAML text), `git` (the only gix), `store` (the
-//! files on disk), `desk` (operations as transactions), `cli` (arguments and output).
+//! files on disk), `desk` (operations as transactions), `export` (publishing the KB), `cli` (arguments
+//! and output).
 
 pub mod cli;
 pub mod desk;
 pub mod doc;
+pub mod export;
 pub mod git;
 pub mod model;
 pub mod store;

@@ -3,9 +3,12 @@
 //! module; handlers parse arguments, call one library function and print its result.
 
 mod check;
+mod customer;
 mod demo;
 mod editor;
+mod export;
 mod init;
+mod kb;
 mod render;
 mod tickets;
 
@@ -63,6 +66,12 @@ pub enum Command {
     Link(tickets::LinkArgs),
     /// The commits that changed a ticket.
     History(tickets::HistoryArgs),
+    /// Knowledge-base articles: new, list, show, edit, set.
+    Kb(kb::KbArgs),
+    /// Customer records: new, list, show, set.
+    Customer(customer::CustomerArgs),
+    /// Publish the KB for Hugo, Jekyll, Zola, mdBook or as a static HTML site.
+    Export(export::ExportArgs),
     /// Validate every ticket, comment, article, customer and the config.
     Check(check::CheckArgs),
     /// Build a demo help desk in a new git repository and show it.
@@ -86,6 +95,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Reopen(a) => tickets::reopen(&ctx, &a, out),
         Command::Link(a) => tickets::link(&ctx, &a, out),
         Command::History(a) => tickets::history(&ctx, &a, out),
+        Command::Kb(a) => kb::run(&ctx, a, out),
+        Command::Customer(a) => customer::run(&ctx, a, out),
+        Command::Export(a) => export::run(&ctx, &a, out),
         Command::Check(a) => check::run(&ctx, &a, out),
         Command::Demo(a) => demo::run(&ctx, &a, out),
     }

@@ -5,12 +5,14 @@
 //! trailers). It uses `model`, `store` (files) and `git` (commits); it prints nothing.
 
 mod error;
+mod records;
 mod tickets;
 
 use std::path::Path;
 
 pub use error::DeskError;
-pub use tickets::{Assignment, LinkTarget, NewTicket, ParsedAssignment};
+pub use records::{NewArticle, NewCustomer};
+pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
 use crate::model::TicketId;
@@ -114,7 +116,10 @@ impl Desk {
     }
 
     /// Runs one transaction: under the write lock, `build` reads the current files and
-    /// says what to write; then the files are written and committed together.
+    /// says what to write; then the files are written and committed together. A file
+    /// outside this work tree (a customer record in a private repository next to it) is
+    /// committed, with the same message, in the repository that holds it, under that
+    /// repository's write lock too.
     pub fn transact(
         &self,
         build: impl FnOnce(&Store) -> Result<Change, DeskError>,
@@ -142,26 +147,43 @@ impl Desk {
             });
         }
         let commit = self.commits();
+        let paths: Vec<String> = change.files.iter().map(|(p, _)| p.clone()).collect();
+        // Files outside the work tree (customer records kept in a private repository next
+        // to this one) are committed to the repository that holds them.
+        let homes = if commit {
+            self.homes(&paths)?
+        } else {
+            Vec::new()
+        };
+        let _other_locks = homes
+            .iter()
+            .filter_map(|h| h.repo.as_ref().map(Repo::lock_writes))
+            .collect::<Result<Vec<_>, _>>()?;
         if commit && refuse_dirty {
-            for (rel, _) in &change.files {
-                self.ensure_committable(rel)?;
+            for home in &homes {
+                let repo = home.repo.as_ref().unwrap_or(&self.repo);
+                for rel in &home.rels {
+                    ensure_committable(repo, rel)?;
+                }
             }
         }
         for (rel, text) in &change.files {
             self.store.write(rel, text)?;
         }
-        let paths: Vec<String> = change.files.iter().map(|(p, _)| p.clone()).collect();
-        let info = if commit {
+        let mut info = None;
+        if commit {
             let message = commit_message(&change);
-            self.repo
-                .commit_paths(&paths, &message, &author, self.now())
-                .map_err(|e| DeskError::CommitFailed {
-                    paths: paths.clone(),
-                    source: e,
-                })?
-        } else {
-            None
-        };
+            for home in &homes {
+                let repo = home.repo.as_ref().unwrap_or(&self.repo);
+                let made = repo
+                    .commit_paths(&home.rels, &message, &author, self.now())
+                    .map_err(|e| DeskError::CommitFailed {
+                        paths: paths.clone(),
+                        source: e,
+                    })?;
+                info = made.or(info);
+            }
+        }
         Ok(Outcome {
             id: change.id,
             action: change.action,
@@ -173,18 +195,108 @@ impl Desk {
 
     /// Refuses to overwrite a file that has changes git does not have yet.
     fn ensure_committable(&self, rel: &str) -> Result<(), DeskError> {
-        match self.repo.path_state(rel)? {
-            PathState::Clean | PathState::Missing => Ok(()),
-            PathState::Modified => Err(DeskError::Dirty {
-                path: rel.to_string(),
-                untracked: false,
-            }),
-            PathState::Untracked => Err(DeskError::Dirty {
-                path: rel.to_string(),
-                untracked: true,
-            }),
+        for home in self.homes(&[rel.to_string()])? {
+            let repo = home.repo.as_ref().unwrap_or(&self.repo);
+            for r in &home.rels {
+                ensure_committable(repo, r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Groups store paths by the repository that holds them: the desk's own (`repo:
+    /// None`) or another one found from the file's folder, with each path made relative
+    /// to that repository's work tree.
+    fn homes(&self, paths: &[String]) -> Result<Vec<Home>, DeskError> {
+        let mut out: Vec<Home> = Vec::new();
+        for rel in paths {
+            let abs = resolved(&self.store.abs(rel));
+            let (repo, inside) = match abs.strip_prefix(self.repo.workdir()) {
+                Ok(inside) => (None, inside.to_path_buf()),
+                Err(_) => {
+                    let start = existing_ancestor(&abs);
+                    let other = Repo::discover(&start).map_err(|_| {
+                        DeskError::invalid(
+                            format!("{rel} is outside this repository and not inside any other git repository"),
+                            "run `git init` in the folder that holds it (e.g. the private customers folder), or use --no-commit",
+                        )
+                    })?;
+                    let inside = abs
+                        .strip_prefix(other.workdir())
+                        .map(Path::to_path_buf)
+                        .map_err(|_| {
+                            DeskError::invalid(
+                                format!(
+                                    "{rel} is not inside the work tree of {}",
+                                    other.workdir().display()
+                                ),
+                                "point paths.customers at a folder inside a git work tree",
+                            )
+                        })?;
+                    (Some(other), inside)
+                }
+            };
+            let inside = inside.to_string_lossy().replace('\\', "/");
+            let same = |h: &Home| match (&h.repo, &repo) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.workdir() == b.workdir(),
+                _ => false,
+            };
+            match out.iter_mut().find(|h| same(h)) {
+                Some(h) => h.rels.push(inside),
+                None => out.push(Home {
+                    repo,
+                    rels: vec![inside],
+                }),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The repository that holds some of a change's files, and their paths inside it.
+struct Home {
+    /// `None`: the desk's own repository.
+    repo: Option<Repo>,
+    rels: Vec<String>,
+}
+
+/// Refuses to overwrite a file that has changes its repository does not have yet.
+fn ensure_committable(repo: &Repo, rel: &str) -> Result<(), DeskError> {
+    match repo.path_state(rel)? {
+        PathState::Clean | PathState::Missing => Ok(()),
+        PathState::Modified => Err(DeskError::Dirty {
+            path: rel.to_string(),
+            untracked: false,
+        }),
+        PathState::Untracked => Err(DeskError::Dirty {
+            path: rel.to_string(),
+            untracked: true,
+        }),
+    }
+}
+
+/// The nearest folder at or above `path` that exists.
+fn existing_ancestor(path: &Path) -> std::path::PathBuf {
+    let mut cur = path.to_path_buf();
+    while !cur.is_dir() {
+        if !cur.pop() {
+            return std::path::PathBuf::from("/");
         }
     }
+    cur
+}
+
+/// `path` with `..` resolved and symlinks of its existing part followed, so it can be
+/// compared with a repository's canonical work tree, even for a file not written yet.
+fn resolved(path: &Path) -> std::path::PathBuf {
+    let clean = crate::store::lexical(path);
+    let base = existing_ancestor(&clean);
+    let rest = clean
+        .strip_prefix(&base)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    std::fs::canonicalize(&base).unwrap_or(base).join(rest)
 }
 
 /// `docket: <action> <id> "<title>"`, details, then the trailers.

@@ -89,6 +89,13 @@ pub enum StoreError {
     /// No article or customer has this slug.
     #[error("no {kind} named `{slug}`")]
     NoSuchRecord { kind: &'static str, slug: String },
+    /// Several articles or customers share a slug.
+    #[error("`{slug}` names {} {kind}s: {}", paths.len(), paths.join(", "))]
+    AmbiguousRecord {
+        kind: &'static str,
+        slug: String,
+        paths: Vec<String>,
+    },
     /// Two tickets share an id.
     #[error("ticket id `{id}` is used by two files: {first} and {second}")]
     DuplicateId {
@@ -108,6 +115,9 @@ impl StoreError {
             StoreError::NoSuchRecord { kind, .. } => Some(format!(
                 "`docket {} list` shows the existing ones",
                 if *kind == "article" { "kb" } else { "customer" }
+            )),
+            StoreError::AmbiguousRecord { kind, .. } => Some(format!(
+                "give the {kind}'s path inside its folder instead, e.g. `docs/intro` for docs/intro.md"
             )),
             StoreError::DuplicateId { .. } => {
                 Some("give one of them a new id (file name and `id:`)".into())

@@ -281,20 +281,70 @@ impl Store {
         Ok(out)
     }
 
-    /// Every KB article.
+    /// Every KB article. The KB folder is read recursively (a docs tree works as it is),
+    /// but never the customer or ticket folders, even when they lie inside it: customer
+    /// records and tickets are not articles and must never be published as such.
     pub fn articles(&self) -> Result<Loaded<RecordFile<Article>>, StoreError> {
-        let dir = self.config.paths.kb.trim_end_matches('/').to_string();
-        self.records(&dir, true, article_from_doc)
+        let dir = self.kb_rel().to_string();
+        let mut loaded = self.records(&dir, true, article_from_doc)?;
+        let excluded = [self.customers_rel(), self.tickets_rel()].map(|d| lexical(&self.abs(d)));
+        let keep = |rel: &str| {
+            let abs = lexical(&self.abs(rel));
+            !excluded.iter().any(|x| abs.starts_with(x))
+        };
+        loaded.items.retain(|r| keep(&r.rel));
+        loaded.problems.retain(|p| keep(&p.path.to_string_lossy()));
+        Ok(loaded)
+    }
+
+    /// The KB folder as configured (relative to the root, or absolute).
+    pub fn kb_rel(&self) -> &str {
+        trim_dir(&self.config.paths.kb)
+    }
+
+    /// The customer folder as configured: relative to the root, or absolute (a private
+    /// repository next to this one).
+    pub fn customers_rel(&self) -> &str {
+        trim_dir(&self.config.paths.customers)
+    }
+
+    /// Where a customer record goes.
+    pub fn customer_rel(&self, slug: &Slug) -> String {
+        format!("{}/{slug}.md", self.customers_rel())
+    }
+
+    /// The one article named by `key`: its slug, or its path inside the KB folder (with or
+    /// without `.md`), which tells apart pages of a docs tree that share a slug.
+    pub fn article(&self, key: &str) -> Result<RecordFile<Article>, StoreError> {
+        let loaded = self.articles()?;
+        let kb = self.kb_rel();
+        let by_path = |r: &&RecordFile<Article>| {
+            let inside = r.rel.strip_prefix(kb).map(|s| s.trim_start_matches('/'));
+            inside.is_some_and(|p| p == key || p.strip_suffix(".md") == Some(key))
+        };
+        if let Some(r) = loaded.items.iter().find(by_path) {
+            return Ok(r.clone());
+        }
+        one_record(
+            "article",
+            key,
+            loaded.items.into_iter().filter(|r| r.slug == key),
+        )
+    }
+
+    /// The one customer record with this slug.
+    pub fn customer(&self, slug: &str) -> Result<RecordFile<Customer>, StoreError> {
+        let loaded = self.customers()?;
+        one_record(
+            "customer",
+            slug,
+            loaded.items.into_iter().filter(|r| r.slug == slug),
+        )
     }
 
     /// Every customer record.
     pub fn customers(&self) -> Result<Loaded<RecordFile<Customer>>, StoreError> {
-        let dir = self
-            .config
-            .paths
-            .customers
-            .trim_end_matches('/')
-            .to_string();
+        let dir = self.customers_rel().to_string();
         self.records(&dir, false, customer_from_doc)
     }
 
@@ -448,6 +498,53 @@ impl Store {
                 short_prefix(id, &neighbours, 4)
             })
             .collect()
+    }
+}
+
+/// A folder setting without its trailing `/` (but `/` itself stays `/`).
+fn trim_dir(dir: &str) -> &str {
+    let t = dir.trim_end_matches('/');
+    if t.is_empty() && dir.starts_with('/') {
+        "/"
+    } else {
+        t
+    }
+}
+
+/// A path with `.` and `..` resolved by text alone (no file system access), so folders
+/// can be compared however the config spells them.
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The single record in `matches`, or why there is not exactly one.
+fn one_record<T>(
+    kind: &'static str,
+    key: &str,
+    matches: impl Iterator<Item = RecordFile<T>>,
+) -> Result<RecordFile<T>, StoreError> {
+    let mut all: Vec<RecordFile<T>> = matches.collect();
+    match all.len() {
+        0 => Err(StoreError::NoSuchRecord {
+            kind,
+            slug: key.to_string(),
+        }),
+        1 => Ok(all.remove(0)),
+        _ => Err(StoreError::AmbiguousRecord {
+            kind,
+            slug: key.to_string(),
+            paths: all.into_iter().map(|r| r.rel).collect(),
+        }),
     }
 }
 

@@ -1,0 +1,366 @@
+//! `docket customer`: new, list, show and set for customer records. The records may live
+//! outside the repository (`paths.customers`); every command works the same there.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::kb::{read_body, record_line};
+use super::render::{Failure, clip, json, table};
+use super::tickets::Context;
+use crate::desk::{Assignment, NewCustomer};
+use crate::model::{Contact, Customer};
+use crate::store::{RecordFile, TicketFile};
+
+/// Arguments of `customer`.
+#[derive(Debug, Args)]
+pub struct CustomerArgs {
+    #[command(subcommand)]
+    pub command: CustomerCommand,
+}
+
+/// The `customer` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer record.
+    New(Box<CustomerNewArgs>),
+    /// List customers.
+    #[command(alias = "ls")]
+    List(CustomerListArgs),
+    /// Show a customer with their tickets.
+    Show(CustomerShowArgs),
+    /// Set values: tier=x, since=DATE, until=DATE, sla.first_response=4h, tags+=x,
+    /// contacts+="Name <email>", contacts-=email, key= to remove.
+    Set(CustomerSetArgs),
+}
+
+/// Arguments of `customer new`.
+#[derive(Debug, Args)]
+pub struct CustomerNewArgs {
+    /// Display name.
+    #[arg(long, short)]
+    pub name: String,
+    /// Short name tickets use (default: made from the name).
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Organisation or legal name.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Support tier (one of the config's `tiers`).
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Customer since (date).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Customer until (date).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// A contact as "Name <email>" (repeat for more).
+    #[arg(long = "contact", value_name = "NAME <EMAIL>")]
+    pub contacts: Vec<String>,
+    /// A tag (repeat for more).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// An SLA override as key=value, e.g. first_response=4h (repeat for more).
+    #[arg(long = "sla", value_name = "KEY=VALUE")]
+    pub sla: Vec<String>,
+    /// Notes (Markdown).
+    #[arg(long, short, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read the notes from a file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `customer list`.
+#[derive(Debug, Args)]
+pub struct CustomerListArgs {
+    /// Only this tier.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Only customers with this tag.
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `customer show`.
+#[derive(Debug, Args)]
+pub struct CustomerShowArgs {
+    /// Customer slug.
+    pub slug: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `customer set`.
+#[derive(Debug, Args)]
+pub struct CustomerSetArgs {
+    /// Customer slug.
+    pub slug: String,
+    /// key=value, tags+=x, contacts+="Name <email>", contacts-=email, key= to remove.
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub assignments: Vec<String>,
+}
+
+/// A customer as `customer list --json` and `customer show --json` print it.
+#[derive(Debug, Serialize)]
+pub struct CustomerJson<'a> {
+    pub slug: &'a str,
+    pub path: &'a str,
+    pub name: &'a str,
+    pub org: Option<&'a str>,
+    pub tier: Option<&'a str>,
+    pub since: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub contacts: &'a [Contact],
+    pub sla: Option<&'a BTreeMap<String, String>>,
+    pub tags: &'a [String],
+    pub open: usize,
+    pub tickets_total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Vec<TicketRef<'a>>>,
+}
+
+/// A ticket in `customer show --json`.
+#[derive(Debug, Serialize)]
+pub struct TicketRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub closed: bool,
+    pub created: &'a str,
+}
+
+/// `docket customer ...`.
+pub fn run(ctx: &Context, a: CustomerArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    match a.command {
+        CustomerCommand::New(a) => new(ctx, *a, out),
+        CustomerCommand::List(a) => list(ctx, &a, out),
+        CustomerCommand::Show(a) => show(ctx, &a, out),
+        CustomerCommand::Set(a) => set(ctx, &a, out),
+    }
+}
+
+fn new(ctx: &Context, a: CustomerNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let body = read_body(&a.body, &a.body_file)?;
+    let sla = a
+        .sla
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                .ok_or_else(|| {
+                    Failure::usage(
+                        format!("`{kv}` is not an SLA override"),
+                        "write --sla first_response=4h",
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (outcome, slug) = desk.new_customer(NewCustomer {
+        name: a.name,
+        slug: a.slug,
+        org: a.org,
+        tier: a.tier,
+        since: a.since,
+        until: a.until,
+        contacts: a.contacts,
+        tags: a.tags,
+        sla,
+        body,
+    })?;
+    eprintln!("{}", record_line(&outcome, &slug));
+    writeln!(out, "{slug}")?;
+    Ok(())
+}
+
+/// Tickets per customer slug, loaded once.
+fn tickets_by_customer(tickets: &[TicketFile]) -> BTreeMap<&str, Vec<&TicketFile>> {
+    let mut out: BTreeMap<&str, Vec<&TicketFile>> = BTreeMap::new();
+    for t in tickets {
+        if let Some(c) = t.ticket.customer.as_deref() {
+            out.entry(c).or_default().push(t);
+        }
+    }
+    out
+}
+
+fn summary<'a>(
+    r: &'a RecordFile<Customer>,
+    tickets: &[&'a TicketFile],
+    is_closed: &dyn Fn(&str) -> bool,
+) -> CustomerJson<'a> {
+    let c = &r.value;
+    CustomerJson {
+        slug: &r.slug,
+        path: &r.rel,
+        name: &c.name,
+        org: c.org.as_deref(),
+        tier: c.tier.as_deref(),
+        since: c.since.as_deref(),
+        until: c.until.as_deref(),
+        contacts: &c.contacts,
+        sla: c.sla.as_ref(),
+        tags: &c.tags,
+        open: tickets
+            .iter()
+            .filter(|t| !is_closed(&t.ticket.status))
+            .count(),
+        tickets_total: tickets.len(),
+        body: None,
+        tickets: None,
+    }
+}
+
+fn list(ctx: &Context, a: &CustomerListArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let store = desk.store();
+    let loaded = store.customers()?;
+    for p in &loaded.problems {
+        eprintln!("warning: {p} (skipped)");
+    }
+    let tickets = store.tickets()?;
+    let by = tickets_by_customer(&tickets.items);
+    let wf = &store.config().workflow;
+    let closed = |s: &str| wf.is_closed(s);
+    let items: Vec<CustomerJson> = loaded
+        .items
+        .iter()
+        .filter(|r| {
+            a.tier
+                .as_ref()
+                .is_none_or(|t| r.value.tier.as_ref() == Some(t))
+                && a.tag.iter().all(|t| r.value.tags.iter().any(|x| x == t))
+        })
+        .map(|r| {
+            let ts = by.get(r.slug.as_str()).cloned().unwrap_or_default();
+            summary(r, &ts, &closed)
+        })
+        .collect();
+    if a.json {
+        return json(out, &items);
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|c| {
+            vec![
+                c.slug.to_string(),
+                c.tier.unwrap_or("-").to_string(),
+                format!("{} open", c.open),
+                c.since.unwrap_or("-").to_string(),
+                clip(c.name, 60),
+            ]
+        })
+        .collect();
+    table(out, &rows)?;
+    Ok(())
+}
+
+fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let store = desk.store();
+    let r = store.customer(&a.slug)?;
+    let tickets = store.tickets()?;
+    let mut mine: Vec<&TicketFile> = tickets
+        .items
+        .iter()
+        .filter(|t| t.ticket.customer.as_deref() == Some(r.slug.as_str()))
+        .collect();
+    mine.sort_by(|x, y| y.ticket.created.cmp(&x.ticket.created));
+    let wf = &store.config().workflow;
+    let closed = |s: &str| wf.is_closed(s);
+    let mut j = summary(&r, &mine, &closed);
+    if a.json {
+        j.body = Some(r.doc.body());
+        j.tickets = Some(
+            mine.iter()
+                .map(|t| TicketRef {
+                    id: t.ticket.id.as_str(),
+                    title: &t.ticket.title,
+                    status: &t.ticket.status,
+                    closed: closed(&t.ticket.status),
+                    created: &t.ticket.created,
+                })
+                .collect(),
+        );
+        return json(out, &j);
+    }
+    writeln!(out, "{}  {}", j.slug, j.name)?;
+    let mut fields: Vec<(String, String)> = vec![("path".into(), j.path.to_string())];
+    for (k, v) in [
+        ("org", j.org),
+        ("tier", j.tier),
+        ("since", j.since),
+        ("until", j.until),
+    ] {
+        if let Some(v) = v {
+            fields.push((k.into(), v.to_string()));
+        }
+    }
+    if !j.tags.is_empty() {
+        fields.push(("tags".into(), j.tags.join(", ")));
+    }
+    for (k, v) in j.sla.into_iter().flatten() {
+        fields.push((format!("sla.{k}"), v.clone()));
+    }
+    for c in j.contacts {
+        fields.push(("contact".into(), format!("{} <{}>", c.name, c.email)));
+    }
+    fields.push((
+        "tickets".into(),
+        format!("{} open of {}", j.open, j.tickets_total),
+    ));
+    let rows: Vec<Vec<String>> = fields
+        .into_iter()
+        .map(|(n, v)| vec![format!("  {n}:"), v])
+        .collect();
+    table(out, &rows)?;
+    if !mine.is_empty() {
+        writeln!(out)?;
+        let rows: Vec<Vec<String>> = mine
+            .iter()
+            .map(|t| {
+                vec![
+                    format!("  {}", t.ticket.id),
+                    t.ticket.status.clone(),
+                    t.ticket
+                        .created
+                        .get(..10)
+                        .unwrap_or(&t.ticket.created)
+                        .to_string(),
+                    clip(&t.ticket.title, 60),
+                ]
+            })
+            .collect();
+        table(out, &rows)?;
+    }
+    let body = r.doc.body().trim();
+    if !body.is_empty() {
+        writeln!(out)?;
+        for line in body.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn set(ctx: &Context, a: &CustomerSetArgs, _out: &mut dyn Write) -> Result<(), Failure> {
+    let assignments = a
+        .assignments
+        .iter()
+        .map(|s| s.parse::<Assignment>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome = ctx.desk()?.set_customer(&a.slug, &assignments)?;
+    eprintln!("{}", record_line(&outcome, &a.slug));
+    Ok(())
+}

@@ -1,0 +1,389 @@
+//! `docket kb`: new, list, show, edit and set for knowledge-base articles.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::editor;
+use super::render::{Failure, clip, json, table};
+use super::tickets::Context;
+use crate::desk::{Assignment, NewArticle, Outcome};
+use crate::model::{Article, ArticleStatus, Audience};
+use crate::store::RecordFile;
+
+/// Arguments of `kb`.
+#[derive(Debug, Args)]
+pub struct KbArgs {
+    #[command(subcommand)]
+    pub command: KbCommand,
+}
+
+/// The `kb` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Write a new article (a draft unless --status says otherwise).
+    New(KbNewArgs),
+    /// List articles.
+    #[command(alias = "ls")]
+    List(KbListArgs),
+    /// Show one article.
+    Show(KbShowArgs),
+    /// Edit an article in $EDITOR and commit the result.
+    Edit(KbKeyArg),
+    /// Set frontmatter values: key=value, tags+=x, tags-=x, key= to remove.
+    Set(KbSetArgs),
+}
+
+/// Who may read an article.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AudienceArg {
+    /// Anyone: exported.
+    Public,
+    /// The team only: never exported.
+    Internal,
+}
+
+/// Where an article is in its life.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    /// Being written.
+    Draft,
+    /// Live (exported when public).
+    Published,
+    /// Kept for history.
+    Archived,
+}
+
+/// Arguments of `kb new`.
+#[derive(Debug, Args)]
+pub struct KbNewArgs {
+    /// Page title.
+    #[arg(long, short)]
+    pub title: String,
+    /// A tag (repeat for more).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Who may read it.
+    #[arg(long, value_enum, default_value = "public")]
+    pub audience: AudienceArg,
+    /// Where it is in its life.
+    #[arg(long, value_enum, default_value = "draft")]
+    pub status: StatusArg,
+    /// URL name (default: made from the title).
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// One-sentence summary.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A product it is about (repeat for more).
+    #[arg(long = "product")]
+    pub products: Vec<String>,
+    /// The text (Markdown).
+    #[arg(long, short, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read the text from a file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `kb list`.
+#[derive(Debug, Args)]
+pub struct KbListArgs {
+    /// Only articles with this tag (repeat: all of them).
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only this status (draft, published, archived).
+    #[arg(long, short, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Only this audience.
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `kb show`.
+#[derive(Debug, Args)]
+pub struct KbShowArgs {
+    /// Slug, or path inside the KB folder.
+    pub slug: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// An article.
+#[derive(Debug, Args)]
+pub struct KbKeyArg {
+    /// Slug, or path inside the KB folder.
+    pub slug: String,
+}
+
+/// Arguments of `kb set`.
+#[derive(Debug, Args)]
+pub struct KbSetArgs {
+    /// Slug, or path inside the KB folder.
+    pub slug: String,
+    /// key=value, tags+=x, tags-=x, or key= to remove a key.
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub assignments: Vec<String>,
+}
+
+/// An article as `kb list --json` and `kb show --json` print it.
+#[derive(Debug, Serialize)]
+pub struct ArticleJson<'a> {
+    pub slug: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub status: ArticleStatus,
+    pub audience: Audience,
+    pub draft: Option<bool>,
+    pub date: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub tags: &'a [String],
+    pub weight: Option<i64>,
+    pub aliases: &'a [String],
+    pub id: Option<&'a str>,
+    pub products: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+}
+
+impl<'a> ArticleJson<'a> {
+    fn of(r: &'a RecordFile<Article>, body: bool) -> ArticleJson<'a> {
+        let a = &r.value;
+        ArticleJson {
+            slug: &r.slug,
+            path: &r.rel,
+            title: &a.title,
+            status: a.status,
+            audience: a.audience,
+            draft: a.draft,
+            date: a.date.as_deref(),
+            description: a.description.as_deref(),
+            tags: &a.tags,
+            weight: a.weight,
+            aliases: &a.aliases,
+            id: a.id.as_deref(),
+            products: &a.products,
+            body: body.then(|| r.doc.body()),
+        }
+    }
+}
+
+fn status_of(s: StatusArg) -> ArticleStatus {
+    match s {
+        StatusArg::Draft => ArticleStatus::Draft,
+        StatusArg::Published => ArticleStatus::Published,
+        StatusArg::Archived => ArticleStatus::Archived,
+    }
+}
+
+fn audience_of(a: AudienceArg) -> Audience {
+    match a {
+        AudienceArg::Public => Audience::Public,
+        AudienceArg::Internal => Audience::Internal,
+    }
+}
+
+/// The lower-case name of a status, as files spell it.
+pub fn status_name(s: ArticleStatus) -> &'static str {
+    match s {
+        ArticleStatus::Draft => "draft",
+        ArticleStatus::Published => "published",
+        ArticleStatus::Archived => "archived",
+    }
+}
+
+fn audience_name(a: Audience) -> &'static str {
+    match a {
+        Audience::Public => "public",
+        Audience::Internal => "internal",
+    }
+}
+
+/// The status line of a record change on stderr: `kb-set slug [main abc1234]`.
+pub fn record_line(o: &Outcome, what: &str) -> String {
+    match (&o.commit, o.changed) {
+        (_, false) => format!("{} {what}: nothing to change", o.action),
+        (Some(c), true) => format!(
+            "{} {what} [{}{}]",
+            o.action,
+            c.branch
+                .as_deref()
+                .map(|b| format!("{b} "))
+                .unwrap_or_else(|| "detached ".into()),
+            &c.id[..c.id.len().min(7)]
+        ),
+        (None, true) => format!(
+            "{} {what}: wrote {} (not committed)",
+            o.action,
+            o.paths.join(", ")
+        ),
+    }
+}
+
+/// Reads `--body` / `--body-file`.
+pub fn read_body(
+    body: &Option<String>,
+    file: &Option<std::path::PathBuf>,
+) -> Result<String, Failure> {
+    match (body, file) {
+        (Some(b), _) => Ok(b.clone()),
+        (None, Some(f)) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+            Ok(s)
+        }
+        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
+            Failure::new(
+                format!("{}: {e}", f.display()),
+                Some("give a readable UTF-8 file with --body-file".into()),
+            )
+        }),
+        (None, None) => Ok(String::new()),
+    }
+}
+
+/// `docket kb ...`.
+pub fn run(ctx: &Context, a: KbArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    match a.command {
+        KbCommand::New(a) => new(ctx, a, out),
+        KbCommand::List(a) => list(ctx, &a, out),
+        KbCommand::Show(a) => show(ctx, &a, out),
+        KbCommand::Edit(a) => edit(ctx, &a, out),
+        KbCommand::Set(a) => set(ctx, &a, out),
+    }
+}
+
+fn new(ctx: &Context, a: KbNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let body = read_body(&a.body, &a.body_file)?;
+    let (outcome, slug) = desk.new_article(NewArticle {
+        title: a.title,
+        slug: a.slug,
+        description: a.description,
+        tags: a.tags,
+        audience: audience_of(a.audience),
+        status: status_of(a.status),
+        products: a.products,
+        body,
+    })?;
+    eprintln!("{}", record_line(&outcome, &slug));
+    writeln!(out, "{slug}")?;
+    Ok(())
+}
+
+fn list(ctx: &Context, a: &KbListArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let loaded = desk.store().articles()?;
+    for p in &loaded.problems {
+        eprintln!("warning: {p} (skipped)");
+    }
+    let rows: Vec<&RecordFile<Article>> = loaded
+        .items
+        .iter()
+        .filter(|r| {
+            let v = &r.value;
+            a.tag.iter().all(|t| v.tags.iter().any(|x| x == t))
+                && a.status.is_none_or(|s| status_of(s) == v.status)
+                && a.audience.is_none_or(|x| audience_of(x) == v.audience)
+        })
+        .collect();
+    if a.json {
+        let items: Vec<ArticleJson> = rows.iter().map(|r| ArticleJson::of(r, false)).collect();
+        return json(out, &items);
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let v = &r.value;
+            let status = if v.draft == Some(true) && v.status == ArticleStatus::Published {
+                "draft".to_string()
+            } else {
+                status_name(v.status).to_string()
+            };
+            vec![
+                r.slug.clone(),
+                status,
+                audience_name(v.audience).to_string(),
+                v.date
+                    .as_deref()
+                    .map(|d| d.get(..10).unwrap_or(d).to_string())
+                    .unwrap_or_else(|| "-".into()),
+                clip(&v.title, 72),
+            ]
+        })
+        .collect();
+    table(out, &table_rows)?;
+    Ok(())
+}
+
+fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let r = desk.store().article(&a.slug)?;
+    if a.json {
+        return json(out, &ArticleJson::of(&r, true));
+    }
+    let v = &r.value;
+    writeln!(out, "{}  {}", r.slug, v.title)?;
+    let mut fields: Vec<(&str, String)> = vec![
+        ("path", r.rel.clone()),
+        ("status", status_name(v.status).to_string()),
+        ("audience", audience_name(v.audience).to_string()),
+    ];
+    let opt = |name: &'static str, v: Option<String>, f: &mut Vec<(&str, String)>| {
+        if let Some(v) = v {
+            f.push((name, v));
+        }
+    };
+    opt("id", v.id.clone(), &mut fields);
+    opt("date", v.date.clone(), &mut fields);
+    opt("draft", v.draft.map(|d| d.to_string()), &mut fields);
+    opt("weight", v.weight.map(|w| w.to_string()), &mut fields);
+    opt("description", v.description.clone(), &mut fields);
+    for (name, list) in [
+        ("tags", &v.tags),
+        ("products", &v.products),
+        ("aliases", &v.aliases),
+    ] {
+        if !list.is_empty() {
+            fields.push((name, list.join(", ")));
+        }
+    }
+    let rows: Vec<Vec<String>> = fields
+        .into_iter()
+        .map(|(n, v)| vec![format!("  {n}:"), v])
+        .collect();
+    table(out, &rows)?;
+    let body = r.doc.body().trim();
+    if !body.is_empty() {
+        writeln!(out)?;
+        for line in body.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn edit(ctx: &Context, a: &KbKeyArg, _out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let before = desk.article_edit_begin(&a.slug)?;
+    editor::open(&desk.store().abs(&before.rel))?;
+    let outcome = desk.article_edit_finish(&before)?;
+    eprintln!("{}", record_line(&outcome, &before.slug));
+    Ok(())
+}
+
+fn set(ctx: &Context, a: &KbSetArgs, _out: &mut dyn Write) -> Result<(), Failure> {
+    let assignments = a
+        .assignments
+        .iter()
+        .map(|s| s.parse::<Assignment>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome = ctx.desk()?.set_article(&a.slug, &assignments)?;
+    eprintln!("{}", record_line(&outcome, &a.slug));
+    Ok(())
+}
