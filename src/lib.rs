@@ -9,5 +9,6 @@ pub mod cli;
 pub mod desk;
 pub mod doc;
 pub mod git;
+pub mod index;
 pub mod model;
 pub mod store;

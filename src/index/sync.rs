@@ -1,0 +1,445 @@
+//! Incremental sync: stat the data files, compare with the manifest of the last sync,
+//! and reindex only the documents whose files changed (a comment belongs to its ticket's
+//! document). The manifest is `size mtime_ns path` a line, written atomically after the
+//! index commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::{IndexError, Progress, SearchIndex};
+use crate::store::{Problem, Store, StoreError, article_from_doc, customer_from_doc};
+
+/// The size and modification time (ns since the epoch) of one file.
+pub type Stamp = (u64, i128);
+
+/// The files last indexed, and the config they were indexed with.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Manifest {
+    /// A hash of the config file, so changed paths rebuild everything.
+    pub config: String,
+    /// Repository-relative path to stamp.
+    pub files: BTreeMap<String, Stamp>,
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Documents reindexed or removed.
+    pub changed: usize,
+    /// Whether another process held the writer, so the answer is from its last state.
+    pub stale: bool,
+}
+
+/// Which kind of document a data file belongs to, and that document's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    /// A ticket file (its own key) or a comment of it.
+    Ticket(String),
+    /// A KB article file.
+    Article(String),
+    /// A customer file.
+    Customer(String),
+}
+
+impl Manifest {
+    /// Reads a manifest; a missing or unreadable one is empty (everything is new).
+    pub fn read(path: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(path) else {
+            return Manifest::default();
+        };
+        let mut m = Manifest::default();
+        let mut lines = text.lines();
+        match lines.next().and_then(|l| l.strip_prefix("config ")) {
+            Some(c) => m.config = c.to_string(),
+            None => return Manifest::default(),
+        }
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let (Some(size), Some(mtime), Some(rel)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Manifest::default();
+            };
+            let (Ok(size), Ok(mtime)) = (size.parse(), mtime.parse()) else {
+                return Manifest::default();
+            };
+            m.files.insert(rel.to_string(), (size, mtime));
+        }
+        m
+    }
+
+    /// Writes the manifest atomically.
+    pub fn write(&self, path: &Path) -> Result<(), IndexError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
+        let mut text = String::with_capacity(self.files.len() * 64);
+        text.push_str("config ");
+        text.push_str(&self.config);
+        text.push('\n');
+        for (rel, (size, mtime)) in &self.files {
+            text.push_str(&format!("{size} {mtime} {rel}\n"));
+        }
+        tmp.write_all(text.as_bytes())
+            .map_err(IndexError::io(path))?;
+        tmp.persist(path).map_err(|e| IndexError::Io {
+            path: path.to_owned(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+
+    /// The documents whose files differ between two manifests.
+    pub fn changed_owners(&self, now: &Manifest, store: &Store) -> BTreeSet<Owner> {
+        let mut out = BTreeSet::new();
+        for (rel, stamp) in &now.files {
+            if self.files.get(rel) != Some(stamp) {
+                out.extend(owner_of(store, rel));
+            }
+        }
+        for rel in self.files.keys() {
+            if !now.files.contains_key(rel) {
+                out.extend(owner_of(store, rel));
+            }
+        }
+        out
+    }
+}
+
+/// The document a data file belongs to.
+pub fn owner_of(store: &Store, rel: &str) -> Option<Owner> {
+    let tickets = format!("{}/", store.tickets_rel());
+    let kb = format!("{}/", store.config().paths.kb.trim_end_matches('/'));
+    let customers = format!("{}/", store.config().paths.customers.trim_end_matches('/'));
+    if let Some(rest) = rel.strip_prefix(&tickets) {
+        let parts: Vec<&str> = rest.split('/').collect();
+        return match parts.as_slice() {
+            [_, _] => Some(Owner::Ticket(rel.to_string())),
+            [shard, id, _] => Some(Owner::Ticket(format!("{tickets}{shard}/{id}.md"))),
+            _ => None,
+        };
+    }
+    if rel.starts_with(&kb) {
+        return Some(Owner::Article(rel.to_string()));
+    }
+    if let Some(rest) = rel.strip_prefix(&customers) {
+        return (!rest.contains('/')).then(|| Owner::Customer(rel.to_string()));
+    }
+    None
+}
+
+/// Stats every data file now.
+pub fn scan(store: &Store) -> Manifest {
+    let mut files = BTreeMap::new();
+    let tickets = store.tickets_rel().to_string();
+    let tickets_abs = store.abs(&tickets);
+    // The shards split between two threads: stat calls dominate and the machine has 2 cores.
+    let shards: Vec<PathBuf> = fs::read_dir(&tickets_abs)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    let half = shards.len() / 2;
+    let (a, b) = shards.split_at(half);
+    let (left, right) = std::thread::scope(|s| {
+        let h = s.spawn(|| walk_all(a, &tickets_abs, &tickets, 3));
+        let right = walk_all(b, &tickets_abs, &tickets, 3);
+        (h.join().unwrap_or_default(), right)
+    });
+    files.extend(left);
+    files.extend(right);
+    let kb = store.config().paths.kb.trim_end_matches('/').to_string();
+    files.extend(walk(&store.abs(&kb), &store.abs(&kb), &kb, 16));
+    let cust = store
+        .config()
+        .paths
+        .customers
+        .trim_end_matches('/')
+        .to_string();
+    files.extend(walk(&store.abs(&cust), &store.abs(&cust), &cust, 1));
+    let config = fs::read(store.abs(crate::store::CONFIG_PATH)).unwrap_or_default();
+    Manifest {
+        config: format!("{:016x}", fnv(&config)),
+        files,
+    }
+}
+
+fn walk_all(dirs: &[PathBuf], base: &Path, rel_base: &str, depth: usize) -> Vec<(String, Stamp)> {
+    let mut out = Vec::new();
+    for d in dirs {
+        out.extend(walk(d, base, rel_base, depth - 1));
+    }
+    out
+}
+
+/// `.md` files under `dir` up to `depth` levels, with their stamps; symlinks skipped.
+fn walk(dir: &Path, base: &Path, rel_base: &str, depth: usize) -> Vec<(String, Stamp)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let Ok(rel) = e.path().strip_prefix(base) else {
+            continue;
+        };
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        out.push((
+            format!("{rel_base}/{}", rel.to_string_lossy().replace('\\', "/")),
+            (meta.len(), mtime),
+        ));
+    }
+    out
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl SearchIndex {
+    fn manifest_path(&self) -> PathBuf {
+        self.dir.join("manifest")
+    }
+
+    /// Brings the index up to date with the files: reindexes what changed since the last
+    /// sync. When another process holds the writer for too long, leaves the index as it
+    /// is (the answer comes from its last committed state).
+    pub fn sync(
+        &mut self,
+        store: &Store,
+        progress: &dyn Progress,
+    ) -> Result<SyncReport, IndexError> {
+        let now = scan(store);
+        let before = Manifest::read(&self.manifest_path());
+        if before == now {
+            return Ok(SyncReport::default());
+        }
+        let Some(mut writer) = self.writer()? else {
+            self.notices.push(
+                "note: another docket is updating the search index; answering from its last state"
+                    .into(),
+            );
+            return Ok(SyncReport {
+                changed: 0,
+                stale: true,
+            });
+        };
+        // Another process may have synced while this one waited: compare again.
+        let before = Manifest::read(&self.manifest_path());
+        let owners: BTreeSet<Owner> = if before.config != now.config {
+            writer
+                .delete_all_documents()
+                .map_err(IndexError::tantivy(&self.dir, "clearing"))?;
+            Manifest::default().changed_owners(&now, store)
+        } else {
+            before.changed_owners(&now, store)
+        };
+        let total = owners.len();
+        for (done, owner) in owners.iter().enumerate() {
+            self.reindex(&mut writer, store, owner)?;
+            if done % 256 == 0 {
+                progress.tick(done, total);
+            }
+        }
+        progress.tick(total, total);
+        writer
+            .commit()
+            .map_err(IndexError::tantivy(&self.dir, "committing"))?;
+        writer
+            .wait_merging_threads()
+            .map_err(IndexError::tantivy(&self.dir, "merging"))?;
+        now.write(&self.manifest_path())?;
+        self.reload()?;
+        Ok(SyncReport {
+            changed: total,
+            stale: false,
+        })
+    }
+
+    /// Replaces one document with what its files say now (or removes it).
+    fn reindex(
+        &self,
+        writer: &mut IndexWriter,
+        store: &Store,
+        owner: &Owner,
+    ) -> Result<(), IndexError> {
+        let f = self.fields;
+        let key = match owner {
+            Owner::Ticket(k) | Owner::Article(k) | Owner::Customer(k) => k,
+        };
+        writer.delete_term(Term::from_field_text(f.key, key));
+        if !store.abs(key).is_file() {
+            return Ok(());
+        }
+        let doc = match owner {
+            Owner::Ticket(rel) => self.ticket_doc(store, rel),
+            Owner::Article(rel) => self.article_doc(store, rel),
+            Owner::Customer(rel) => self.customer_doc(store, rel),
+        };
+        if let Some(doc) = doc {
+            writer
+                .add_document(doc)
+                .map_err(IndexError::tantivy(&self.dir, "adding a document"))?;
+        }
+        Ok(())
+    }
+
+    fn problem_doc(&self, rel: &str, p: &Problem) -> TantivyDocument {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "problem");
+        d.add_text(f.data, p.to_string());
+        d
+    }
+
+    fn ticket_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let t = match store.load_ticket(rel) {
+            Ok(t) => t,
+            Err(StoreError::Bad(p)) => return Some(self.problem_doc(rel, &p)),
+            Err(e) => return Some(self.problem_doc(rel, &Problem::at(rel, 1, e.to_string()))),
+        };
+        let k = &t.ticket;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "ticket");
+        d.add_text(f.id, k.id.as_str());
+        d.add_text(f.tid, k.id.as_str());
+        d.add_text(f.title, &k.title);
+        d.add_text(f.body, t.doc.body());
+        if let Ok(comments) = store.comments(rel) {
+            let text: Vec<&str> = comments.items.iter().map(|c| c.body.as_str()).collect();
+            d.add_text(f.comments, text.join("\n\n"));
+        }
+        for l in &k.labels {
+            d.add_text(f.label, l);
+        }
+        d.add_text(f.status, &k.status);
+        if let Some(c) = &k.customer {
+            d.add_text(f.customer, c);
+        }
+        for a in &k.links.articles {
+            d.add_text(f.articles, a);
+        }
+        if let Some(dup) = &k.links.duplicate_of {
+            d.add_text(f.duplicate_of, dup);
+        }
+        d.add_text(f.created, &k.created);
+        d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
+        Some(d)
+    }
+
+    fn article_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let a = article_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = a.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "kb");
+        d.add_text(f.id, &slug);
+        d.add_text(f.title, &a.title);
+        let mut body = String::new();
+        if let Some(desc) = &a.description {
+            body.push_str(desc);
+            body.push_str("\n\n");
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &a.tags {
+            d.add_text(f.label, t);
+        }
+        d.add_text(
+            f.status,
+            serde_json::to_value(a.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        );
+        d.add_text(
+            f.data,
+            serde_json::json!({ "slug": slug, "id": a.id, "title": a.title }).to_string(),
+        );
+        Some(d)
+    }
+
+    fn customer_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let c = customer_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = c.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "customer");
+        d.add_text(f.id, &slug);
+        d.add_text(f.customer, &slug);
+        d.add_text(f.title, &c.name);
+        let mut body = String::new();
+        if let Some(org) = &c.org {
+            body.push_str(org);
+            body.push('\n');
+        }
+        for ct in &c.contacts {
+            body.push_str(&format!("{} {}\n", ct.name, ct.email));
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &c.tags {
+            d.add_text(f.label, t);
+        }
+        if let Some(tier) = &c.tier {
+            d.add_text(f.status, tier);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trips_and_rejects_garbage() {
+        let dir = tempfile::tempdir().expect("temp");
+        let p = dir.path().join("manifest");
+        let mut m = Manifest {
+            config: "abc".into(),
+            ..Manifest::default()
+        };
+        m.files
+            .insert("support/tickets/AB/T-AB.md".into(), (12, 34));
+        m.files.insert("support/kb/a b.md".into(), (1, -2));
+        m.write(&p).expect("write");
+        assert_eq!(Manifest::read(&p), m);
+        fs::write(&p, "config x\nnot a line").expect("write");
+        assert_eq!(Manifest::read(&p), Manifest::default());
+    }
+}
