@@ -23,6 +23,14 @@ pub enum IndexError {
         /// The underlying error.
         source: tantivy::TantivyError,
     },
+    /// tantivy gave up on damaged files (it panics on some corrupt data).
+    #[error("search index at {path} is damaged: {message}")]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What tantivy said.
+        message: String,
+    },
     /// The query text does not parse.
     #[error("cannot parse the query `{query}`: {message}")]
     BadQuery {
@@ -59,7 +67,7 @@ impl IndexError {
                 "quote phrases with \"...\", use field:value with title, body, comments, label, status, customer, id, and AND/OR/NOT in capitals"
                     .into(),
             ),
-            IndexError::Tantivy { .. } | IndexError::Io { .. } => {
+            IndexError::Tantivy { .. } | IndexError::Io { .. } | IndexError::Damaged { .. } => {
                 Some("run `docket index` to rebuild the search index".into())
             }
             IndexError::Store(_) => None,

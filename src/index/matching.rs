@@ -66,6 +66,9 @@ pub struct Match {
     /// Extra stored values (the article's frontmatter id, a ticket's linked articles).
     #[serde(skip)]
     pub data: String,
+    /// Creation time as written (tickets).
+    #[serde(skip)]
+    pub created: String,
 }
 
 /// What `suggest` found.
@@ -114,33 +117,39 @@ fn query_terms(q: &QueryDoc) -> Vec<(String, f32)> {
 }
 
 impl SearchIndex {
-    /// The weighted OR of the ticket's terms over title, body and comments, keeping the
-    /// rarest terms when there are too many.
-    fn match_query(&self, searcher: &Searcher, weighted: &[(String, f32)]) -> BooleanQuery {
+    /// The ticket's terms that occur in the index, most telling (idf x weight) first,
+    /// at most [`MAX_QUERY_TERMS`].
+    fn telling_terms(&self, searcher: &Searcher, q: &QueryDoc) -> Vec<(String, f32)> {
         let f = self.fields;
         let fields = [f.title, f.body, f.comments];
         let total = searcher.num_docs().max(1) as f32;
-        let mut scored: Vec<(f32, &String, f32)> = weighted
-            .iter()
-            .map(|(t, w)| {
+        let mut scored: Vec<(f32, String, f32)> = query_terms(q)
+            .into_iter()
+            .filter_map(|(t, w)| {
                 let df: u64 = fields
                     .iter()
                     .map(|fl| {
                         searcher
-                            .doc_freq(&Term::from_field_text(*fl, t))
+                            .doc_freq(&Term::from_field_text(*fl, &t))
                             .unwrap_or(0)
                     })
                     .max()
                     .unwrap_or(0);
                 let idf = ((total + 1.0) / (df as f32 + 0.5)).ln();
-                (if df == 0 { -1.0 } else { idf * w }, t, *w)
+                (df > 0 && idf > 0.0).then_some((idf * w, t, w))
             })
-            .filter(|(s, _, _)| *s > 0.0)
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         scored.truncate(MAX_QUERY_TERMS);
+        scored.into_iter().map(|(_, t, w)| (t, w)).collect()
+    }
+
+    /// The weighted OR of the terms over title, body and comments.
+    fn match_query(&self, weighted: &[(String, f32)]) -> BooleanQuery {
+        let f = self.fields;
+        let fields = [f.title, f.body, f.comments];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (_, t, w) in scored {
+        for (t, w) in weighted {
             for (fl, boost) in fields.iter().zip(FIELD_BOOST) {
                 let tq =
                     TermQuery::new(Term::from_field_text(*fl, t), IndexRecordOption::WithFreqs);
@@ -153,33 +162,50 @@ impl SearchIndex {
         BooleanQuery::new(clauses)
     }
 
+    /// The score the ticket gets against itself (the most any candidate can expect), so
+    /// scores of different queries and kinds compare; `None` when it is not indexed.
+    fn self_score(
+        &self,
+        searcher: &Searcher,
+        q: &QueryDoc,
+        weighted: &[(String, f32)],
+    ) -> Result<Option<f32>, IndexError> {
+        if q.key.is_empty() || weighted.is_empty() {
+            return Ok(None);
+        }
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(self.match_query(weighted)) as Box<dyn Query>,
+            ),
+            (Occur::Must, term_query(self.fields.key, &q.key)),
+        ]);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(IndexError::tantivy(&self.dir, "matching"))?;
+        Ok(top.first().map(|(s, _)| *s).filter(|s| *s > 0.0))
+    }
+
     /// The best candidates of one kind for a ticket's text, with raw scores.
     fn ranked(
         &self,
+        searcher: &Searcher,
         q: &QueryDoc,
+        weighted: &[(String, f32)],
         kind: &str,
         limit: usize,
         only_earlier: bool,
     ) -> Result<Vec<(f32, TantivyDocument)>, IndexError> {
         let f = self.fields;
-        let searcher = self.reader.searcher();
-        let weighted = query_terms(q);
         if weighted.is_empty() {
             return Ok(Vec::new());
         }
-        let m = self.match_query(&searcher, &weighted);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, Box::new(m)),
+            (Occur::Must, Box::new(self.match_query(weighted))),
             (Occur::Must, term_query(f.kind, kind)),
         ];
         if !q.key.is_empty() {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.key, &q.key),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            clauses.push((Occur::MustNot, term_query(f.key, &q.key)));
         }
         let query = BooleanQuery::new(clauses);
         let fetch = if only_earlier { limit * 4 + 50 } else { limit };
@@ -227,43 +253,58 @@ impl SearchIndex {
             terms: matched,
             evidence: Vec::new(),
             data: SearchIndex::text_of(doc, f.data),
+            created: SearchIndex::text_of(doc, f.created),
         }
     }
 
     /// KB articles most likely to answer the ticket, and the most similar earlier tickets.
     pub fn suggest(&self, q: &QueryDoc, limit: usize) -> Result<Suggestions, IndexError> {
         let f = self.fields;
-        let weighted = query_terms(q);
-        let tickets = self.ranked(q, "ticket", limit.max(EVIDENCE_TICKETS) * 2, true)?;
-        let articles = self.ranked(q, "kb", limit.max(20) * 3, false)?;
-        let best_article = articles.first().map_or(1.0, |(s, _)| *s).max(f32::EPSILON);
+        let searcher = self.reader.searcher();
+        let weighted = self.telling_terms(&searcher, q);
+        let tickets = self.ranked(
+            &searcher,
+            q,
+            &weighted,
+            "ticket",
+            limit.max(EVIDENCE_TICKETS) * 2,
+            true,
+        )?;
+        let articles = self.ranked(&searcher, q, &weighted, "kb", limit.max(20) * 3, false)?;
+        let scale = match self.self_score(&searcher, q, &weighted)? {
+            Some(s) => s,
+            None => tickets
+                .first()
+                .into_iter()
+                .chain(articles.first())
+                .map(|(s, _)| *s)
+                .fold(f32::EPSILON, f32::max),
+        };
         let mut by_slug: BTreeMap<String, Match> = BTreeMap::new();
         for (s, doc) in &articles {
-            let mut m = self.to_match(*s, doc, &weighted);
-            m.score = s / best_article;
+            let mut m = self.to_match(s / scale, doc, &weighted);
+            m.score = s / scale;
             by_slug.insert(m.id.clone(), m);
         }
-        // History: linked articles of the most similar tickets.
-        let linked: Vec<&(f32, TantivyDocument)> = tickets
+        // History: the articles linked from the most similar earlier tickets.
+        let linked = tickets
             .iter()
             .filter(|(_, d)| d.get_first(f.articles).is_some())
-            .take(EVIDENCE_TICKETS)
-            .collect();
-        let best_ticket = linked.first().map_or(1.0, |(s, _)| *s).max(f32::EPSILON);
+            .take(EVIDENCE_TICKETS);
         for (s, doc) in linked {
             let id = SearchIndex::text_of(doc, f.id);
             let slugs: Vec<String> = doc
                 .get_all(f.articles)
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
-            let share = EVIDENCE_WEIGHT * (s / best_ticket) / slugs.len().max(1) as f32;
+            let share = EVIDENCE_WEIGHT * (s / scale).min(1.0) / slugs.len().max(1) as f32;
             for slug in slugs {
-                if let Some(m) = by_slug.get_mut(&slug) {
+                let entry = match by_slug.remove(&slug) {
+                    Some(m) => Some(m),
+                    None => self.article_by_slug(&slug, &weighted)?,
+                };
+                if let Some(mut m) = entry {
                     m.score += share;
-                    m.evidence.push(id.clone());
-                } else if let Some(m) = self.article_by_slug(&slug, &weighted)? {
-                    let mut m = m;
-                    m.score = share;
                     m.evidence.push(id.clone());
                     by_slug.insert(slug, m);
                 }
@@ -272,25 +313,31 @@ impl SearchIndex {
         let mut articles: Vec<Match> = by_slug.into_values().collect();
         articles.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         articles.truncate(limit);
-        let mut similar: Vec<Match> = tickets
+        let similar: Vec<Match> = tickets
             .iter()
             .take(limit)
-            .map(|(s, d)| self.to_match(*s, d, &weighted))
+            .map(|(s, d)| self.to_match(s / scale, d, &weighted))
             .collect();
-        similar.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         Ok(Suggestions {
             articles,
             tickets: similar,
         })
     }
 
-    /// Tickets most similar to the given text, earlier ones only when `q.created` is set.
+    /// Tickets most similar to the given text (earlier ones only when `q.created` is
+    /// set), scored relative to the ticket's score against itself.
     pub fn similar_tickets(&self, q: &QueryDoc, limit: usize) -> Result<Vec<Match>, IndexError> {
-        let weighted = query_terms(q);
-        Ok(self
-            .ranked(q, "ticket", limit, true)?
+        let searcher = self.reader.searcher();
+        let weighted = self.telling_terms(&searcher, q);
+        let found = self.ranked(&searcher, q, &weighted, "ticket", limit, true)?;
+        let scale = self
+            .self_score(&searcher, q, &weighted)?
+            .or(found.first().map(|(s, _)| *s))
+            .unwrap_or(1.0)
+            .max(f32::EPSILON);
+        Ok(found
             .iter()
-            .map(|(s, d)| self.to_match(*s, d, &weighted))
+            .map(|(s, d)| self.to_match(s / scale, d, &weighted))
             .collect())
     }
 
@@ -334,26 +381,16 @@ impl SearchIndex {
         let wanted: HashSet<&str> = rows.rows.iter().map(|r| r.ticket.id.as_str()).collect();
         for r in &rows.rows {
             let q = QueryDoc {
-                key: String::new(),
+                key: r.rel.clone(),
                 title: r.ticket.title.clone(),
                 body: self.stored_body(&r.rel)?,
                 created: None,
             };
-            let weighted = query_terms(&q);
-            let found = self.ranked(&q, "ticket", 6, false)?;
-            let Some(self_score) = found
-                .iter()
-                .find(|(_, d)| SearchIndex::text_of(d, self.fields.key) == r.rel)
-                .map(|(s, _)| *s)
-            else {
-                continue;
-            };
-            for (s, d) in &found {
-                let m = self.to_match(*s, d, &weighted);
-                if m.path == r.rel || !wanted.contains(m.id.as_str()) {
+            for m in self.similar_tickets(&q, 5)? {
+                if !wanted.contains(m.id.as_str()) {
                     continue;
                 }
-                let created_other = SearchIndex::text_of(d, self.fields.created);
+                let created_other = m.created.clone();
                 let (a, b, ta, tb) = if (created_other.as_str(), m.id.as_str())
                     < (r.ticket.created.as_str(), r.ticket.id.as_str())
                 {
@@ -374,7 +411,7 @@ impl SearchIndex {
                 let e = pairs
                     .entry((a, b))
                     .or_insert((0.0, 0, m.terms.clone(), [ta, tb]));
-                e.0 += (s / self_score).min(1.0);
+                e.0 += m.score.min(1.0);
                 e.1 += 1;
             }
         }

@@ -215,35 +215,58 @@ impl SearchIndex {
         progress: &dyn Progress,
         f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
     ) -> Result<(T, Vec<String>), IndexError> {
-        let idx = SearchIndex::open_fresh(store, git_dir, progress)?;
-        match f(&idx) {
-            Ok(v) => Ok((v, idx.notices)),
-            Err(e) if is_damage(&e) => {
-                drop(idx);
+        let first = guarded(git_dir, || {
+            let idx = SearchIndex::open_fresh(store, git_dir, progress)?;
+            let v = f(&idx)?;
+            Ok((v, idx.notices))
+        });
+        match first {
+            Err(e) if is_damage(&e) => guarded(git_dir, || {
                 let mut idx = SearchIndex::recreate(
                     git_dir,
-                    format!("note: the search index was damaged ({e}); rebuilt it"),
+                    format!("note: the search index was damaged; rebuilt it ({e})"),
                 )?;
                 idx.sync(store, progress)?;
                 let v = f(&idx)?;
                 Ok((v, idx.notices))
-            }
-            Err(e) => Err(e),
+            }),
+            other => other,
         }
     }
 }
 
+/// Runs `f`, turning a panic inside tantivy (it panics on some corrupt files) into a
+/// [`IndexError::Damaged`], so the caller can rebuild instead of crashing.
+fn guarded<T>(git_dir: &Path, f: impl FnOnce() -> Result<T, IndexError>) -> Result<T, IndexError> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_else(|| "tantivy stopped".into());
+        Err(IndexError::Damaged {
+            path: SearchIndex::location(git_dir),
+            message,
+        })
+    })
+}
+
 /// Whether an error means the index files are unusable (rebuild), not a user mistake.
 fn is_damage(e: &IndexError) -> bool {
-    matches!(
-        e,
-        IndexError::Tantivy {
-            source: TantivyError::DataCorruption(_)
-                | TantivyError::IoError(_)
-                | TantivyError::OpenReadError(_)
-                | TantivyError::SchemaError(_)
-                | TantivyError::IncompatibleIndex(_),
-            ..
-        }
-    )
+    matches!(e, IndexError::Damaged { .. })
+        || matches!(
+            e,
+            IndexError::Tantivy {
+                source: TantivyError::DataCorruption(_)
+                    | TantivyError::IoError(_)
+                    | TantivyError::OpenReadError(_)
+                    | TantivyError::SchemaError(_)
+                    | TantivyError::IncompatibleIndex(_),
+                ..
+            }
+        )
 }

@@ -144,7 +144,8 @@ impl SearchIndex {
                 message: "the query is empty".into(),
             });
         }
-        let (_, errors) = self.user_parser().parse_query_lenient(query);
+        let rewritten = not_as_minus(query);
+        let (_, errors) = self.user_parser().parse_query_lenient(&rewritten);
         if let Some(e) = errors.into_iter().next() {
             return Err(IndexError::BadQuery {
                 query: query.to_string(),
@@ -152,7 +153,7 @@ impl SearchIndex {
             });
         }
         self.user_parser()
-            .parse_query(query)
+            .parse_query(&rewritten)
             .map_err(|e| IndexError::BadQuery {
                 query: query.to_string(),
                 message: e.to_string(),
@@ -342,6 +343,34 @@ impl SearchIndex {
     }
 }
 
+/// Writes `NOT x` as `-x` outside quotes. tantivy's grammar reads `a AND NOT b` as `a`
+/// and a query of only `NOT b`, which matches nothing; `a AND -b` means what people expect.
+pub fn not_as_minus(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut in_quotes = false;
+    let mut rest = query;
+    let mut at_boundary = true;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if !in_quotes && at_boundary {
+            if let Some(after) = rest.strip_prefix("NOT") {
+                if after.starts_with(char::is_whitespace) {
+                    out.push('-');
+                    rest = after.trim_start();
+                    at_boundary = false;
+                    continue;
+                }
+            }
+        }
+        at_boundary = c.is_whitespace() || c == '(';
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// A query for one exact term of a keyword field.
 pub(super) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
@@ -371,6 +400,18 @@ fn marked(fragment: &str, ranges: &[std::ops::Range<usize>], marks: &(String, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_becomes_minus_outside_quotes() {
+        assert_eq!(not_as_minus("a AND NOT b"), "a AND -b");
+        assert_eq!(not_as_minus("NOT  title:x y"), "-title:x y");
+        assert_eq!(not_as_minus("a AND NOT (b OR c)"), "a AND -(b OR c)");
+        assert_eq!(
+            not_as_minus("\"do NOT touch\" KNOT NOTE"),
+            "\"do NOT touch\" KNOT NOTE"
+        );
+        assert_eq!(not_as_minus("数据 NOT 连接"), "数据 -连接");
+    }
 
     #[test]
     fn marks_wrap_highlights() {

@@ -25,6 +25,31 @@ pub struct Manifest {
     pub files: BTreeMap<String, Stamp>,
 }
 
+/// Files modified this close to a sync may change again within the file system's
+/// timestamp granularity without a visible change of stamp (git's "racy clean" problem).
+const RACY_NS: i128 = 2_000_000_000;
+
+impl Manifest {
+    /// The manifest to record: entries modified within [`RACY_NS`] of `scan_start` get an
+    /// impossible stamp, so they are read again at the next sync, when they are old enough.
+    pub fn without_racy(&self, scan_start: i128) -> Manifest {
+        let mut m = self.clone();
+        for stamp in m.files.values_mut() {
+            if stamp.1 + RACY_NS >= scan_start {
+                stamp.1 = -1;
+            }
+        }
+        m
+    }
+}
+
+/// Nanoseconds since the epoch, now.
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// What a sync did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
@@ -228,6 +253,7 @@ impl SearchIndex {
         store: &Store,
         progress: &dyn Progress,
     ) -> Result<SyncReport, IndexError> {
+        let scan_start = now_ns();
         let now = scan(store);
         let before = Manifest::read(&self.manifest_path());
         if before == now {
@@ -267,7 +293,7 @@ impl SearchIndex {
         writer
             .wait_merging_threads()
             .map_err(IndexError::tantivy(&self.dir, "merging"))?;
-        now.write(&self.manifest_path())?;
+        now.without_racy(scan_start).write(&self.manifest_path())?;
         self.reload()?;
         Ok(SyncReport {
             changed: total,
