@@ -354,15 +354,14 @@ pub fn not_as_minus(query: &str) -> String {
         if c == '"' {
             in_quotes = !in_quotes;
         }
-        if !in_quotes && at_boundary {
-            if let Some(after) = rest.strip_prefix("NOT") {
-                if after.starts_with(char::is_whitespace) {
-                    out.push('-');
-                    rest = after.trim_start();
-                    at_boundary = false;
-                    continue;
-                }
-            }
+        if let Some(after) = rest
+            .strip_prefix("NOT")
+            .filter(|a| !in_quotes && at_boundary && a.starts_with(char::is_whitespace))
+        {
+            out.push('-');
+            rest = after.trim_start();
+            at_boundary = false;
+            continue;
         }
         at_boundary = c.is_whitespace() || c == '(';
         out.push(c);
