@@ -400,6 +400,19 @@ fn marked(fragment: &str, ranges: &[std::ops::Range<usize>], marks: &(String, St
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        #[test]
+        fn the_query_parser_never_panics(q in "[a-z:\\(\\)\"\\-\\+\\* ~^\\[\\]{}!ANDOTR数据]{0,40}|\\PC{0,40}") {
+            let dir = tempfile::tempdir().expect("temp");
+            let idx = SearchIndex::recreate(dir.path(), String::new()).expect("index");
+            let opts = SearchOptions { limit: 5, ..SearchOptions::default() };
+            if idx.parse_user_query(&q).is_ok() {
+                idx.search(&q, &opts).expect("a parsed query runs");
+            }
+        }
+    }
+
     #[test]
     fn not_becomes_minus_outside_quotes() {
         assert_eq!(not_as_minus("a AND NOT b"), "a AND -b");
