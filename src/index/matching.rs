@@ -6,9 +6,11 @@
 //! comments of the candidates, so tantivy's BM25 scores each field with its own length
 //! normalisation and the sum ranks the candidates. Query terms from the ticket's title
 //! weigh more, and repeated terms a little more (1 + ln tf). For articles, tickets closed
-//! earlier with `links.articles` are evidence: the articles linked from the tickets most
-//! similar to this one get the similarity of those tickets added to their own score, each
-//! side normalised by its best score so the two can be summed.
+//! earlier with `links.articles` are evidence: among the tickets most similar to this one,
+//! the best one linking an article adds half its similarity to the article's own score.
+//! Both scores are divided by the ticket's score against itself, so they share a scale
+//! (0 to about 1) and can be summed; the best evidence counts, not the number of votes,
+//! so popular articles do not win on many weak look-alikes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -29,8 +31,9 @@ const QUERY_TITLE_WEIGHT: f32 = 2.0;
 const MAX_QUERY_TERMS: usize = 96;
 /// How many similar tickets lend their linked articles as evidence.
 const EVIDENCE_TICKETS: usize = 10;
-/// The weight of history evidence next to the article's own score.
-const EVIDENCE_WEIGHT: f32 = 1.0;
+/// The weight of history evidence next to the article's own score (both relative to
+/// the ticket's score against itself).
+const EVIDENCE_WEIGHT: f32 = 0.5;
 
 /// The text of a ticket to match.
 #[derive(Debug, Clone, Default)]
@@ -291,6 +294,7 @@ impl SearchIndex {
             .iter()
             .filter(|(_, d)| d.get_first(f.articles).is_some())
             .take(EVIDENCE_TICKETS);
+        let mut best_evidence: HashMap<String, f32> = HashMap::new();
         for (s, doc) in linked {
             let id = SearchIndex::text_of(doc, f.id);
             let slugs: Vec<String> = doc
@@ -304,7 +308,13 @@ impl SearchIndex {
                     None => self.article_by_slug(&slug, &weighted)?,
                 };
                 if let Some(mut m) = entry {
-                    m.score += share;
+                    // The best piece of evidence counts, not their number: a popular
+                    // article should not win on many weak look-alikes.
+                    let best = best_evidence.entry(slug.clone()).or_default();
+                    if share > *best {
+                        m.score += share - *best;
+                        *best = share;
+                    }
                     m.evidence.push(id.clone());
                     by_slug.insert(slug, m);
                 }
