@@ -21,9 +21,21 @@ pub type Stamp = (u64, i128);
 pub struct Manifest {
     /// A hash of the config file, so changed paths rebuild everything.
     pub config: String,
+    /// When every file was last statted (ns since the epoch).
+    pub scanned: i128,
+    /// The quick fingerprint: mtimes of the data folders and shard folders, and the
+    /// stamp of git's index file (`@git-index`), checked before every answer.
+    pub quick: BTreeMap<String, i128>,
     /// Repository-relative path to stamp.
     pub files: BTreeMap<String, Stamp>,
 }
+
+/// Below this many files every sync stats every file (a few ms); above it, the quick
+/// fingerprint decides what to stat (see the module documentation of `index`).
+pub const FULL_SCAN_LIMIT: usize = 20_000;
+/// A large desk is still statted in full at least this often (ns), so an in-place edit
+/// that changed no folder and no git state is seen within this time.
+const FULL_SCAN_EVERY: i128 = 300 * 1_000_000_000;
 
 /// Files modified this close to a sync may change again within the file system's
 /// timestamp granularity without a visible change of stamp (git's "racy clean" problem).
@@ -37,6 +49,11 @@ impl Manifest {
         for stamp in m.files.values_mut() {
             if stamp.1 + RACY_NS >= scan_start {
                 stamp.1 = -1;
+            }
+        }
+        for mtime in m.quick.values_mut() {
+            if *mtime + RACY_NS >= scan_start {
+                *mtime = -1;
             }
         }
         m
@@ -76,24 +93,31 @@ impl Manifest {
         let Ok(text) = fs::read_to_string(path) else {
             return Manifest::default();
         };
+        Manifest::parse(&text).unwrap_or_default()
+    }
+
+    fn parse(text: &str) -> Option<Manifest> {
         let mut m = Manifest::default();
         let mut lines = text.lines();
-        match lines.next().and_then(|l| l.strip_prefix("config ")) {
-            Some(c) => m.config = c.to_string(),
-            None => return Manifest::default(),
-        }
+        m.config = lines.next()?.strip_prefix("config ")?.to_string();
+        m.scanned = lines.next()?.strip_prefix("scanned ")?.parse().ok()?;
         for line in lines {
-            let mut parts = line.splitn(3, ' ');
-            let (Some(size), Some(mtime), Some(rel)) = (parts.next(), parts.next(), parts.next())
-            else {
-                return Manifest::default();
-            };
-            let (Ok(size), Ok(mtime)) = (size.parse(), mtime.parse()) else {
-                return Manifest::default();
-            };
-            m.files.insert(rel.to_string(), (size, mtime));
+            let (tag, rest) = line.split_once(' ')?;
+            match tag {
+                "q" => {
+                    let (mtime, name) = rest.split_once(' ')?;
+                    m.quick.insert(name.to_string(), mtime.parse().ok()?);
+                }
+                "f" => {
+                    let mut parts = rest.splitn(3, ' ');
+                    let size = parts.next()?.parse().ok()?;
+                    let mtime = parts.next()?.parse().ok()?;
+                    m.files.insert(parts.next()?.to_string(), (size, mtime));
+                }
+                _ => return None,
+            }
         }
-        m
+        Some(m)
     }
 
     /// Writes the manifest atomically.
@@ -101,11 +125,15 @@ impl Manifest {
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
         let mut text = String::with_capacity(self.files.len() * 64);
-        text.push_str("config ");
-        text.push_str(&self.config);
-        text.push('\n');
+        text.push_str(&format!(
+            "config {}\nscanned {}\n",
+            self.config, self.scanned
+        ));
+        for (name, mtime) in &self.quick {
+            text.push_str(&format!("q {mtime} {name}\n"));
+        }
         for (rel, (size, mtime)) in &self.files {
-            text.push_str(&format!("{size} {mtime} {rel}\n"));
+            text.push_str(&format!("f {size} {mtime} {rel}\n"));
         }
         tmp.write_all(text.as_bytes())
             .map_err(IndexError::io(path))?;
@@ -178,20 +206,128 @@ pub fn scan(store: &Store) -> Manifest {
     });
     files.extend(left);
     files.extend(right);
-    let kb = store.config().paths.kb.trim_end_matches('/').to_string();
-    files.extend(walk(&store.abs(&kb), &store.abs(&kb), &kb, 16));
-    let cust = store
+    files.extend(scan_kb(store));
+    files.extend(scan_customers(store));
+    Manifest {
+        config: config_hash(store),
+        scanned: now_ns(),
+        quick: BTreeMap::new(),
+        files,
+    }
+}
+
+fn kb_rel(store: &Store) -> String {
+    store.config().paths.kb.trim_end_matches('/').to_string()
+}
+
+fn customers_rel(store: &Store) -> String {
+    store
         .config()
         .paths
         .customers
         .trim_end_matches('/')
-        .to_string();
-    files.extend(walk(&store.abs(&cust), &store.abs(&cust), &cust, 1));
+        .to_string()
+}
+
+fn scan_kb(store: &Store) -> Vec<(String, Stamp)> {
+    let kb = kb_rel(store);
+    walk(&store.abs(&kb), &store.abs(&kb), &kb, 16)
+}
+
+fn scan_customers(store: &Store) -> Vec<(String, Stamp)> {
+    let cust = customers_rel(store);
+    walk(&store.abs(&cust), &store.abs(&cust), &cust, 1)
+}
+
+fn config_hash(store: &Store) -> String {
     let config = fs::read(store.abs(crate::store::CONFIG_PATH)).unwrap_or_default();
-    Manifest {
-        config: format!("{:016x}", fnv(&config)),
-        files,
+    format!("{:016x}", fnv(&config))
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// The quick fingerprint: git's index file (every checkout, pull, rebase, reset, commit
+/// and `git add` rewrites it), the ticket shard folders (a file created, deleted or
+/// renamed in one changes its mtime, and editors that save by rename do that), and the
+/// KB and customer folders. About a thousand stats, a few ms.
+pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
+    let mut q = BTreeMap::new();
+    let gi = git_dir.join("index");
+    let gi_stamp = fs::metadata(&gi).map_or(0, |m| mtime_ns(&m) ^ (m.len() as i128) << 64);
+    q.insert("@git-index".to_string(), gi_stamp);
+    let tickets = store.tickets_rel().to_string();
+    if let Ok(rd) = fs::read_dir(store.abs(&tickets)) {
+        for e in rd.filter_map(Result::ok) {
+            if let Some(meta) = e.metadata().ok().filter(|m| m.is_dir()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                q.insert(format!("{tickets}/{name}"), mtime_ns(&meta));
+            }
+        }
     }
+    for dir in [kb_rel(store), customers_rel(store)] {
+        for e in walkdir::WalkDir::new(store.abs(&dir))
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+        {
+            if let (Ok(meta), Ok(rel)) = (e.metadata(), e.path().strip_prefix(store.abs(&dir))) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let key = if rel.is_empty() {
+                    dir.clone()
+                } else {
+                    format!("{dir}/{rel}")
+                };
+                q.insert(key, mtime_ns(&meta));
+            }
+        }
+    }
+    q
+}
+
+/// The manifest after restatting only the folders whose fingerprint changed.
+fn rescan_changed(store: &Store, before: &Manifest, quick: &BTreeMap<String, i128>) -> Manifest {
+    let mut m = before.clone();
+    let tickets = format!("{}/", store.tickets_rel());
+    let kb = kb_rel(store);
+    let cust = customers_rel(store);
+    let changed: BTreeSet<&String> = quick
+        .iter()
+        .filter(|(k, v)| before.quick.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .chain(before.quick.keys().filter(|k| !quick.contains_key(*k)))
+        .collect();
+    let mut redo_kb = false;
+    let mut redo_cust = false;
+    for dir in changed {
+        if dir.starts_with(&tickets) {
+            let prefix = format!("{dir}/");
+            m.files.retain(|k, _| !k.starts_with(&prefix));
+            let abs = store.abs(dir);
+            let base = store.abs(store.tickets_rel());
+            m.files.extend(walk(&abs, &base, store.tickets_rel(), 2));
+        } else if *dir == kb || dir.starts_with(&format!("{kb}/")) {
+            redo_kb = true;
+        } else if *dir == cust {
+            redo_cust = true;
+        }
+    }
+    if redo_kb {
+        let prefix = format!("{kb}/");
+        m.files.retain(|k, _| !k.starts_with(&prefix));
+        m.files.extend(scan_kb(store));
+    }
+    if redo_cust {
+        let prefix = format!("{cust}/");
+        m.files.retain(|k, _| !k.starts_with(&prefix));
+        m.files.extend(scan_customers(store));
+    }
+    m
 }
 
 fn walk_all(dirs: &[PathBuf], base: &Path, rel_base: &str, depth: usize) -> Vec<(String, Stamp)> {
@@ -218,11 +354,7 @@ fn walk(dir: &Path, base: &Path, rel_base: &str, depth: usize) -> Vec<(String, S
         let Ok(rel) = e.path().strip_prefix(base) else {
             continue;
         };
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
+        let mtime = mtime_ns(&meta);
         out.push((
             format!("{rel_base}/{}", rel.to_string_lossy().replace('\\', "/")),
             (meta.len(), mtime),
@@ -254,9 +386,35 @@ impl SearchIndex {
         progress: &dyn Progress,
     ) -> Result<SyncReport, IndexError> {
         let scan_start = now_ns();
-        let now = scan(store);
+        let git_dir = self
+            .dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let quick = quick(store, &git_dir);
         let before = Manifest::read(&self.manifest_path());
-        if before == now {
+        let large = before.files.len() >= FULL_SCAN_LIMIT;
+        let git_moved = before.quick.get("@git-index") != quick.get("@git-index");
+        let mut now = if !large
+            || git_moved
+            || scan_start - before.scanned > FULL_SCAN_EVERY
+            || before.config != config_hash(store)
+        {
+            scan(store)
+        } else if before.quick == quick {
+            return Ok(SyncReport::default());
+        } else {
+            rescan_changed(store, &before, &quick)
+        };
+        now.quick = quick;
+        if before.files == now.files && before.config == now.config {
+            if before.quick != now.quick || (large && now.scanned != before.scanned) {
+                // Nothing to reindex; remember the folders so the next check is quick.
+                if let Some(_w) = self.writer()? {
+                    now.without_racy(scan_start).write(&self.manifest_path())?;
+                }
+            }
             return Ok(SyncReport::default());
         }
         let Some(mut writer) = self.writer()? else {
