@@ -326,18 +326,12 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
             .collect();
         return json(out, &items);
     }
-    let id_refs: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-    let shorts = store.short_ids(&id_refs);
-    let short_of: std::collections::HashMap<&str, &str> =
-        id_refs.iter().copied().zip(shorts).collect();
+    let mut sorted: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
     let mut table_rows = Vec::with_capacity(rows.len());
     for (_, k) in &rows {
         table_rows.push(vec![
-            short_of
-                .get(k.id.as_str())
-                .copied()
-                .unwrap_or(k.id.as_str())
-                .to_string(),
+            short_in(&sorted, k.id.as_str()).to_string(),
             k.status.clone(),
             k.assignee.clone().unwrap_or_else(|| "-".into()),
             k.customer.clone().unwrap_or_else(|| "-".into()),
@@ -347,6 +341,19 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
     }
     table(out, &table_rows)?;
     Ok(())
+}
+
+/// The shortest unique prefix of `id` among the sorted ids (like `Store::short_ids`,
+/// for one id: only its neighbours in sorted order matter).
+fn short_in<'a>(sorted: &[&str], id: &'a str) -> &'a str {
+    let i = sorted.binary_search(&id).unwrap_or(0);
+    let neighbours: Vec<&str> = [i.checked_sub(1), Some(i + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| sorted.get(j).copied())
+        .filter(|n| *n != id)
+        .collect();
+    crate::model::short_prefix(id, &neighbours, 4)
 }
 
 /// `docket show`.

@@ -314,26 +314,28 @@ impl SearchIndex {
                 if !key.starts_with(prefix.as_bytes()) {
                     break;
                 }
-                // A deleted document's term can linger until a merge: keep only live ones.
+                // A deleted document's term can linger until a merge: keep only live ones
+                // (only segments with deletions need the check).
                 let term = Term::from_field_bytes(f.tid, key);
-                let live = inv
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|mut p| {
-                        use tantivy::DocSet;
-                        let alive = seg.alive_bitset();
-                        loop {
-                            let d = p.doc();
-                            if d == tantivy::TERMINATED {
-                                break false;
+                let live = seg.alive_bitset().is_none()
+                    || inv
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|mut p| {
+                            use tantivy::DocSet;
+                            let alive = seg.alive_bitset();
+                            loop {
+                                let d = p.doc();
+                                if d == tantivy::TERMINATED {
+                                    break false;
+                                }
+                                if alive.is_none_or(|a| a.is_alive(d)) {
+                                    break true;
+                                }
+                                p.advance();
                             }
-                            if alive.is_none_or(|a| a.is_alive(d)) {
-                                break true;
-                            }
-                            p.advance();
-                        }
-                    });
+                        });
                 if live {
                     ids.insert(String::from_utf8_lossy(key).into_owned());
                 }

@@ -28,6 +28,8 @@ pub struct Manifest {
     pub quick: BTreeMap<String, i128>,
     /// Repository-relative path to stamp.
     pub files: BTreeMap<String, Stamp>,
+    /// How many files (kept in the fingerprint file, which has no `files`).
+    pub file_count: usize,
 }
 
 /// Below this many files every sync stats every file (a few ms); above it, the quick
@@ -36,6 +38,22 @@ pub const FULL_SCAN_LIMIT: usize = 20_000;
 /// A large desk is still statted in full at least this often (ns), so an in-place edit
 /// that changed no folder and no git state is seen within this time.
 const FULL_SCAN_EVERY: i128 = 300 * 1_000_000_000;
+
+fn quick_path(path: &Path) -> PathBuf {
+    path.with_extension("quick")
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), IndexError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(IndexError::io(path))?;
+    tmp.persist(path).map_err(|e| IndexError::Io {
+        path: path.to_owned(),
+        source: e.error,
+    })?;
+    Ok(())
+}
 
 /// Files modified this close to a sync may change again within the file system's
 /// timestamp granularity without a visible change of stamp (git's "racy clean" problem).
@@ -108,6 +126,7 @@ impl Manifest {
                     let (mtime, name) = rest.split_once(' ')?;
                     m.quick.insert(name.to_string(), mtime.parse().ok()?);
                 }
+                "n" => m.file_count = rest.parse().ok()?,
                 "f" => {
                     let mut parts = rest.splitn(3, ' ');
                     let size = parts.next()?.parse().ok()?;
@@ -117,31 +136,47 @@ impl Manifest {
                 _ => return None,
             }
         }
+        if m.file_count == 0 {
+            m.file_count = m.files.len();
+        }
         Some(m)
     }
 
-    /// Writes the manifest atomically.
+    /// Writes the manifest atomically, and next to it (`<path>.quick`) the same without
+    /// the file list, which is all a check of an unchanged large desk needs to read.
     pub fn write(&self, path: &Path) -> Result<(), IndexError> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
-        let mut text = String::with_capacity(self.files.len() * 64);
-        text.push_str(&format!(
-            "config {}\nscanned {}\n",
-            self.config, self.scanned
-        ));
-        for (name, mtime) in &self.quick {
-            text.push_str(&format!("q {mtime} {name}\n"));
-        }
+        let head = self.head();
+        let mut text = String::with_capacity(head.len() + self.files.len() * 64);
+        text.push_str(&head);
         for (rel, (size, mtime)) in &self.files {
             text.push_str(&format!("f {size} {mtime} {rel}\n"));
         }
-        tmp.write_all(text.as_bytes())
-            .map_err(IndexError::io(path))?;
-        tmp.persist(path).map_err(|e| IndexError::Io {
-            path: path.to_owned(),
-            source: e.error,
-        })?;
-        Ok(())
+        write_atomic(path, &text)?;
+        write_atomic(&quick_path(path), &head)
+    }
+
+    /// The manifest without its file list.
+    fn head(&self) -> String {
+        let mut head = format!(
+            "config {}\nscanned {}\nn {}\n",
+            self.config,
+            self.scanned,
+            self.files.len()
+        );
+        for (name, mtime) in &self.quick {
+            head.push_str(&format!("q {mtime} {name}\n"));
+        }
+        head
+    }
+
+    /// Writes only the fingerprint file (the manifest itself is unchanged).
+    pub fn write_quick(&self, path: &Path) -> Result<(), IndexError> {
+        write_atomic(&quick_path(path), &self.head())
+    }
+
+    /// Reads only the fingerprint written next to a manifest (no file list).
+    pub fn read_quick(path: &Path) -> Manifest {
+        Manifest::read(&quick_path(path))
     }
 
     /// The documents whose files differ between two manifests.
@@ -212,6 +247,7 @@ pub fn scan(store: &Store) -> Manifest {
         config: config_hash(store),
         scanned: now_ns(),
         quick: BTreeMap::new(),
+        file_count: files.len(),
         files,
     }
 }
@@ -393,6 +429,14 @@ impl SearchIndex {
             .unwrap_or(Path::new("."))
             .to_path_buf();
         let quick = quick(store, &git_dir);
+        let glance = Manifest::read_quick(&self.manifest_path());
+        if glance.file_count >= FULL_SCAN_LIMIT
+            && glance.quick == quick
+            && scan_start - glance.scanned <= FULL_SCAN_EVERY
+            && glance.config == config_hash(store)
+        {
+            return Ok(SyncReport::default());
+        }
         let before = Manifest::read(&self.manifest_path());
         let large = before.files.len() >= FULL_SCAN_LIMIT;
         let git_moved = before.quick.get("@git-index") != quick.get("@git-index");
@@ -403,6 +447,8 @@ impl SearchIndex {
         {
             scan(store)
         } else if before.quick == quick {
+            // Unchanged; the fingerprint file was missing or stale: write it for next time.
+            before.write_quick(&self.manifest_path())?;
             return Ok(SyncReport::default());
         } else {
             rescan_changed(store, &before, &quick)
@@ -616,13 +662,19 @@ mod tests {
         let p = dir.path().join("manifest");
         let mut m = Manifest {
             config: "abc".into(),
+            scanned: 99,
             ..Manifest::default()
         };
         m.files
             .insert("support/tickets/AB/T-AB.md".into(), (12, 34));
         m.files.insert("support/kb/a b.md".into(), (1, -2));
+        m.quick.insert("@git-index".into(), 7);
+        m.file_count = 2;
         m.write(&p).expect("write");
         assert_eq!(Manifest::read(&p), m);
+        let glance = Manifest::read_quick(&p);
+        assert_eq!((glance.file_count, glance.files.len()), (2, 0));
+        assert_eq!(glance.quick, m.quick);
         fs::write(&p, "config x\nnot a line").expect("write");
         assert_eq!(Manifest::read(&p), Manifest::default());
     }
