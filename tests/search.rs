@@ -461,3 +461,41 @@ fn list_prints_the_same_from_the_index_and_from_the_files() {
             .contains("warning: support/tickets/ZZ/T-ZZZZZZZZZZ.md")
     );
 }
+
+#[test]
+fn a_large_desk_trusts_folder_stamps_and_git_and_still_sees_changes() {
+    let r = desk_with_tickets();
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let q = |query: &str| ids(r.docket_env(&["search", query, "--json"], &env).ok());
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    // A new file by hand (its shard folder changes).
+    ticket(
+        &r,
+        "T-NNNN000011",
+        "Grafana shows no data",
+        "open",
+        "Empty.",
+        "",
+    );
+    assert_eq!(q("grafana"), vec!["T-NNNN000011"]);
+    // An edit saved by rename, as editors and `sed -i` do.
+    let rel = "support/tickets/BB/T-BBBB000002.md";
+    let tmp = r.root.join("support/tickets/BB/.tmp-edit");
+    std::fs::write(&tmp, r.read(rel).replace("Parquet", "Feather")).expect("write");
+    std::fs::rename(&tmp, r.root.join(rel)).expect("rename");
+    assert_eq!(q("feather"), vec!["T-BBBB000002"]);
+    assert!(q("parquet").is_empty());
+    // A delete by hand.
+    std::fs::remove_file(r.root.join("support/tickets/NN/T-NNNN000011.md")).expect("rm");
+    assert!(q("grafana").is_empty());
+    // A commit and a checkout (git's index changes).
+    commit_all(&r, "edits");
+    r.git(&["checkout", "-q", "HEAD~1"]).ok();
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    // A KB article by hand.
+    r.write(
+        "support/kb/zeppelin.md",
+        "---\ntitle: Zeppelin notebooks\n---\nHow to connect.\n",
+    );
+    assert_eq!(q("zeppelin"), vec!["zeppelin"]);
+}

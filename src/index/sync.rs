@@ -35,12 +35,41 @@ pub struct Manifest {
 /// Below this many files every sync stats every file (a few ms); above it, the quick
 /// fingerprint decides what to stat (see the module documentation of `index`).
 pub const FULL_SCAN_LIMIT: usize = 20_000;
+
+/// [`FULL_SCAN_LIMIT`], or `DOCKET_INDEX_FULL_SCAN_LIMIT` (so tests can run the large-desk
+/// path on a small one).
+fn full_scan_limit() -> usize {
+    std::env::var("DOCKET_INDEX_FULL_SCAN_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(FULL_SCAN_LIMIT)
+}
 /// A large desk is still statted in full at least this often (ns), so an in-place edit
 /// that changed no folder and no git state is seen within this time.
 const FULL_SCAN_EVERY: i128 = 300 * 1_000_000_000;
 
-fn quick_path(path: &Path) -> PathBuf {
-    path.with_extension("quick")
+/// The manifest group of a data file: its ticket shard, or the KB, or the customers.
+pub fn group_of(store: &Store, rel: &str) -> String {
+    let tickets = format!("{}/", store.tickets_rel());
+    match rel.strip_prefix(&tickets).and_then(|r| r.split('/').next()) {
+        Some(shard) => format!("t-{}", safe_name(shard)),
+        None if rel.starts_with(&format!("{}/", kb_rel(store))) || rel == kb_rel(store) => {
+            "kb".into()
+        }
+        None => "customers".into(),
+    }
+}
+
+fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<(), IndexError> {
@@ -106,14 +135,6 @@ pub enum Owner {
 }
 
 impl Manifest {
-    /// Reads a manifest; a missing or unreadable one is empty (everything is new).
-    pub fn read(path: &Path) -> Manifest {
-        let Ok(text) = fs::read_to_string(path) else {
-            return Manifest::default();
-        };
-        Manifest::parse(&text).unwrap_or_default()
-    }
-
     fn parse(text: &str) -> Option<Manifest> {
         let mut m = Manifest::default();
         let mut lines = text.lines();
@@ -142,26 +163,11 @@ impl Manifest {
         Some(m)
     }
 
-    /// Writes the manifest atomically, and next to it (`<path>.quick`) the same without
-    /// the file list, which is all a check of an unchanged large desk needs to read.
-    pub fn write(&self, path: &Path) -> Result<(), IndexError> {
-        let head = self.head();
-        let mut text = String::with_capacity(head.len() + self.files.len() * 64);
-        text.push_str(&head);
-        for (rel, (size, mtime)) in &self.files {
-            text.push_str(&format!("f {size} {mtime} {rel}\n"));
-        }
-        write_atomic(path, &text)?;
-        write_atomic(&quick_path(path), &head)
-    }
-
     /// The manifest without its file list.
     fn head(&self) -> String {
         let mut head = format!(
             "config {}\nscanned {}\nn {}\n",
-            self.config,
-            self.scanned,
-            self.files.len()
+            self.config, self.scanned, self.file_count
         );
         for (name, mtime) in &self.quick {
             head.push_str(&format!("q {mtime} {name}\n"));
@@ -169,14 +175,88 @@ impl Manifest {
         head
     }
 
-    /// Writes only the fingerprint file (the manifest itself is unchanged).
-    pub fn write_quick(&self, path: &Path) -> Result<(), IndexError> {
-        write_atomic(&quick_path(path), &self.head())
+    /// Reads a manifest (a missing or unreadable one is empty: everything is new): the
+    /// fingerprint (`<dir>/quick`) and the file lists of `groups` (all when
+    /// `None`), one small file per group under `<dir>/files/`, so a change in one shard
+    /// reads and writes one shard's list.
+    pub fn read(dir: &Path, groups: Option<&BTreeSet<String>>) -> Manifest {
+        let mut m = match fs::read_to_string(dir.join("quick")) {
+            Ok(text) => match Manifest::parse(&text) {
+                Some(m) => m,
+                None => return Manifest::default(),
+            },
+            Err(_) => return Manifest::default(),
+        };
+        let files_dir = dir.join("files");
+        let names: Vec<String> = match groups {
+            Some(g) => g.iter().cloned().collect(),
+            None => fs::read_dir(&files_dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for name in names {
+            let Ok(text) = fs::read_to_string(files_dir.join(&name)) else {
+                continue;
+            };
+            match Manifest::parse(&format!("config x\nscanned 0\n{text}")) {
+                Some(part) => m.files.extend(part.files),
+                None => return Manifest::default(),
+            }
+        }
+        m
     }
 
-    /// Reads only the fingerprint written next to a manifest (no file list).
-    pub fn read_quick(path: &Path) -> Manifest {
-        Manifest::read(&quick_path(path))
+    /// Writes the file lists of `groups` (all when `None`, removing lists of groups that
+    /// have no files any more), then the fingerprint, each atomically.
+    pub fn write(
+        &self,
+        dir: &Path,
+        store: &Store,
+        groups: Option<&BTreeSet<String>>,
+    ) -> Result<(), IndexError> {
+        let files_dir = dir.join("files");
+        fs::create_dir_all(&files_dir).map_err(IndexError::io(&files_dir))?;
+        let mut by_group: BTreeMap<String, String> = BTreeMap::new();
+        for (rel, (size, mtime)) in &self.files {
+            let g = group_of(store, rel);
+            if groups.is_none_or(|gs| gs.contains(&g)) {
+                by_group
+                    .entry(g)
+                    .or_default()
+                    .push_str(&format!("f {size} {mtime} {rel}\n"));
+            }
+        }
+        let stale: Vec<String> = match groups {
+            Some(gs) => gs
+                .iter()
+                .filter(|g| !by_group.contains_key(*g))
+                .cloned()
+                .collect(),
+            None => fs::read_dir(&files_dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| !by_group.contains_key(n))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for g in stale {
+            let _ = fs::remove_file(files_dir.join(g));
+        }
+        for (g, text) in &by_group {
+            write_atomic(&files_dir.join(g), text)?;
+        }
+        write_atomic(&dir.join("quick"), &self.head())
+    }
+
+    /// Reads only the fingerprint (no file list).
+    pub fn read_quick(dir: &Path) -> Manifest {
+        Manifest::read(dir, Some(&BTreeSet::new()))
     }
 
     /// The documents whose files differ between two manifests.
@@ -409,7 +489,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 impl SearchIndex {
-    fn manifest_path(&self) -> PathBuf {
+    fn manifest_dir(&self) -> PathBuf {
         self.dir.join("manifest")
     }
 
@@ -422,6 +502,7 @@ impl SearchIndex {
         progress: &dyn Progress,
     ) -> Result<SyncReport, IndexError> {
         let scan_start = now_ns();
+        let limit = full_scan_limit();
         let git_dir = self
             .dir
             .parent()
@@ -429,38 +510,46 @@ impl SearchIndex {
             .unwrap_or(Path::new("."))
             .to_path_buf();
         let quick = quick(store, &git_dir);
-        let glance = Manifest::read_quick(&self.manifest_path());
-        if glance.file_count >= FULL_SCAN_LIMIT
-            && glance.quick == quick
-            && scan_start - glance.scanned <= FULL_SCAN_EVERY
-            && glance.config == config_hash(store)
-        {
+        let mdir = self.manifest_dir();
+        let glance = Manifest::read_quick(&mdir);
+        let config = config_hash(store);
+        let full = glance.file_count < limit
+            || glance.quick.get("@git-index") != quick.get("@git-index")
+            || scan_start - glance.scanned > FULL_SCAN_EVERY
+            || glance.config != config;
+        if !full && glance.quick == quick {
             return Ok(SyncReport::default());
         }
-        let before = Manifest::read(&self.manifest_path());
-        let large = before.files.len() >= FULL_SCAN_LIMIT;
-        let git_moved = before.quick.get("@git-index") != quick.get("@git-index");
-        let mut now = if !large
-            || git_moved
-            || scan_start - before.scanned > FULL_SCAN_EVERY
-            || before.config != config_hash(store)
-        {
-            scan(store)
-        } else if before.quick == quick {
-            // Unchanged; the fingerprint file was missing or stale: write it for next time.
-            before.write_quick(&self.manifest_path())?;
-            return Ok(SyncReport::default());
-        } else {
-            rescan_changed(store, &before, &quick)
+        // The groups to look at: all, or those whose folders changed.
+        let scope: Option<BTreeSet<String>> = (!full).then(|| {
+            quick
+                .iter()
+                .filter(|(k, v)| glance.quick.get(*k) != Some(*v))
+                .map(|(k, _)| k)
+                .chain(glance.quick.keys().filter(|k| !quick.contains_key(*k)))
+                .filter(|k| !k.starts_with('@'))
+                .map(|k| group_of(store, k))
+                .collect()
+        });
+        let before = Manifest::read(&mdir, scope.as_ref());
+        let mut now = match &scope {
+            None => scan(store),
+            Some(_) => rescan_changed(store, &before, &quick),
         };
         now.quick = quick;
-        if before.files == now.files && before.config == now.config {
-            if before.quick != now.quick || (large && now.scanned != before.scanned) {
-                // Nothing to reindex; remember the folders so the next check is quick.
-                if let Some(_w) = self.writer()? {
-                    now.without_racy(scan_start).write(&self.manifest_path())?;
-                }
-            }
+        now.config = config;
+        now.file_count = match &scope {
+            None => now.files.len(),
+            Some(_) => (glance.file_count + now.files.len()).saturating_sub(before.files.len()),
+        };
+        if scope.is_some() {
+            now.scanned = glance.scanned;
+        }
+        if before.files == now.files
+            && before.config == now.config
+            && before.quick == now.quick
+            && now.file_count < limit
+        {
             return Ok(SyncReport::default());
         }
         let Some(mut writer) = self.writer()? else {
@@ -474,8 +563,8 @@ impl SearchIndex {
             });
         };
         // Another process may have synced while this one waited: compare again.
-        let before = Manifest::read(&self.manifest_path());
-        let owners: BTreeSet<Owner> = if before.config != now.config {
+        let before = Manifest::read(&mdir, scope.as_ref());
+        let owners: BTreeSet<Owner> = if before.config != now.config && scope.is_none() {
             writer
                 .delete_all_documents()
                 .map_err(IndexError::tantivy(&self.dir, "clearing"))?;
@@ -483,6 +572,12 @@ impl SearchIndex {
         } else {
             before.changed_owners(&now, store)
         };
+        if owners.is_empty() {
+            // Nothing to reindex; remember the folders so the next check is quick.
+            now.without_racy(scan_start)
+                .write(&mdir, store, scope.as_ref())?;
+            return Ok(SyncReport::default());
+        }
         let total = owners.len();
         for (done, owner) in owners.iter().enumerate() {
             self.reindex(&mut writer, store, owner)?;
@@ -497,7 +592,8 @@ impl SearchIndex {
         writer
             .wait_merging_threads()
             .map_err(IndexError::tantivy(&self.dir, "merging"))?;
-        now.without_racy(scan_start).write(&self.manifest_path())?;
+        now.without_racy(scan_start)
+            .write(&mdir, store, scope.as_ref())?;
         self.reload()?;
         Ok(SyncReport {
             changed: total,
@@ -657,25 +753,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn manifest_round_trips_and_rejects_garbage() {
+    fn manifest_round_trips_by_group() {
         let dir = tempfile::tempdir().expect("temp");
-        let p = dir.path().join("manifest");
+        let store = Store::open(dir.path()).expect("store");
+        let mdir = dir.path().join("manifest");
         let mut m = Manifest {
             config: "abc".into(),
             scanned: 99,
+            file_count: 3,
             ..Manifest::default()
         };
         m.files
             .insert("support/tickets/AB/T-AB.md".into(), (12, 34));
+        m.files
+            .insert("support/tickets/CD/T-CD/c 1.md".into(), (5, 6));
         m.files.insert("support/kb/a b.md".into(), (1, -2));
         m.quick.insert("@git-index".into(), 7);
-        m.file_count = 2;
-        m.write(&p).expect("write");
-        assert_eq!(Manifest::read(&p), m);
-        let glance = Manifest::read_quick(&p);
-        assert_eq!((glance.file_count, glance.files.len()), (2, 0));
+        m.write(&mdir, &store, None).expect("write");
+        assert_eq!(Manifest::read(&mdir, None), m);
+        let glance = Manifest::read_quick(&mdir);
+        assert_eq!((glance.file_count, glance.files.len()), (3, 0));
         assert_eq!(glance.quick, m.quick);
-        fs::write(&p, "config x\nnot a line").expect("write");
-        assert_eq!(Manifest::read(&p), Manifest::default());
+        let one: BTreeSet<String> = ["t-CD".to_string()].into();
+        let part = Manifest::read(&mdir, Some(&one));
+        assert_eq!(part.files.len(), 1);
+        fs::write(mdir.join("quick"), "config x\nnot a line").expect("write");
+        assert_eq!(Manifest::read(&mdir, None), Manifest::default());
     }
 }
