@@ -320,3 +320,31 @@ pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::Tic
     }
     (!rows.duplicates).then_some(rows)
 }
+
+/// The whole id of the one ticket whose id starts with `prefix`, from the index's id
+/// dictionary (a few ms at 100,000 tickets, where listing the folders takes 100 ms or
+/// more). `None` when the index cannot say for sure (no match, several, a damaged
+/// index): the caller then resolves from the folders, with the usual errors.
+pub fn resolve_via_index(desk: &Desk, prefix: &str) -> Option<String> {
+    let upper = prefix.trim().to_uppercase();
+    if upper.is_empty() {
+        return None;
+    }
+    let with_t = format!("{}{upper}", crate::model::TICKET_PREFIX);
+    let (ids, notices) =
+        SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &Bar::new(), |idx| {
+            let mut ids = idx.ticket_ids_with_prefix(&upper)?;
+            if !upper.starts_with(crate::model::TICKET_PREFIX) {
+                ids.extend(idx.ticket_ids_with_prefix(&with_t)?);
+            }
+            Ok(ids)
+        })
+        .ok()?;
+    for n in notices {
+        eprintln!("{n}");
+    }
+    match ids.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}

@@ -360,7 +360,8 @@ fn short_in<'a>(sorted: &[&str], id: &'a str) -> &'a str {
 pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
     let store = desk.store();
-    let t = store.ticket(&a.id)?;
+    let id = super::search::resolve_via_index(&desk, &a.id).unwrap_or_else(|| a.id.clone());
+    let t = store.ticket(&id)?;
     let comments = store.comments(&t.rel)?;
     for p in &comments.problems {
         eprintln!("warning: {p} (skipped)");
