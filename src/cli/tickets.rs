@@ -327,7 +327,9 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
         return json(out, &items);
     }
     let mut sorted: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
+    if !sorted.is_sorted() {
+        sorted.sort_unstable();
+    }
     let mut table_rows = Vec::with_capacity(rows.len());
     for (_, k) in &rows {
         table_rows.push(vec![

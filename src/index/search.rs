@@ -1,7 +1,6 @@
 //! Reading the index: user queries with field syntax and highlighted snippets, ticket
 //! rows for `list` from stored fields, and ticket ids for prefix resolution.
 
-use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -291,7 +290,7 @@ impl SearchIndex {
     pub fn ticket_ids_with_prefix(&self, prefix: &str) -> Result<Vec<String>, IndexError> {
         let f = self.fields;
         let searcher = self.searcher();
-        let mut ids = BTreeSet::new();
+        let mut ids: Vec<String> = Vec::new();
         for seg in searcher.segment_readers() {
             let inv = seg
                 .inverted_index(f.tid)
@@ -337,11 +336,16 @@ impl SearchIndex {
                             }
                         });
                 if live {
-                    ids.insert(String::from_utf8_lossy(key).into_owned());
+                    ids.push(String::from_utf8_lossy(key).into_owned());
                 }
             }
         }
-        Ok(ids.into_iter().collect())
+        // Each segment's terms come sorted; with one segment this is already in order.
+        if !ids.is_sorted() {
+            ids.sort_unstable();
+        }
+        ids.dedup();
+        Ok(ids)
     }
 }
 
