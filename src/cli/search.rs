@@ -238,10 +238,14 @@ pub fn suggest(ctx: &Context, a: &SuggestArgs, out: &mut dyn Write) -> Result<()
     writeln!(out, "KB articles for {}  {}", t.ticket.id, t.ticket.title)?;
     let mut rows = Vec::new();
     for m in &s.articles {
-        let mut why = format!("matched: {}", m.terms.join(" "));
-        if !m.evidence.is_empty() {
-            why.push_str(&format!("; linked from {}", m.evidence.join(" ")));
+        let mut why = Vec::new();
+        if !m.terms.is_empty() {
+            why.push(format!("matched: {}", m.terms.join(" ")));
         }
+        if !m.evidence.is_empty() {
+            why.push(format!("linked from {}", m.evidence.join(" ")));
+        }
+        let why = why.join("; ");
         rows.push(vec![
             format!("  {:.2}", m.score),
             m.id.clone(),

@@ -271,9 +271,11 @@ impl SearchIndex {
                     match serde_json::from_str::<Ticket>(&data) {
                         Ok(ticket) => out.rows.push(TicketRow { rel, ticket }),
                         Err(e) => {
-                            return Err(IndexError::BadQuery {
-                                query: rel,
-                                message: format!("stored values do not read back: {e}"),
+                            return Err(IndexError::Damaged {
+                                path: self.dir.clone(),
+                                message: format!(
+                                    "the stored values of {rel} do not read back: {e}"
+                                ),
                             });
                         }
                     }
