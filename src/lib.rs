@@ -11,5 +11,6 @@ pub mod desk;
 pub mod doc;
 pub mod export;
 pub mod git;
+pub mod index;
 pub mod model;
 pub mod store;

@@ -10,6 +10,7 @@ mod export;
 mod init;
 mod kb;
 mod render;
+mod search;
 mod tickets;
 
 use std::io::Write;
@@ -76,6 +77,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Build a demo help desk in a new git repository and show it.
     Demo(demo::DemoArgs),
+    /// Rebuild the search index from the files.
+    Index(search::IndexArgs),
+    /// Search tickets, KB articles and customers.
+    Search(search::SearchArgs),
+    /// KB articles and earlier tickets that match a ticket.
+    Suggest(search::SuggestArgs),
+    /// Likely duplicate pairs among open tickets.
+    Dupes(search::DupesArgs),
 }
 
 /// Runs a parsed command line, writing data to `out`.
@@ -100,5 +109,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Export(a) => export::run(&ctx, &a, out),
         Command::Check(a) => check::run(&ctx, &a, out),
         Command::Demo(a) => demo::run(&ctx, &a, out),
+        Command::Index(a) => search::index(&ctx, &a, out),
+        Command::Search(a) => search::search(&ctx, &a, out),
+        Command::Suggest(a) => search::suggest(&ctx, &a, out),
+        Command::Dupes(a) => search::dupes(&ctx, &a, out),
     }
 }

@@ -149,10 +149,14 @@ pub struct CommentJson<'a> {
 impl<'a> TicketJson<'a> {
     /// The summary form (no body, no comments).
     pub fn summary(t: &'a TicketFile, closed: bool) -> TicketJson<'a> {
-        let k: &'a Ticket = &t.ticket;
+        TicketJson::of(&t.rel, &t.ticket, closed)
+    }
+
+    /// The summary form from a path and the values (as the index stores them).
+    pub fn of(rel: &'a str, k: &'a Ticket, closed: bool) -> TicketJson<'a> {
         TicketJson {
             id: k.id.as_str(),
-            path: &t.rel,
+            path: rel,
             title: &k.title,
             status: &k.status,
             closed,

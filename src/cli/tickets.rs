@@ -9,7 +9,8 @@ use clap::Args;
 use super::render::{Failure, TicketJson, clip, json, outcome_line, table};
 use super::{Cli, editor};
 use crate::desk::{Assignment, Desk, LinkTarget, NewTicket, Options};
-use crate::store::TicketFile;
+use crate::index::StatusFilter;
+use crate::model::Ticket;
 
 /// What every command knows: where it runs and as whom.
 pub struct Context {
@@ -254,20 +255,49 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
     Ok(())
 }
 
-/// `docket list`.
+/// `docket list`: served from the search index when it is usable, else from the files.
 pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
     let store = desk.store();
     let wf = &store.config().workflow;
-    let loaded = store.tickets()?;
-    for p in &loaded.problems {
+    let prefilter = if !a.status.is_empty() {
+        StatusFilter::OneOf(a.status.clone())
+    } else if a.all {
+        StatusFilter::Any
+    } else {
+        StatusFilter::NoneOf(wf.closed.clone())
+    };
+    let (tickets, problems, all_ids): (Vec<(String, Ticket)>, Vec<String>, Vec<String>) =
+        match super::search::list_rows(&desk, &prefilter) {
+            Some(r) => (
+                r.rows.into_iter().map(|t| (t.rel, t.ticket)).collect(),
+                r.problems.into_iter().map(|(_, m)| m).collect(),
+                r.all_ids,
+            ),
+            None => {
+                let loaded = store.tickets()?;
+                let ids = loaded
+                    .items
+                    .iter()
+                    .map(|t| t.ticket.id.to_string())
+                    .collect();
+                (
+                    loaded
+                        .items
+                        .into_iter()
+                        .map(|t| (t.rel, t.ticket))
+                        .collect(),
+                    loaded.problems.iter().map(ToString::to_string).collect(),
+                    ids,
+                )
+            }
+        };
+    for p in &problems {
         eprintln!("warning: {p} (skipped)");
     }
-    let mut rows: Vec<&TicketFile> = loaded
-        .items
+    let mut rows: Vec<&(String, Ticket)> = tickets
         .iter()
-        .filter(|t| {
-            let k = &t.ticket;
+        .filter(|(_, k)| {
             let status_ok = if a.status.is_empty() {
                 a.all || !wf.is_closed(&k.status)
             } else {
@@ -286,30 +316,24 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
             status_ok && assignee_ok && label_ok && customer_ok
         })
         .collect();
-    rows.sort_by(|x, y| {
-        (y.ticket.created.as_str(), y.ticket.id.as_str())
-            .cmp(&(x.ticket.created.as_str(), x.ticket.id.as_str()))
+    rows.sort_by(|(_, x), (_, y)| {
+        (y.created.as_str(), y.id.as_str()).cmp(&(x.created.as_str(), x.id.as_str()))
     });
     if a.json {
         let items: Vec<TicketJson> = rows
             .iter()
-            .map(|t| TicketJson::summary(t, wf.is_closed(&t.ticket.status)))
+            .map(|(rel, k)| TicketJson::of(rel, k, wf.is_closed(&k.status)))
             .collect();
         return json(out, &items);
     }
-    let all_ids: Vec<&str> = loaded.items.iter().map(|t| t.ticket.id.as_str()).collect();
-    let shorts = store.short_ids(&all_ids);
-    let short_of: std::collections::HashMap<&str, &str> =
-        all_ids.iter().copied().zip(shorts).collect();
+    let mut sorted: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+    if !sorted.is_sorted() {
+        sorted.sort_unstable();
+    }
     let mut table_rows = Vec::with_capacity(rows.len());
-    for t in &rows {
-        let k = &t.ticket;
+    for (_, k) in &rows {
         table_rows.push(vec![
-            short_of
-                .get(k.id.as_str())
-                .copied()
-                .unwrap_or(k.id.as_str())
-                .to_string(),
+            short_in(&sorted, k.id.as_str()).to_string(),
             k.status.clone(),
             k.assignee.clone().unwrap_or_else(|| "-".into()),
             k.customer.clone().unwrap_or_else(|| "-".into()),
@@ -321,11 +345,25 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
     Ok(())
 }
 
+/// The shortest unique prefix of `id` among the sorted ids (like `Store::short_ids`,
+/// for one id: only its neighbours in sorted order matter).
+fn short_in<'a>(sorted: &[&str], id: &'a str) -> &'a str {
+    let i = sorted.binary_search(&id).unwrap_or(0);
+    let neighbours: Vec<&str> = [i.checked_sub(1), Some(i + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| sorted.get(j).copied())
+        .filter(|n| *n != id)
+        .collect();
+    crate::model::short_prefix(id, &neighbours, 4)
+}
+
 /// `docket show`.
 pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
     let store = desk.store();
-    let t = store.ticket(&a.id)?;
+    let id = super::search::resolve_via_index(&desk, &a.id).unwrap_or_else(|| a.id.clone());
+    let t = store.ticket(&id)?;
     let comments = store.comments(&t.rel)?;
     for p in &comments.problems {
         eprintln!("warning: {p} (skipped)");

@@ -197,17 +197,29 @@ impl Store {
 
     /// Finds the one ticket whose id starts with `prefix` (case-insensitive; `T-` optional).
     pub fn resolve(&self, prefix: &str) -> Result<TicketEntry, StoreError> {
-        // A whole id names its file directly: no folder needs to be listed.
-        for candidate in [prefix.trim().to_string(), prefix.trim().to_uppercase()] {
-            if let Ok(id) = candidate.parse::<TicketId>() {
-                let rel = self.ticket_rel(&id);
-                if self.abs(&rel).is_file() {
-                    return Ok(TicketEntry { id, rel });
-                }
-            }
+        // A whole id names its file directly: no folder listing (fast with many tickets).
+        // An exact match wins over prefixes in `resolve_in` too, so the answer is the same.
+        if let Some(entry) = self.exact_entry(prefix) {
+            return Ok(entry);
         }
         let entries = self.ticket_entries()?;
         resolve_in(&entries, prefix)
+    }
+
+    /// The entry of a whole id (with or without `T-`, any case) whose file exists.
+    fn exact_entry(&self, given: &str) -> Option<TicketEntry> {
+        let upper = given.trim().to_uppercase();
+        let candidates = [
+            given.trim().to_string(),
+            upper.clone(),
+            format!("{}{upper}", crate::model::TICKET_PREFIX),
+        ];
+        candidates.iter().find_map(|c| {
+            let id: TicketId = c.parse().ok()?;
+            let rel = self.ticket_rel(&id);
+            let meta = fs::symlink_metadata(self.abs(&rel)).ok()?;
+            meta.is_file().then_some(TicketEntry { id, rel })
+        })
     }
 
     /// Loads one ticket by id or prefix.

@@ -1,0 +1,76 @@
+//! What can go wrong with the index, each with the path it is about.
+
+use std::path::PathBuf;
+
+/// An index failure. The index is a cache: most of these are handled by rebuilding it.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// A file of the index or its manifest could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// tantivy refused an operation on the index.
+    #[error("search index at {path}: {what}: {source}")]
+    Tantivy {
+        /// The index folder.
+        path: PathBuf,
+        /// What docket was doing.
+        what: &'static str,
+        /// The underlying error.
+        source: tantivy::TantivyError,
+    },
+    /// tantivy gave up on damaged files (it panics on some corrupt data).
+    #[error("search index at {path} is damaged: {message}")]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What tantivy said.
+        message: String,
+    },
+    /// The query text does not parse.
+    #[error("cannot parse the query `{query}`: {message}")]
+    BadQuery {
+        /// The query as given.
+        query: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The desk's files could not be listed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl IndexError {
+    /// Wraps a tantivy error with the index path and the operation.
+    pub fn tantivy(
+        path: impl Into<PathBuf>,
+        what: &'static str,
+    ) -> impl FnOnce(tantivy::TantivyError) -> IndexError {
+        let path = path.into();
+        move |source| IndexError::Tantivy { path, what, source }
+    }
+
+    /// Wraps an I/O error with its path.
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> IndexError {
+        let path = path.into();
+        move |source| IndexError::Io { path, source }
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            IndexError::BadQuery { .. } => Some(
+                "quote phrases with \"...\", use field:value with title, body, comments, label, status, customer, id, and AND/OR/NOT in capitals"
+                    .into(),
+            ),
+            IndexError::Tantivy { .. } | IndexError::Io { .. } | IndexError::Damaged { .. } => {
+                Some("run `docket index` to rebuild the search index".into())
+            }
+            IndexError::Store(_) => None,
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Reading the index: user queries with field syntax and highlighted snippets, ticket
+//! rows for `list` from stored fields, and ticket ids for prefix resolution.
+
+use std::ops::Bound;
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::{IndexError, SearchIndex};
+use crate::model::Ticket;
+
+/// Which kind of record to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Tickets (with their comments).
+    Ticket,
+    /// KB articles.
+    Kb,
+    /// Customer records.
+    Customer,
+}
+
+impl Kind {
+    /// The value of the `kind` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ticket => "ticket",
+            Kind::Kb => "kb",
+            Kind::Customer => "customer",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "ticket" => Some(Kind::Ticket),
+            "kb" => Some(Kind::Kb),
+            "customer" => Some(Kind::Customer),
+            _ => None,
+        }
+    }
+}
+
+/// Filters and limits of a search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// Only this status (tickets, articles) or tier (customers).
+    pub status: Option<String>,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Marks around highlighted words in snippets.
+    pub marks: (String, String),
+}
+
+/// One search result.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    /// `ticket`, `kb` or `customer`.
+    pub kind: &'static str,
+    /// Ticket id or slug.
+    pub id: String,
+    /// Title or name.
+    pub title: String,
+    /// Path of the file.
+    pub path: String,
+    /// Status, if any.
+    pub status: Option<String>,
+    /// BM25 score.
+    pub score: f32,
+    /// A fragment of the text with the matched words marked.
+    pub snippet: String,
+}
+
+/// One ticket as `list` needs it: path and values.
+#[derive(Debug, Clone)]
+pub struct TicketRow {
+    /// Repository-relative path.
+    pub rel: String,
+    /// The frontmatter values.
+    pub ticket: Ticket,
+}
+
+/// The rows for `list`, the files that did not load, and every ticket id (for short ids).
+#[derive(Debug, Default)]
+pub struct TicketRows {
+    /// Tickets matching the status filter.
+    pub rows: Vec<TicketRow>,
+    /// `(path, message)` of files that did not load.
+    pub problems: Vec<(String, String)>,
+    /// Every ticket id, sorted.
+    pub all_ids: Vec<String>,
+    /// Whether two ticket files claim the same id.
+    pub duplicates: bool,
+}
+
+/// Which statuses `list` wants: a pre-filter (compared without case); the caller applies
+/// its exact rule afterwards.
+#[derive(Debug, Clone)]
+pub enum StatusFilter {
+    /// Every ticket.
+    Any,
+    /// Tickets with one of these statuses.
+    OneOf(Vec<String>),
+    /// Tickets with none of these statuses.
+    NoneOf(Vec<String>),
+}
+
+impl SearchIndex {
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub(super) fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The query parser for user queries: free words search title (boosted), body,
+    /// comments and labels; `field:value` reaches any of them and status, customer, id.
+    fn user_parser(&self) -> QueryParser {
+        let f = self.fields;
+        let mut p = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.body, f.comments, f.label, f.id],
+        );
+        p.set_field_boost(f.title, 3.0);
+        p.set_field_boost(f.label, 2.0);
+        p.set_field_boost(f.id, 5.0);
+        p
+    }
+
+    /// Parses a user query strictly: a malformed one is an error that says why.
+    pub fn parse_user_query(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
+        if query.trim().is_empty() {
+            return Err(IndexError::BadQuery {
+                query: query.to_string(),
+                message: "the query is empty".into(),
+            });
+        }
+        let rewritten = not_as_minus(query);
+        let (_, errors) = self.user_parser().parse_query_lenient(&rewritten);
+        if let Some(e) = errors.into_iter().next() {
+            return Err(IndexError::BadQuery {
+                query: query.to_string(),
+                message: e.to_string(),
+            });
+        }
+        self.user_parser()
+            .parse_query(&rewritten)
+            .map_err(|e| IndexError::BadQuery {
+                query: query.to_string(),
+                message: e.to_string(),
+            })
+    }
+
+    /// Runs a user query.
+    pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>, IndexError> {
+        let f = self.fields;
+        let user = self.parse_user_query(query)?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
+        match opts.kind {
+            Some(k) => clauses.push((Occur::Must, term_query(f.kind, k.as_str()))),
+            None => clauses.push((Occur::MustNot, term_query(f.kind, "problem"))),
+        }
+        if let Some(s) = &opts.status {
+            clauses.push((Occur::Must, term_query(f.status, &s.to_lowercase())));
+        }
+        let q = BooleanQuery::new(clauses);
+        let searcher = self.searcher();
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(opts.limit.max(1)).order_by_score())
+            .map_err(IndexError::tantivy(&self.dir, "searching"))?;
+        let mut body_snips = SnippetGenerator::create(&searcher, &*user, f.body)
+            .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
+        body_snips.set_max_num_chars(160);
+        let mut title_snips = SnippetGenerator::create(&searcher, &*user, f.title)
+            .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
+        title_snips.set_max_num_chars(160);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+            let mut snip = body_snips.snippet_from_doc(&doc);
+            if snip.highlighted().is_empty() {
+                let t = title_snips.snippet_from_doc(&doc);
+                if !t.highlighted().is_empty() || snip.fragment().is_empty() {
+                    snip = t;
+                }
+            }
+            snip.set_snippet_prefix_postfix(&opts.marks.0, &opts.marks.1);
+            let snippet = marked(snip.fragment(), snip.highlighted(), &opts.marks);
+            let kind =
+                Kind::parse(&SearchIndex::text_of(&doc, f.kind)).map_or("ticket", Kind::as_str);
+            let status = Some(SearchIndex::text_of(&doc, f.status)).filter(|s| !s.is_empty());
+            hits.push(Hit {
+                kind,
+                id: SearchIndex::text_of(&doc, f.id),
+                title: SearchIndex::text_of(&doc, f.title),
+                path: SearchIndex::text_of(&doc, f.key),
+                status,
+                score,
+                snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Every ticket (or only those with one of `statuses`, compared without case), from
+    /// stored fields, with the files that did not load.
+    pub fn ticket_rows(&self, filter: &StatusFilter) -> Result<TicketRows, IndexError> {
+        let f = self.fields;
+        let searcher = self.searcher();
+        let all_ids = self.ticket_ids_with_prefix("")?;
+        let ticket_docs = searcher
+            .search(&*term_query(f.kind, "ticket"), &tantivy::collector::Count)
+            .map_err(IndexError::tantivy(&self.dir, "counting"))?;
+        let mut out = TicketRows {
+            duplicates: ticket_docs != all_ids.len(),
+            all_ids,
+            ..TicketRows::default()
+        };
+        let problem = || (Occur::Should, term_query(f.kind, "problem"));
+        let kind_q: Box<dyn Query> = match filter {
+            StatusFilter::Any => Box::new(AllQuery),
+            StatusFilter::OneOf(statuses) => {
+                let alts: Vec<(Occur, Box<dyn Query>)> = statuses
+                    .iter()
+                    .map(|s| (Occur::Should, term_query(f.status, &s.to_lowercase())))
+                    .chain(std::iter::once(problem()))
+                    .collect();
+                Box::new(BooleanQuery::new(alts))
+            }
+            StatusFilter::NoneOf(statuses) => {
+                let mut not: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+                not.extend(
+                    statuses
+                        .iter()
+                        .map(|s| (Occur::MustNot, term_query(f.status, &s.to_lowercase()))),
+                );
+                Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BooleanQuery::new(not)) as Box<dyn Query>,
+                    ),
+                    problem(),
+                ]))
+            }
+        };
+        let docs = searcher
+            .search(&*kind_q, &DocSetCollector)
+            .map_err(IndexError::tantivy(&self.dir, "listing"))?;
+        let mut docs: Vec<DocAddress> = docs.into_iter().collect();
+        docs.sort();
+        for addr in docs {
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+            let kind = SearchIndex::text_of(&doc, f.kind);
+            let rel = SearchIndex::text_of(&doc, f.key);
+            match kind.as_str() {
+                "problem" => out.problems.push((rel, SearchIndex::text_of(&doc, f.data))),
+                "ticket" => {
+                    let data = SearchIndex::text_of(&doc, f.data);
+                    match serde_json::from_str::<Ticket>(&data) {
+                        Ok(ticket) => out.rows.push(TicketRow { rel, ticket }),
+                        Err(e) => {
+                            return Err(IndexError::Damaged {
+                                path: self.dir.clone(),
+                                message: format!(
+                                    "the stored values of {rel} do not read back: {e}"
+                                ),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.rows.sort_by(|a, b| a.rel.cmp(&b.rel));
+        out.problems.sort();
+        Ok(out)
+    }
+
+    /// Ticket ids starting with `prefix` (exact case), sorted, from the term dictionary.
+    pub fn ticket_ids_with_prefix(&self, prefix: &str) -> Result<Vec<String>, IndexError> {
+        let f = self.fields;
+        let searcher = self.searcher();
+        let mut ids: Vec<String> = Vec::new();
+        for seg in searcher.segment_readers() {
+            let inv = seg
+                .inverted_index(f.tid)
+                .map_err(IndexError::tantivy(&self.dir, "reading ids"))?;
+            let dict = inv.terms();
+            let lower = Bound::Included(prefix.as_bytes().to_vec());
+            let mut stream = dict
+                .range()
+                .ge(match &lower {
+                    Bound::Included(b) => b.clone(),
+                    _ => Vec::new(),
+                })
+                .into_stream()
+                .map_err(|e| IndexError::Io {
+                    path: self.dir.clone(),
+                    source: e,
+                })?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                // A deleted document's term can linger until a merge: keep only live ones
+                // (only segments with deletions need the check).
+                let term = Term::from_field_bytes(f.tid, key);
+                let live = seg.alive_bitset().is_none()
+                    || inv
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|mut p| {
+                            use tantivy::DocSet;
+                            let alive = seg.alive_bitset();
+                            loop {
+                                let d = p.doc();
+                                if d == tantivy::TERMINATED {
+                                    break false;
+                                }
+                                if alive.is_none_or(|a| a.is_alive(d)) {
+                                    break true;
+                                }
+                                p.advance();
+                            }
+                        });
+                if live {
+                    ids.push(String::from_utf8_lossy(key).into_owned());
+                }
+            }
+        }
+        // Each segment's terms come sorted; with one segment this is already in order.
+        if !ids.is_sorted() {
+            ids.sort_unstable();
+        }
+        ids.dedup();
+        Ok(ids)
+    }
+}
+
+/// Writes `NOT x` as `-x` outside quotes. tantivy's grammar reads `a AND NOT b` as `a`
+/// and a query of only `NOT b`, which matches nothing; `a AND -b` means what people expect.
+pub fn not_as_minus(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut in_quotes = false;
+    let mut rest = query;
+    let mut at_boundary = true;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if let Some(after) = rest
+            .strip_prefix("NOT")
+            .filter(|a| !in_quotes && at_boundary && a.starts_with(char::is_whitespace))
+        {
+            out.push('-');
+            rest = after.trim_start();
+            at_boundary = false;
+            continue;
+        }
+        at_boundary = c.is_whitespace() || c == '(';
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A query for one exact term of a keyword field.
+pub(super) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The fragment with each highlighted byte range wrapped in the marks.
+fn marked(fragment: &str, ranges: &[std::ops::Range<usize>], marks: &(String, String)) -> String {
+    let mut out = String::with_capacity(fragment.len() + ranges.len() * 4);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > fragment.len() {
+            continue;
+        }
+        out.push_str(&fragment[at..r.start]);
+        out.push_str(&marks.0);
+        out.push_str(&fragment[r.start..r.end]);
+        out.push_str(&marks.1);
+        at = r.end;
+    }
+    out.push_str(&fragment[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        #[test]
+        fn the_query_parser_never_panics(q in "[a-z:\\(\\)\"\\-\\+\\* ~^\\[\\]{}!ANDOTR数据]{0,40}|\\PC{0,40}") {
+            let dir = tempfile::tempdir().expect("temp");
+            let idx = SearchIndex::recreate(dir.path(), String::new()).expect("index");
+            let opts = SearchOptions { limit: 5, ..SearchOptions::default() };
+            if idx.parse_user_query(&q).is_ok() {
+                idx.search(&q, &opts).expect("a parsed query runs");
+            }
+        }
+    }
+
+    #[test]
+    fn not_becomes_minus_outside_quotes() {
+        assert_eq!(not_as_minus("a AND NOT b"), "a AND -b");
+        assert_eq!(not_as_minus("NOT  title:x y"), "-title:x y");
+        assert_eq!(not_as_minus("a AND NOT (b OR c)"), "a AND -(b OR c)");
+        assert_eq!(
+            not_as_minus("\"do NOT touch\" KNOT NOTE"),
+            "\"do NOT touch\" KNOT NOTE"
+        );
+        assert_eq!(not_as_minus("数据 NOT 连接"), "数据 -连接");
+    }
+
+    #[test]
+    fn marks_wrap_highlights() {
+        let m = ("[".to_string(), "]".to_string());
+        assert_eq!(
+            marked("the disk is full", &[4..8, 12..16], &m),
+            "the [disk] is [full]"
+        );
+        let outside = std::ops::Range { start: 5, end: 9 };
+        assert_eq!(marked("abc", std::slice::from_ref(&outside), &m), "abc");
+    }
+}

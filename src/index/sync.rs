@@ -1,0 +1,783 @@
+//! Incremental sync: stat the data files, compare with the manifest of the last sync,
+//! and reindex only the documents whose files changed (a comment belongs to its ticket's
+//! document). The manifest is `size mtime_ns path` a line, written atomically after the
+//! index commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::{IndexError, Progress, SearchIndex};
+use crate::store::{Problem, Store, StoreError, article_from_doc, customer_from_doc};
+
+/// The size and modification time (ns since the epoch) of one file.
+pub type Stamp = (u64, i128);
+
+/// The files last indexed, and the config they were indexed with.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Manifest {
+    /// A hash of the config file, so changed paths rebuild everything.
+    pub config: String,
+    /// When every file was last statted (ns since the epoch).
+    pub scanned: i128,
+    /// The quick fingerprint: mtimes of the data folders and shard folders, and the
+    /// stamp of git's index file (`@git-index`), checked before every answer.
+    pub quick: BTreeMap<String, i128>,
+    /// Repository-relative path to stamp.
+    pub files: BTreeMap<String, Stamp>,
+    /// How many files (kept in the fingerprint file, which has no `files`).
+    pub file_count: usize,
+}
+
+/// Below this many files every sync stats every file (a few ms); above it, the quick
+/// fingerprint decides what to stat (see the module documentation of `index`).
+pub const FULL_SCAN_LIMIT: usize = 20_000;
+
+/// [`FULL_SCAN_LIMIT`], or `DOCKET_INDEX_FULL_SCAN_LIMIT` (so tests can run the large-desk
+/// path on a small one).
+fn full_scan_limit() -> usize {
+    std::env::var("DOCKET_INDEX_FULL_SCAN_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(FULL_SCAN_LIMIT)
+}
+/// A large desk is still statted in full at least this often (ns), so an in-place edit
+/// that changed no folder and no git state is seen within this time.
+const FULL_SCAN_EVERY: i128 = 300 * 1_000_000_000;
+
+/// The manifest group of a data file: its ticket shard, or the KB, or the customers.
+pub fn group_of(store: &Store, rel: &str) -> String {
+    let tickets = format!("{}/", store.tickets_rel());
+    match rel.strip_prefix(&tickets).and_then(|r| r.split('/').next()) {
+        Some(shard) => format!("t-{}", safe_name(shard)),
+        None if rel.starts_with(&format!("{}/", kb_rel(store))) || rel == kb_rel(store) => {
+            "kb".into()
+        }
+        None => "customers".into(),
+    }
+}
+
+fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), IndexError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(IndexError::io(path))?;
+    tmp.persist(path).map_err(|e| IndexError::Io {
+        path: path.to_owned(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// Files modified this close to a sync may change again within the file system's
+/// timestamp granularity without a visible change of stamp (git's "racy clean" problem).
+const RACY_NS: i128 = 2_000_000_000;
+
+impl Manifest {
+    /// The manifest to record: entries modified within [`RACY_NS`] of `scan_start` get an
+    /// impossible stamp, so they are read again at the next sync, when they are old enough.
+    pub fn without_racy(&self, scan_start: i128) -> Manifest {
+        let mut m = self.clone();
+        for stamp in m.files.values_mut() {
+            if stamp.1 + RACY_NS >= scan_start {
+                stamp.1 = -1;
+            }
+        }
+        for mtime in m.quick.values_mut() {
+            if *mtime + RACY_NS >= scan_start {
+                *mtime = -1;
+            }
+        }
+        m
+    }
+}
+
+/// Nanoseconds since the epoch, now.
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Documents reindexed or removed.
+    pub changed: usize,
+    /// Whether another process held the writer, so the answer is from its last state.
+    pub stale: bool,
+}
+
+/// Which kind of document a data file belongs to, and that document's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    /// A ticket file (its own key) or a comment of it.
+    Ticket(String),
+    /// A KB article file.
+    Article(String),
+    /// A customer file.
+    Customer(String),
+}
+
+impl Manifest {
+    fn parse(text: &str) -> Option<Manifest> {
+        let mut m = Manifest::default();
+        let mut lines = text.lines();
+        m.config = lines.next()?.strip_prefix("config ")?.to_string();
+        m.scanned = lines.next()?.strip_prefix("scanned ")?.parse().ok()?;
+        for line in lines {
+            let (tag, rest) = line.split_once(' ')?;
+            match tag {
+                "q" => {
+                    let (mtime, name) = rest.split_once(' ')?;
+                    m.quick.insert(name.to_string(), mtime.parse().ok()?);
+                }
+                "n" => m.file_count = rest.parse().ok()?,
+                "f" => {
+                    let mut parts = rest.splitn(3, ' ');
+                    let size = parts.next()?.parse().ok()?;
+                    let mtime = parts.next()?.parse().ok()?;
+                    m.files.insert(parts.next()?.to_string(), (size, mtime));
+                }
+                _ => return None,
+            }
+        }
+        if m.file_count == 0 {
+            m.file_count = m.files.len();
+        }
+        Some(m)
+    }
+
+    /// The manifest without its file list.
+    fn head(&self) -> String {
+        let mut head = format!(
+            "config {}\nscanned {}\nn {}\n",
+            self.config, self.scanned, self.file_count
+        );
+        for (name, mtime) in &self.quick {
+            head.push_str(&format!("q {mtime} {name}\n"));
+        }
+        head
+    }
+
+    /// Reads a manifest (a missing or unreadable one is empty: everything is new): the
+    /// fingerprint (`<dir>/quick`) and the file lists of `groups` (all when
+    /// `None`), one small file per group under `<dir>/files/`, so a change in one shard
+    /// reads and writes one shard's list.
+    pub fn read(dir: &Path, groups: Option<&BTreeSet<String>>) -> Manifest {
+        let mut m = match fs::read_to_string(dir.join("quick")) {
+            Ok(text) => match Manifest::parse(&text) {
+                Some(m) => m,
+                None => return Manifest::default(),
+            },
+            Err(_) => return Manifest::default(),
+        };
+        let files_dir = dir.join("files");
+        let names: Vec<String> = match groups {
+            Some(g) => g.iter().cloned().collect(),
+            None => fs::read_dir(&files_dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for name in names {
+            let Ok(text) = fs::read_to_string(files_dir.join(&name)) else {
+                continue;
+            };
+            match Manifest::parse(&format!("config x\nscanned 0\n{text}")) {
+                Some(part) => m.files.extend(part.files),
+                None => return Manifest::default(),
+            }
+        }
+        m
+    }
+
+    /// Writes the file lists of `groups` (all when `None`, removing lists of groups that
+    /// have no files any more), then the fingerprint, each atomically.
+    pub fn write(
+        &self,
+        dir: &Path,
+        store: &Store,
+        groups: Option<&BTreeSet<String>>,
+    ) -> Result<(), IndexError> {
+        let files_dir = dir.join("files");
+        fs::create_dir_all(&files_dir).map_err(IndexError::io(&files_dir))?;
+        let mut by_group: BTreeMap<String, String> = BTreeMap::new();
+        for (rel, (size, mtime)) in &self.files {
+            let g = group_of(store, rel);
+            if groups.is_none_or(|gs| gs.contains(&g)) {
+                by_group
+                    .entry(g)
+                    .or_default()
+                    .push_str(&format!("f {size} {mtime} {rel}\n"));
+            }
+        }
+        let stale: Vec<String> = match groups {
+            Some(gs) => gs
+                .iter()
+                .filter(|g| !by_group.contains_key(*g))
+                .cloned()
+                .collect(),
+            None => fs::read_dir(&files_dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| !by_group.contains_key(n))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for g in stale {
+            let _ = fs::remove_file(files_dir.join(g));
+        }
+        for (g, text) in &by_group {
+            write_atomic(&files_dir.join(g), text)?;
+        }
+        write_atomic(&dir.join("quick"), &self.head())
+    }
+
+    /// Reads only the fingerprint (no file list).
+    pub fn read_quick(dir: &Path) -> Manifest {
+        Manifest::read(dir, Some(&BTreeSet::new()))
+    }
+
+    /// The documents whose files differ between two manifests.
+    pub fn changed_owners(&self, now: &Manifest, store: &Store) -> BTreeSet<Owner> {
+        let mut out = BTreeSet::new();
+        for (rel, stamp) in &now.files {
+            if self.files.get(rel) != Some(stamp) {
+                out.extend(owner_of(store, rel));
+            }
+        }
+        for rel in self.files.keys() {
+            if !now.files.contains_key(rel) {
+                out.extend(owner_of(store, rel));
+            }
+        }
+        out
+    }
+}
+
+/// The document a data file belongs to.
+pub fn owner_of(store: &Store, rel: &str) -> Option<Owner> {
+    let tickets = format!("{}/", store.tickets_rel());
+    let kb = format!("{}/", store.config().paths.kb.trim_end_matches('/'));
+    let customers = format!("{}/", store.config().paths.customers.trim_end_matches('/'));
+    if let Some(rest) = rel.strip_prefix(&tickets) {
+        let parts: Vec<&str> = rest.split('/').collect();
+        return match parts.as_slice() {
+            [_, _] => Some(Owner::Ticket(rel.to_string())),
+            [shard, id, _] => Some(Owner::Ticket(format!("{tickets}{shard}/{id}.md"))),
+            _ => None,
+        };
+    }
+    if rel.starts_with(&kb) {
+        return Some(Owner::Article(rel.to_string()));
+    }
+    if let Some(rest) = rel.strip_prefix(&customers) {
+        return (!rest.contains('/')).then(|| Owner::Customer(rel.to_string()));
+    }
+    None
+}
+
+/// Stats every data file now.
+pub fn scan(store: &Store) -> Manifest {
+    let mut files = BTreeMap::new();
+    let tickets = store.tickets_rel().to_string();
+    let tickets_abs = store.abs(&tickets);
+    // The shards split between two threads: stat calls dominate and the machine has 2 cores.
+    let shards: Vec<PathBuf> = fs::read_dir(&tickets_abs)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    let half = shards.len() / 2;
+    let (a, b) = shards.split_at(half);
+    let (left, right) = std::thread::scope(|s| {
+        let h = s.spawn(|| walk_all(a, &tickets_abs, &tickets, 3));
+        let right = walk_all(b, &tickets_abs, &tickets, 3);
+        (h.join().unwrap_or_default(), right)
+    });
+    files.extend(left);
+    files.extend(right);
+    files.extend(scan_kb(store));
+    files.extend(scan_customers(store));
+    Manifest {
+        config: config_hash(store),
+        scanned: now_ns(),
+        quick: BTreeMap::new(),
+        file_count: files.len(),
+        files,
+    }
+}
+
+fn kb_rel(store: &Store) -> String {
+    store.config().paths.kb.trim_end_matches('/').to_string()
+}
+
+fn customers_rel(store: &Store) -> String {
+    store
+        .config()
+        .paths
+        .customers
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn scan_kb(store: &Store) -> Vec<(String, Stamp)> {
+    let kb = kb_rel(store);
+    walk(&store.abs(&kb), &store.abs(&kb), &kb, 16)
+}
+
+fn scan_customers(store: &Store) -> Vec<(String, Stamp)> {
+    let cust = customers_rel(store);
+    walk(&store.abs(&cust), &store.abs(&cust), &cust, 1)
+}
+
+fn config_hash(store: &Store) -> String {
+    let config = fs::read(store.abs(crate::store::CONFIG_PATH)).unwrap_or_default();
+    format!("{:016x}", fnv(&config))
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// The quick fingerprint: git's index file (every checkout, pull, rebase, reset, commit
+/// and `git add` rewrites it), the ticket shard folders (a file created, deleted or
+/// renamed in one changes its mtime, and editors that save by rename do that), and the
+/// KB and customer folders. About a thousand stats, a few ms.
+pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
+    let mut q = BTreeMap::new();
+    let gi = git_dir.join("index");
+    let gi_stamp = fs::metadata(&gi).map_or(0, |m| mtime_ns(&m) ^ (m.len() as i128) << 64);
+    q.insert("@git-index".to_string(), gi_stamp);
+    let tickets = store.tickets_rel().to_string();
+    if let Ok(rd) = fs::read_dir(store.abs(&tickets)) {
+        for e in rd.filter_map(Result::ok) {
+            if let Some(meta) = e.metadata().ok().filter(|m| m.is_dir()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                q.insert(format!("{tickets}/{name}"), mtime_ns(&meta));
+            }
+        }
+    }
+    for dir in [kb_rel(store), customers_rel(store)] {
+        for e in walkdir::WalkDir::new(store.abs(&dir))
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+        {
+            if let (Ok(meta), Ok(rel)) = (e.metadata(), e.path().strip_prefix(store.abs(&dir))) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let key = if rel.is_empty() {
+                    dir.clone()
+                } else {
+                    format!("{dir}/{rel}")
+                };
+                q.insert(key, mtime_ns(&meta));
+            }
+        }
+    }
+    q
+}
+
+/// The manifest after restatting only the folders whose fingerprint changed.
+fn rescan_changed(store: &Store, before: &Manifest, quick: &BTreeMap<String, i128>) -> Manifest {
+    let mut m = before.clone();
+    let tickets = format!("{}/", store.tickets_rel());
+    let kb = kb_rel(store);
+    let cust = customers_rel(store);
+    let changed: BTreeSet<&String> = quick
+        .iter()
+        .filter(|(k, v)| before.quick.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .chain(before.quick.keys().filter(|k| !quick.contains_key(*k)))
+        .collect();
+    let mut redo_kb = false;
+    let mut redo_cust = false;
+    for dir in changed {
+        if dir.starts_with(&tickets) {
+            let prefix = format!("{dir}/");
+            m.files.retain(|k, _| !k.starts_with(&prefix));
+            let abs = store.abs(dir);
+            let base = store.abs(store.tickets_rel());
+            m.files.extend(walk(&abs, &base, store.tickets_rel(), 2));
+        } else if *dir == kb || dir.starts_with(&format!("{kb}/")) {
+            redo_kb = true;
+        } else if *dir == cust {
+            redo_cust = true;
+        }
+    }
+    if redo_kb {
+        let prefix = format!("{kb}/");
+        m.files.retain(|k, _| !k.starts_with(&prefix));
+        m.files.extend(scan_kb(store));
+    }
+    if redo_cust {
+        let prefix = format!("{cust}/");
+        m.files.retain(|k, _| !k.starts_with(&prefix));
+        m.files.extend(scan_customers(store));
+    }
+    m
+}
+
+fn walk_all(dirs: &[PathBuf], base: &Path, rel_base: &str, depth: usize) -> Vec<(String, Stamp)> {
+    let mut out = Vec::new();
+    for d in dirs {
+        out.extend(walk(d, base, rel_base, depth - 1));
+    }
+    out
+}
+
+/// `.md` files under `dir` up to `depth` levels, with their stamps; symlinks skipped.
+fn walk(dir: &Path, base: &Path, rel_base: &str, depth: usize) -> Vec<(String, Stamp)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let Ok(rel) = e.path().strip_prefix(base) else {
+            continue;
+        };
+        let mtime = mtime_ns(&meta);
+        out.push((
+            format!("{rel_base}/{}", rel.to_string_lossy().replace('\\', "/")),
+            (meta.len(), mtime),
+        ));
+    }
+    out
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl SearchIndex {
+    fn manifest_dir(&self) -> PathBuf {
+        self.dir.join("manifest")
+    }
+
+    /// Brings the index up to date with the files: reindexes what changed since the last
+    /// sync. When another process holds the writer for too long, leaves the index as it
+    /// is (the answer comes from its last committed state).
+    pub fn sync(
+        &mut self,
+        store: &Store,
+        progress: &dyn Progress,
+    ) -> Result<SyncReport, IndexError> {
+        let scan_start = now_ns();
+        let limit = full_scan_limit();
+        let git_dir = self
+            .dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let quick = quick(store, &git_dir);
+        let mdir = self.manifest_dir();
+        let glance = Manifest::read_quick(&mdir);
+        let config = config_hash(store);
+        let full = glance.file_count < limit
+            || glance.quick.get("@git-index") != quick.get("@git-index")
+            || scan_start - glance.scanned > FULL_SCAN_EVERY
+            || glance.config != config;
+        if !full && glance.quick == quick {
+            return Ok(SyncReport::default());
+        }
+        // The groups to look at: all, or those whose folders changed.
+        let scope: Option<BTreeSet<String>> = (!full).then(|| {
+            quick
+                .iter()
+                .filter(|(k, v)| glance.quick.get(*k) != Some(*v))
+                .map(|(k, _)| k)
+                .chain(glance.quick.keys().filter(|k| !quick.contains_key(*k)))
+                .filter(|k| !k.starts_with('@'))
+                .map(|k| group_of(store, k))
+                .collect()
+        });
+        let before = Manifest::read(&mdir, scope.as_ref());
+        let mut now = match &scope {
+            None => scan(store),
+            Some(_) => rescan_changed(store, &before, &quick),
+        };
+        now.quick = quick;
+        now.config = config;
+        now.file_count = match &scope {
+            None => now.files.len(),
+            Some(_) => (glance.file_count + now.files.len()).saturating_sub(before.files.len()),
+        };
+        if scope.is_some() {
+            now.scanned = glance.scanned;
+        }
+        if before.files == now.files
+            && before.config == now.config
+            && before.quick == now.quick
+            && now.file_count < limit
+        {
+            return Ok(SyncReport::default());
+        }
+        let Some(mut writer) = self.writer()? else {
+            self.notices.push(
+                "note: another docket is updating the search index; answering from its last state"
+                    .into(),
+            );
+            return Ok(SyncReport {
+                changed: 0,
+                stale: true,
+            });
+        };
+        // Another process may have synced while this one waited: compare again.
+        let before = Manifest::read(&mdir, scope.as_ref());
+        let owners: BTreeSet<Owner> = if before.config != now.config && scope.is_none() {
+            writer
+                .delete_all_documents()
+                .map_err(IndexError::tantivy(&self.dir, "clearing"))?;
+            Manifest::default().changed_owners(&now, store)
+        } else {
+            before.changed_owners(&now, store)
+        };
+        if owners.is_empty() {
+            // Nothing to reindex; remember the folders so the next check is quick.
+            now.without_racy(scan_start)
+                .write(&mdir, store, scope.as_ref())?;
+            return Ok(SyncReport::default());
+        }
+        let total = owners.len();
+        for (done, owner) in owners.iter().enumerate() {
+            self.reindex(&mut writer, store, owner)?;
+            if done % 256 == 0 {
+                progress.tick(done, total);
+            }
+        }
+        progress.tick(total, total);
+        writer
+            .commit()
+            .map_err(IndexError::tantivy(&self.dir, "committing"))?;
+        writer
+            .wait_merging_threads()
+            .map_err(IndexError::tantivy(&self.dir, "merging"))?;
+        now.without_racy(scan_start)
+            .write(&mdir, store, scope.as_ref())?;
+        self.reload()?;
+        Ok(SyncReport {
+            changed: total,
+            stale: false,
+        })
+    }
+
+    /// Replaces one document with what its files say now (or removes it).
+    fn reindex(
+        &self,
+        writer: &mut IndexWriter,
+        store: &Store,
+        owner: &Owner,
+    ) -> Result<(), IndexError> {
+        let f = self.fields;
+        let key = match owner {
+            Owner::Ticket(k) | Owner::Article(k) | Owner::Customer(k) => k,
+        };
+        writer.delete_term(Term::from_field_text(f.key, key));
+        if !store.abs(key).is_file() {
+            return Ok(());
+        }
+        let doc = match owner {
+            Owner::Ticket(rel) => self.ticket_doc(store, rel),
+            Owner::Article(rel) => self.article_doc(store, rel),
+            Owner::Customer(rel) => self.customer_doc(store, rel),
+        };
+        if let Some(doc) = doc {
+            writer
+                .add_document(doc)
+                .map_err(IndexError::tantivy(&self.dir, "adding a document"))?;
+        }
+        Ok(())
+    }
+
+    fn problem_doc(&self, rel: &str, p: &Problem) -> TantivyDocument {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "problem");
+        d.add_text(f.data, p.to_string());
+        d
+    }
+
+    fn ticket_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let t = match store.load_ticket(rel) {
+            Ok(t) => t,
+            Err(StoreError::Bad(p)) => return Some(self.problem_doc(rel, &p)),
+            Err(e) => return Some(self.problem_doc(rel, &Problem::at(rel, 1, e.to_string()))),
+        };
+        let k = &t.ticket;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "ticket");
+        d.add_text(f.id, k.id.as_str());
+        d.add_text(f.tid, k.id.as_str());
+        d.add_text(f.title, &k.title);
+        d.add_text(f.body, t.doc.body());
+        if let Ok(comments) = store.comments(rel) {
+            let text: Vec<&str> = comments.items.iter().map(|c| c.body.as_str()).collect();
+            d.add_text(f.comments, text.join("\n\n"));
+        }
+        for l in &k.labels {
+            d.add_text(f.label, l);
+        }
+        d.add_text(f.status, &k.status);
+        if let Some(c) = &k.customer {
+            d.add_text(f.customer, c);
+        }
+        for a in &k.links.articles {
+            d.add_text(f.articles, a);
+        }
+        if let Some(dup) = &k.links.duplicate_of {
+            d.add_text(f.duplicate_of, dup);
+        }
+        d.add_text(f.created, &k.created);
+        d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
+        Some(d)
+    }
+
+    fn article_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let a = article_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = a.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "kb");
+        d.add_text(f.id, &slug);
+        d.add_text(f.title, &a.title);
+        let mut body = String::new();
+        if let Some(desc) = &a.description {
+            body.push_str(desc);
+            body.push_str("\n\n");
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &a.tags {
+            d.add_text(f.label, t);
+        }
+        d.add_text(
+            f.status,
+            serde_json::to_value(a.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        );
+        d.add_text(
+            f.data,
+            serde_json::json!({ "slug": slug, "id": a.id, "title": a.title }).to_string(),
+        );
+        Some(d)
+    }
+
+    fn customer_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let c = customer_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = c.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "customer");
+        d.add_text(f.id, &slug);
+        d.add_text(f.customer, &slug);
+        d.add_text(f.title, &c.name);
+        let mut body = String::new();
+        if let Some(org) = &c.org {
+            body.push_str(org);
+            body.push('\n');
+        }
+        for ct in &c.contacts {
+            body.push_str(&format!("{} {}\n", ct.name, ct.email));
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &c.tags {
+            d.add_text(f.label, t);
+        }
+        if let Some(tier) = &c.tier {
+            d.add_text(f.status, tier);
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trips_by_group() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open(dir.path()).expect("store");
+        let mdir = dir.path().join("manifest");
+        let mut m = Manifest {
+            config: "abc".into(),
+            scanned: 99,
+            file_count: 3,
+            ..Manifest::default()
+        };
+        m.files
+            .insert("support/tickets/AB/T-AB.md".into(), (12, 34));
+        m.files
+            .insert("support/tickets/CD/T-CD/c 1.md".into(), (5, 6));
+        m.files.insert("support/kb/a b.md".into(), (1, -2));
+        m.quick.insert("@git-index".into(), 7);
+        m.write(&mdir, &store, None).expect("write");
+        assert_eq!(Manifest::read(&mdir, None), m);
+        let glance = Manifest::read_quick(&mdir);
+        assert_eq!((glance.file_count, glance.files.len()), (3, 0));
+        assert_eq!(glance.quick, m.quick);
+        let one: BTreeSet<String> = ["t-CD".to_string()].into();
+        let part = Manifest::read(&mdir, Some(&one));
+        assert_eq!(part.files.len(), 1);
+        fs::write(mdir.join("quick"), "config x\nnot a line").expect("write");
+        assert_eq!(Manifest::read(&mdir, None), Manifest::default());
+    }
+}

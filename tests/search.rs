@@ -1,0 +1,501 @@
+//! The search index, driven through the real binary: field syntax, stemming, snippets,
+//! CJK, malformed queries, freshness after git operations and hand edits, a damaged or
+//! missing index, concurrent processes, suggest with history, and dupes.
+
+mod common;
+
+use common::Repo;
+
+/// Writes a ticket file by hand (as a pull or an editor would); tickets with higher
+/// numbers are newer.
+fn ticket(r: &Repo, id: &str, title: &str, status: &str, body: &str, extra: &str) -> String {
+    let rel = format!("support/tickets/{}/{id}.md", &id[2..4]);
+    r.write(
+        &rel,
+        &format!(
+            "---\nid: {id}\ntitle: {title}\nstatus: {status}\ncreated: 2026-11-{:02}T00:00:00Z\n{extra}---\n{body}\n",
+            id.trim_start_matches(|c: char| !c.is_ascii_digit())
+                .parse::<u32>()
+                .map_or(1, |n| n % 28 + 1)
+        ),
+    );
+    rel
+}
+
+fn commit_all(r: &Repo, msg: &str) {
+    r.git(&["add", "-A"]).ok();
+    r.git(&["commit", "-qm", msg]).ok();
+}
+
+fn ids(out: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(out).expect("json");
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn desk_with_tickets() -> Repo {
+    let r = Repo::with_desk();
+    ticket(
+        &r,
+        "T-AAAA000001",
+        "Crash on start when the config file is empty",
+        "open",
+        "The server crashes at startup. Nothing in the log.",
+        "labels:\n  - crash\n",
+    );
+    ticket(
+        &r,
+        "T-BBBB000002",
+        "Export query results as Parquet",
+        "open",
+        "We would like to export results for our data lake.",
+        "labels:\n  - feature\ncustomer: kestrel\n",
+    );
+    ticket(
+        &r,
+        "T-CCCC000003",
+        "Billing page shows the wrong currency",
+        "closed",
+        "Invoices are in dollars but we pay in euros.",
+        "labels:\n  - billing\n",
+    );
+    r.write(
+        "support/kb/wal-recovery.md",
+        "---\ntitle: Server will not start after a crash\ntags:\n  - wal\n---\nRun `tpctl wal verify` and restore the damaged segment.\n",
+    );
+    commit_all(&r, "tickets");
+    r
+}
+
+#[test]
+fn search_stems_words_and_highlights_them() {
+    let r = desk_with_tickets();
+    let out = r.docket(&["search", "crashing", "--json"]).ok().to_string();
+    let found = ids(&out);
+    assert_eq!(found[0], "T-AAAA000001", "{out}");
+    assert!(found.contains(&"wal-recovery".to_string()), "{out}");
+    assert!(
+        out.contains("**Crash**") || out.contains("**crashes**"),
+        "{out}"
+    );
+    let table = r.docket(&["search", "crash"]).ok().to_string();
+    assert!(table.contains("ticket  T-AAAA000001  open"), "{table}");
+    assert!(table.contains("[crash"), "snippet marks: {table}");
+}
+
+#[test]
+fn field_syntax_phrases_and_boolean_operators() {
+    let r = desk_with_tickets();
+    let q = |query: &str| ids(r.docket(&["search", query, "--json"]).ok());
+    assert_eq!(q("title:parquet"), vec!["T-BBBB000002"]);
+    assert_eq!(q("label:billing"), vec!["T-CCCC000003"]);
+    assert_eq!(q("customer:kestrel"), vec!["T-BBBB000002"]);
+    assert_eq!(q("status:closed AND euros"), vec!["T-CCCC000003"]);
+    assert_eq!(q("\"wrong currency\""), vec!["T-CCCC000003"]);
+    assert!(q("\"currency wrong\"").is_empty());
+    let mut both = q("parquet OR euros");
+    both.sort();
+    assert_eq!(both, vec!["T-BBBB000002", "T-CCCC000003"]);
+    assert_eq!(q("crash AND NOT title:server"), vec!["T-AAAA000001"]);
+    let kb = ids(r
+        .docket(&["search", "crash", "--type", "kb", "--json"])
+        .ok());
+    assert_eq!(kb, vec!["wal-recovery"]);
+    let open = ids(r
+        .docket(&["search", "export OR euros", "--status", "open", "--json"])
+        .ok());
+    assert_eq!(open, vec!["T-BBBB000002"]);
+}
+
+#[test]
+fn a_malformed_query_is_a_usage_error_with_a_hint() {
+    let r = desk_with_tickets();
+    let err = r
+        .docket(&["search", "\"unclosed phrase"])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("error: cannot parse the query"), "{err}");
+    assert!(err.contains("hint: quote phrases"), "{err}");
+    let err = r.docket(&["search", "nosuchfield:x"]).fails(2).to_string();
+    assert!(err.contains("nosuchfield"), "{err}");
+}
+
+#[test]
+fn chinese_and_japanese_text_is_found_by_a_short_word() {
+    let r = desk_with_tickets();
+    ticket(
+        &r,
+        "T-DDDD000004",
+        "数据库连接失败",
+        "open",
+        "升级以后，应用程序无法连接到数据库。",
+        "",
+    );
+    ticket(
+        &r,
+        "T-EEEE000005",
+        "ログインできません",
+        "open",
+        "パスワードを再設定しました。",
+        "",
+    );
+    let q = |query: &str| ids(r.docket(&["search", query, "--json"]).ok());
+    assert_eq!(q("数据"), vec!["T-DDDD000004"]);
+    assert_eq!(q("连接"), vec!["T-DDDD000004"]);
+    assert_eq!(q("应用程序"), vec!["T-DDDD000004"]);
+    assert_eq!(q("ログイン"), vec!["T-EEEE000005"]);
+    assert!(q("据连失").is_empty());
+}
+
+#[test]
+fn hand_edits_new_files_and_deletes_are_seen_at_once() {
+    let r = desk_with_tickets();
+    assert_eq!(
+        ids(r.docket(&["search", "parquet", "--json"]).ok()).len(),
+        1
+    );
+    // A hand edit that keeps the size: only the content differs.
+    let rel = "support/tickets/BB/T-BBBB000002.md";
+    let text = r.read(rel).replace("Parquet", "Arrows!");
+    r.write(rel, &text);
+    assert!(ids(r.docket(&["search", "parquet", "--json"]).ok()).is_empty());
+    assert_eq!(
+        ids(r.docket(&["search", "arrows", "--json"]).ok()),
+        vec!["T-BBBB000002"]
+    );
+    // A new file nobody committed, and a comment written by hand.
+    ticket(
+        &r,
+        "T-FFFF000006",
+        "Grafana shows no data",
+        "open",
+        "Empty panels.",
+        "",
+    );
+    r.write(
+        "support/tickets/AA/T-AAAA000001/20261102T000000Z-alice-abcd.md",
+        "---\nauthor: Alice Ng <alice@example.org>\ncreated: 2026-11-02T00:00:00Z\n---\nWorkaround: delete the zeppelin cache.\n",
+    );
+    assert_eq!(
+        ids(r.docket(&["search", "grafana", "--json"]).ok()),
+        vec!["T-FFFF000006"]
+    );
+    assert_eq!(
+        ids(r.docket(&["search", "comments:zeppelin", "--json"]).ok()),
+        vec!["T-AAAA000001"]
+    );
+    // Deleted by hand: gone from search and from list.
+    std::fs::remove_file(r.root.join("support/tickets/FF/T-FFFF000006.md")).expect("rm");
+    assert!(ids(r.docket(&["search", "grafana", "--json"]).ok()).is_empty());
+    assert!(!r.docket(&["list", "--all"]).ok().contains("Grafana"));
+}
+
+#[test]
+fn checkout_and_rebase_are_seen() {
+    let r = desk_with_tickets();
+    r.git(&["checkout", "-qb", "feature"]).ok();
+    ticket(
+        &r,
+        "T-GGGG000007",
+        "Kafka connector drops messages",
+        "open",
+        "Lost offsets.",
+        "",
+    );
+    commit_all(&r, "kafka");
+    assert_eq!(ids(r.docket(&["search", "kafka", "--json"]).ok()).len(), 1);
+    r.git(&["checkout", "-q", "main"]).ok();
+    assert!(ids(r.docket(&["search", "kafka", "--json"]).ok()).is_empty());
+    assert!(!r.docket(&["list"]).ok().contains("Kafka"));
+    // main moves on; rebasing feature onto it brings both.
+    ticket(
+        &r,
+        "T-HHHH000008",
+        "Zookeeper session expires",
+        "open",
+        "Timeouts.",
+        "",
+    );
+    commit_all(&r, "zookeeper");
+    r.git(&["checkout", "-q", "feature"]).ok();
+    assert!(ids(r.docket(&["search", "zookeeper", "--json"]).ok()).is_empty());
+    r.git(&["rebase", "-q", "main"]).ok();
+    assert_eq!(
+        ids(r.docket(&["search", "zookeeper", "--json"]).ok()).len(),
+        1
+    );
+    assert_eq!(ids(r.docket(&["search", "kafka", "--json"]).ok()).len(), 1);
+}
+
+#[test]
+fn a_pull_into_a_second_clone_is_seen() {
+    let r = desk_with_tickets();
+    let clone_dir = r.root.parent().expect("parent").join("clone");
+    let run = r.git(&[
+        "clone",
+        "-q",
+        r.root.to_str().expect("utf-8"),
+        clone_dir.to_str().expect("utf-8"),
+    ]);
+    run.ok();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
+    common::hermetic(&mut cmd, r.home());
+    let search = |what: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
+        common::hermetic(&mut cmd, r.home());
+        let out = cmd
+            .current_dir(&clone_dir)
+            .args(["search", what, "--json"])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ids(&String::from_utf8_lossy(&out.stdout))
+    };
+    assert!(search("mqtt").is_empty());
+    ticket(
+        &r,
+        "T-JJJJ000009",
+        "MQTT bridge reconnect loop",
+        "open",
+        "Every 5 s.",
+        "",
+    );
+    commit_all(&r, "mqtt");
+    let mut pull = std::process::Command::new("git");
+    common::hermetic(&mut pull, r.home());
+    let out = pull
+        .current_dir(&clone_dir)
+        .args(["pull", "-q", "--no-rebase"])
+        .output()
+        .expect("git pull");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(search("mqtt"), vec!["T-JJJJ000009"]);
+}
+
+#[test]
+fn a_deleted_corrupt_or_foreign_index_is_rebuilt() {
+    let r = desk_with_tickets();
+    r.docket(&["search", "crash"]).ok();
+    let dir = r.root.join(".git/docket/index");
+    assert!(dir.join("meta.json").is_file(), "index under the git dir");
+    // Deleted: rebuilt silently.
+    std::fs::remove_dir_all(&dir).expect("rm index");
+    assert_eq!(
+        ids(r.docket(&["search", "parquet", "--json"]).ok()).len(),
+        1
+    );
+    // Corrupt: rebuilt with a one-line notice.
+    std::fs::write(dir.join("meta.json"), "{ not json").expect("corrupt");
+    let run = r.docket(&["search", "parquet", "--json"]);
+    assert_eq!(ids(run.ok()).len(), 1);
+    assert!(run.stderr.contains("rebuild"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    // Every segment file overwritten with garbage.
+    for e in std::fs::read_dir(&dir).expect("ls") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().into_owned();
+        if name.contains('.') && !name.ends_with(".json") && name != "VERSION" && name != "manifest"
+        {
+            std::fs::write(&p, b"garbage").expect("corrupt segment");
+        }
+    }
+    let run = r.docket(&["search", "parquet", "--json"]);
+    assert_eq!(ids(run.ok()).len(), 1, "{}", run.stderr);
+    // Another version.
+    std::fs::write(dir.join("VERSION"), "docket-index-0\n").expect("version");
+    let run = r.docket(&["search", "parquet", "--json"]);
+    assert_eq!(ids(run.ok()).len(), 1);
+    assert!(run.stderr.contains("another version"), "{}", run.stderr);
+    // `docket index` rebuilds on demand.
+    let run = r.docket(&["index"]);
+    run.ok();
+    assert!(run.stderr.contains("indexed 4 documents"), "{}", run.stderr);
+    assert_eq!(r.status(), "", "nothing in the work tree");
+}
+
+#[test]
+fn concurrent_readers_and_writers_all_succeed() {
+    let r = desk_with_tickets();
+    r.docket(&["search", "crash"]).ok();
+    let mut children = Vec::new();
+    for i in 0..6 {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
+        common::hermetic(&mut cmd, r.home());
+        cmd.current_dir(&r.root).stdin(std::process::Stdio::null());
+        if i % 2 == 0 {
+            let title = format!("Concurrent ticket number {i}");
+            cmd.args(["new", "--title", &title, "--body", "parallel"]);
+        } else {
+            cmd.args(["search", "crash OR parallel", "--json"]);
+        }
+        children.push(cmd.spawn().expect("spawn"));
+    }
+    // Hand edits while they run.
+    ticket(
+        &r,
+        "T-KKKK000010",
+        "Written while others index",
+        "open",
+        "parallel",
+        "",
+    );
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{:?}", out);
+    }
+    let found = ids(r.docket(&["search", "parallel", "--json"]).ok());
+    assert_eq!(found.len(), 4, "{found:?}");
+    r.fsck();
+}
+
+#[test]
+fn suggest_puts_the_article_linked_from_a_repeated_ticket_first() {
+    let r = Repo::with_desk();
+    r.write(
+        "support/kb/restore-wal.md",
+        "---\ntitle: Restoring a damaged segment\n---\nUse the verify tool, then copy the segment from a replica.\n",
+    );
+    r.write(
+        "support/kb/upgrade.md",
+        "---\ntitle: Upgrading the server\n---\nStop the server, install the package, start the server again.\n",
+    );
+    ticket(
+        &r,
+        "T-AAAA000001",
+        "\"Server refuses to start: checksum mismatch in segment\"",
+        "closed",
+        "After a power cut the server refuses to start with checksum mismatch.",
+        "links:\n  articles:\n    - restore-wal\n",
+    );
+    commit_all(&r, "history");
+    ticket(
+        &r,
+        "T-BBBB000009",
+        "Checksum mismatch after power cut, server will not start",
+        "open",
+        "Power cut last night; now the server will not start (checksum mismatch).",
+        "",
+    );
+    let out = r
+        .docket(&["suggest", "T-BBBB000009", "--json"])
+        .ok()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["articles"][0]["id"], "restore-wal", "{out}");
+    assert_eq!(v["articles"][0]["evidence"][0], "T-AAAA000001", "{out}");
+    assert_eq!(v["tickets"][0]["id"], "T-AAAA000001", "{out}");
+    assert!(
+        v["tickets"][0]["terms"]
+            .as_array()
+            .expect("terms")
+            .iter()
+            .any(|t| t == "checksum"),
+        "{out}"
+    );
+    let table = r.docket(&["suggest", "BBBB"]).ok().to_string();
+    assert!(table.contains("restore-wal"), "{table}");
+    assert!(table.contains("linked from T-AAAA000001"), "{table}");
+}
+
+#[test]
+fn dupes_pairs_the_repeated_ticket() {
+    let r = desk_with_tickets();
+    ticket(
+        &r,
+        "T-MMMM000005",
+        "Crash on start with an empty config file",
+        "open",
+        "Startup crashes when the config file is empty.",
+        "",
+    );
+    let out = r.docket(&["dupes", "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v[0]["original"], "T-AAAA000001", "{out}");
+    assert_eq!(v[0]["duplicate"], "T-MMMM000005", "{out}");
+    assert!(v[0]["score"].as_f64().expect("score") > 0.5, "{out}");
+}
+
+#[test]
+fn list_prints_the_same_from_the_index_and_from_the_files() {
+    let r = desk_with_tickets();
+    r.write(
+        "support/tickets/ZZ/T-ZZZZZZZZZZ.md",
+        "---\nid: T-ZZZZZZZZZZ\ntitle: [broken\n---\n",
+    );
+    let args: [&[&str]; 4] = [
+        &["list"],
+        &["list", "--all", "--json"],
+        &["list", "--status", "closed"],
+        &["list", "--label", "crash", "--json"],
+    ];
+    let from_index: Vec<(String, String)> = args
+        .iter()
+        .map(|a| {
+            let run = r.docket(a);
+            (run.ok().to_string(), run.stderr.clone())
+        })
+        .collect();
+    assert!(r.root.join(".git/docket/index/meta.json").is_file());
+    // Make the index unusable: a file where its folder should be.
+    std::fs::remove_dir_all(r.root.join(".git/docket")).expect("rm");
+    std::fs::write(r.root.join(".git/docket"), "not a folder").expect("block");
+    for (a, (out, err)) in args.iter().zip(&from_index) {
+        let run = r.docket(a);
+        assert_eq!(run.ok(), out, "{a:?}");
+        assert_eq!(&run.stderr, err, "{a:?}");
+    }
+    assert!(
+        from_index[0]
+            .1
+            .contains("warning: support/tickets/ZZ/T-ZZZZZZZZZZ.md")
+    );
+}
+
+#[test]
+fn a_large_desk_trusts_folder_stamps_and_git_and_still_sees_changes() {
+    let r = desk_with_tickets();
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let q = |query: &str| ids(r.docket_env(&["search", query, "--json"], &env).ok());
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    // A new file by hand (its shard folder changes).
+    ticket(
+        &r,
+        "T-NNNN000011",
+        "Grafana shows no data",
+        "open",
+        "Empty.",
+        "",
+    );
+    assert_eq!(q("grafana"), vec!["T-NNNN000011"]);
+    // An edit saved by rename, as editors and `sed -i` do.
+    let rel = "support/tickets/BB/T-BBBB000002.md";
+    let tmp = r.root.join("support/tickets/BB/.tmp-edit");
+    std::fs::write(&tmp, r.read(rel).replace("Parquet", "Feather")).expect("write");
+    std::fs::rename(&tmp, r.root.join(rel)).expect("rename");
+    assert_eq!(q("feather"), vec!["T-BBBB000002"]);
+    assert!(q("parquet").is_empty());
+    // A delete by hand.
+    std::fs::remove_file(r.root.join("support/tickets/NN/T-NNNN000011.md")).expect("rm");
+    assert!(q("grafana").is_empty());
+    // A commit and a checkout (git's index changes).
+    commit_all(&r, "edits");
+    r.git(&["checkout", "-q", "HEAD~1"]).ok();
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    // A KB article by hand.
+    r.write(
+        "support/kb/zeppelin.md",
+        "---\ntitle: Zeppelin notebooks\n---\nHow to connect.\n",
+    );
+    assert_eq!(q("zeppelin"), vec!["zeppelin"]);
+}
