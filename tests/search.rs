@@ -499,3 +499,44 @@ fn a_large_desk_trusts_folder_stamps_and_git_and_still_sees_changes() {
     );
     assert_eq!(q("zeppelin"), vec!["zeppelin"]);
 }
+
+/// Regression: the stamp of git's own index file was once stored mixed with its size,
+/// which the racy-timestamp guard took for a time in the future, so every read rescanned
+/// the whole desk and rewrote the manifest.
+#[test]
+fn a_read_with_nothing_changed_rewrites_no_manifest() {
+    let r = desk_with_tickets();
+    r.docket(&["list"]).ok();
+    // Past the racy window, the next sync records stamps that are trusted afterwards.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    r.docket(&["list"]).ok();
+    let manifest = r.root.join(".git/docket/index/manifest");
+    let stamps = || -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(&manifest)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    e.metadata().expect("stat").modified().expect("mtime"),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = stamps();
+    assert!(
+        !before.is_empty(),
+        "no manifest under {}",
+        manifest.display()
+    );
+    r.docket(&["list"]).ok();
+    r.docket(&["search", "crash"]);
+    assert_eq!(
+        stamps(),
+        before,
+        "a read with nothing changed rewrote the manifest"
+    );
+}

@@ -374,8 +374,10 @@ fn mtime_ns(meta: &fs::Metadata) -> i128 {
 pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
     let mut q = BTreeMap::new();
     let gi = git_dir.join("index");
-    let gi_stamp = fs::metadata(&gi).map_or(0, |m| mtime_ns(&m) ^ (m.len() as i128) << 64);
-    q.insert("@git-index".to_string(), gi_stamp);
+    // Time and size apart: the time is what the racy check compares with the clock.
+    let (gi_mtime, gi_len) = fs::metadata(&gi).map_or((0, 0), |m| (mtime_ns(&m), m.len() as i128));
+    q.insert("@git-index".to_string(), gi_mtime);
+    q.insert("@git-index-size".to_string(), gi_len);
     let tickets = store.tickets_rel().to_string();
     if let Ok(rd) = fs::read_dir(store.abs(&tickets)) {
         for e in rd.filter_map(Result::ok) {
