@@ -232,6 +232,47 @@ pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
     Ok(())
 }
 
+/// Prints rows as [`table`] does, with the last column shortened by [`clip`] to `max`
+/// characters, without building a `String` per cell: `list` prints tens of thousands.
+pub fn table_clipped<const N: usize>(
+    out: &mut dyn Write,
+    rows: &[[&str; N]],
+    max: usize,
+) -> io::Result<()> {
+    let width = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
+    let mut widths = [0; N];
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r).take(N.saturating_sub(1)) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let mut line = String::new();
+    for r in rows {
+        line.clear();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 < N {
+                line.push_str(c);
+                let pad = widths[i] - width(c) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            } else if width(c) <= max {
+                line.push_str(c);
+            } else {
+                line.extend(c.chars().take(max.saturating_sub(1)));
+                line.push('…');
+            }
+        }
+        out.write_all(line.trim_end().as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// The status line a state change prints on stderr.
 pub fn outcome_line(o: &Outcome) -> String {
     let id = o.id.as_ref().map(|i| i.to_string()).unwrap_or_default();

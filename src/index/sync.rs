@@ -672,6 +672,7 @@ impl SearchIndex {
         }
         d.add_text(f.created, &k.created);
         d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
+        d.add_bytes(f.row, &super::schema::encode_row(k));
         Some(d)
     }
 
