@@ -159,12 +159,10 @@ impl IdSet {
     /// only the neighbours in sorted order matter).
     fn short(&self, pos: usize) -> Option<&str> {
         let id = self.get(pos)?;
-        let neighbours: Vec<&str> = [pos.checked_sub(1), Some(pos + 1)]
-            .into_iter()
-            .flatten()
-            .filter_map(|j| self.get(j))
-            .collect();
-        Some(crate::model::short_prefix(id, &neighbours, 4))
+        // A missing neighbour is "", which no prefix of a non-empty id matches.
+        let before = pos.checked_sub(1).and_then(|j| self.get(j)).unwrap_or("");
+        let after = self.get(pos + 1).unwrap_or("");
+        Some(crate::model::short_prefix(id, &[before, after], 4))
     }
 }
 
@@ -434,20 +432,70 @@ impl SearchIndex {
     /// from the `row` and `tid` fast fields (only files that did not load are read from
     /// the document store). Order is unspecified; the caller sorts.
     pub fn list_rows(&self, filter: &StatusFilter) -> Result<ListRows, IndexError> {
-        let f = self.fields;
         let searcher = self.searcher();
-        let all = self.all_ids(&searcher)?;
+        // The ids and the rows are read on two threads (the budget assumes two cores);
+        // a row's position among the ids is looked up once both are done.
+        let (all, rows) = std::thread::scope(|scope| {
+            let ids = scope.spawn(|| self.all_ids(&searcher));
+            let rows = self.matching_rows(&searcher, filter);
+            (ids.join(), rows)
+        });
+        let all = all.map_err(|_| IndexError::Damaged {
+            path: self.dir.clone(),
+            message: "reading the ticket ids stopped".into(),
+        })??;
+        let (arena, raw, problems) = rows?;
         let mut out = ListRows {
             duplicates: all.docs != all.ids.len(),
+            problems,
             ..ListRows::default()
         };
         if out.duplicates {
             return Ok(out);
         }
+        let mut spans = Vec::with_capacity(raw.len());
+        for (start, end, s, tid) in raw {
+            let pos = all
+                .ord_to_pos
+                .get(s)
+                .and_then(|v| v.get(tid as usize))
+                .copied()
+                .filter(|p| *p < all.ids.len())
+                .ok_or_else(|| IndexError::Damaged {
+                    path: self.dir.clone(),
+                    message: "a listed ticket has no id".into(),
+                })?;
+            spans.push((start, end, pos));
+        }
+        out.arena = arena;
+        out.spans = spans;
+        out.ids = all.ids;
+        Ok(out)
+    }
+
+    /// The encoded rows of the tickets `filter` lets through, each as `(start, end)` in
+    /// one buffer with its segment and `tid` ordinal, and the files that did not load.
+    #[allow(clippy::type_complexity)]
+    fn matching_rows(
+        &self,
+        searcher: &Searcher,
+        filter: &StatusFilter,
+    ) -> Result<
+        (
+            Vec<u8>,
+            Vec<(usize, usize, usize, u64)>,
+            Vec<(String, String)>,
+        ),
+        IndexError,
+    > {
+        let f = self.fields;
+        let mut arena: Vec<u8> = Vec::new();
+        let mut spans: Vec<(usize, usize, usize, u64)> = Vec::new();
+        let mut problems: Vec<(String, String)> = Vec::new();
         let query = self.rows_query(filter);
         let weight = query
             .weight(tantivy::query::EnableScoring::disabled_from_searcher(
-                &searcher,
+                searcher,
             ))
             .map_err(IndexError::tantivy(&self.dir, "listing"))?;
         let schema = searcher.schema();
@@ -478,21 +526,13 @@ impl SearchIndex {
             let tids = fast
                 .str(&tid_name)
                 .map_err(IndexError::tantivy(&self.dir, "reading ids"))?;
-            // (row ordinal, position of the id) of each ticket; problem files aside.
-            let mut wanted: Vec<(u64, usize)> = Vec::with_capacity(matched.len());
+            // (row ordinal, id ordinal) of each ticket; problem files aside.
+            let mut wanted: Vec<(u64, u64)> = Vec::with_capacity(matched.len());
             for doc in matched {
                 let row = rows.as_ref().and_then(|c| c.ords().first(doc));
                 let tid = tids.as_ref().and_then(|c| c.ords().first(doc));
                 match (row, tid) {
-                    (Some(row), Some(tid)) => {
-                        let pos = all
-                            .ord_to_pos
-                            .get(s)
-                            .and_then(|v| v.get(tid as usize))
-                            .copied()
-                            .unwrap_or(usize::MAX);
-                        wanted.push((row, pos));
-                    }
+                    (Some(row), Some(tid)) => wanted.push((row, tid)),
                     _ => {
                         let stored: TantivyDocument = searcher
                             .doc(DocAddress::new(s as u32, doc))
@@ -500,7 +540,7 @@ impl SearchIndex {
                         if SearchIndex::text_of(&stored, f.kind) != "problem" {
                             return Err(damaged("a ticket has no listed values"));
                         }
-                        out.problems.push((
+                        problems.push((
                             SearchIndex::text_of(&stored, f.key),
                             SearchIndex::text_of(&stored, f.data),
                         ));
@@ -512,19 +552,17 @@ impl SearchIndex {
             let ords: Vec<u64> = wanted.iter().map(|w| w.0).collect();
             let mut i = 0;
             let mut bad = false;
-            let arena = &mut out.arena;
-            let spans = &mut out.spans;
             rows.dictionary()
                 .sorted_ords_to_term_cb(&ords, |bytes| {
-                    let pos = wanted.get(i).map_or(usize::MAX, |w| w.1);
+                    let tid = wanted.get(i).map_or(u64::MAX, |w| w.1);
                     i += 1;
-                    if pos >= all.ids.len() || decode_row(bytes).is_none() {
+                    if decode_row(bytes).is_none() {
                         bad = true;
                         return;
                     }
                     let start = arena.len();
                     arena.extend_from_slice(bytes);
-                    spans.push((start, arena.len(), pos));
+                    spans.push((start, arena.len(), s, tid));
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
@@ -534,9 +572,8 @@ impl SearchIndex {
                 return Err(damaged("the listed values do not read back"));
             }
         }
-        out.ids = all.ids;
-        out.problems.sort();
-        Ok(out)
+        problems.sort();
+        Ok((arena, spans, problems))
     }
 
     /// Every ticket (or only those with one of `statuses`, compared without case), from
