@@ -281,12 +281,23 @@ impl SearchIndex {
                 message: e.to_string(),
             });
         }
-        self.user_parser()
-            .parse_query(&rewritten)
+        let parsed =
+            self.user_parser()
+                .parse_query(&rewritten)
+                .map_err(|e| IndexError::BadQuery {
+                    query: query.to_string(),
+                    message: e.to_string(),
+                })?;
+        // Some queries parse but cannot run (`a:*` asks whether an unknown field exists):
+        // building the weight finds those, so they are reported as bad queries too.
+        let schema = self.index.schema();
+        parsed
+            .weight(tantivy::query::EnableScoring::disabled_from_schema(&schema))
             .map_err(|e| IndexError::BadQuery {
                 query: query.to_string(),
                 message: e.to_string(),
-            })
+            })?;
+        Ok(parsed)
     }
 
     /// Runs a user query.
