@@ -16,7 +16,7 @@ use crate::model::Ticket;
 use super::text::{KEYWORD, TEXT};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "docket-index-5";
+pub const SCHEMA_VERSION: &str = "docket-index-6";
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +52,9 @@ pub struct Fields {
     /// Tickets only: the values `list` prints and filters on, as [`encode_row`] writes
     /// them (a fast field: no per-document decompression to read it back).
     pub row: Field,
+    /// Files that did not load: path and message, as [`encode_problem`] writes them (a
+    /// fast field, so `list` warns about them without reading stored documents).
+    pub problem: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -83,6 +86,7 @@ pub fn build() -> (Schema, Fields) {
         created: b.add_text_field("created", STRING | STORED),
         data: b.add_text_field("data", STORED),
         row: b.add_bytes_field("row", FAST),
+        problem: b.add_bytes_field("problem", FAST),
     };
     (b.build(), fields)
 }
@@ -168,16 +172,35 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// Appends a string as its 4-byte big-endian length and its bytes.
+fn put(out: &mut Vec<u8>, s: &str) {
+    let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&s.as_bytes()[..len as usize]);
+}
+
+/// The `problem` value of a file that did not load: its path, then the message.
+pub fn encode_problem(rel: &str, message: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + rel.len() + message.len());
+    put(&mut out, rel);
+    put(&mut out, message);
+    out
+}
+
+/// Reads back what [`encode_problem`] wrote.
+pub fn decode_problem(bytes: &[u8]) -> Option<(String, String)> {
+    let mut c = Cursor(bytes);
+    let rel = c.str()?;
+    let message = c.str()?;
+    c.0.is_empty()
+        .then(|| (rel.to_string(), message.to_string()))
+}
+
 /// The `row` value of a ticket: each string as a 4-byte big-endian length and its bytes,
 /// an optional one behind a 0/1 tag, the labels behind their count. The status comes
 /// first, so the rows of one status are neighbours in the sorted dictionary and reading
 /// them back (one pass from the first wanted row to the last) skips the other statuses.
 pub fn encode_row(k: &Ticket) -> Vec<u8> {
-    fn put(out: &mut Vec<u8>, s: &str) {
-        let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(&s.as_bytes()[..len as usize]);
-    }
     fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
             Some(s) => {
@@ -264,6 +287,12 @@ mod tests {
         assert_eq!(row.assignee, Some(""));
         assert!(!row.has_label("a"));
         assert_eq!(decode_row(&bytes[..bytes.len() - 1]), None);
+        let p = encode_problem("support/tickets/AB/T-AB.md", "line 3: bad");
+        assert_eq!(
+            decode_problem(&p),
+            Some(("support/tickets/AB/T-AB.md".into(), "line 3: bad".into()))
+        );
+        assert_eq!(decode_problem(&p[..p.len() - 1]), None);
         assert_eq!(decode_row(b"\xff"), None);
     }
 }

@@ -10,7 +10,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::schema::{ListRow, decode_row};
+use super::schema::{ListRow, decode_problem, decode_row};
 use super::{IndexError, SearchIndex};
 use crate::model::Ticket;
 
@@ -512,6 +512,7 @@ impl SearchIndex {
         let schema = searcher.schema();
         let row_name = schema.get_field_name(f.row).to_string();
         let tid_name = schema.get_field_name(f.tid).to_string();
+        let problem_name = schema.get_field_name(f.problem).to_string();
         let damaged = |message: &str| IndexError::Damaged {
             path: self.dir.clone(),
             message: message.to_string(),
@@ -537,13 +538,19 @@ impl SearchIndex {
             let tids = fast
                 .str(&tid_name)
                 .map_err(IndexError::tantivy(&self.dir, "reading ids"))?;
+            let problem_col = fast
+                .bytes(&problem_name)
+                .map_err(IndexError::tantivy(&self.dir, "reading problems"))?;
             // (row ordinal, id ordinal) of each ticket; problem files aside.
             let mut wanted: Vec<(u64, u64)> = Vec::with_capacity(matched.len());
+            let mut problem_ords: Vec<u64> = Vec::new();
             for doc in matched {
                 let row = rows.as_ref().and_then(|c| c.ords().first(doc));
                 let tid = tids.as_ref().and_then(|c| c.ords().first(doc));
-                match (row, tid) {
-                    (Some(row), Some(tid)) => wanted.push((row, tid)),
+                let problem = problem_col.as_ref().and_then(|c| c.ords().first(doc));
+                match (row, tid, problem) {
+                    (Some(row), Some(tid), _) => wanted.push((row, tid)),
+                    (_, _, Some(p)) => problem_ords.push(p),
                     _ => {
                         let stored: TantivyDocument = searcher
                             .doc(DocAddress::new(s as u32, doc))
@@ -556,6 +563,24 @@ impl SearchIndex {
                             SearchIndex::text_of(&stored, f.data),
                         ));
                     }
+                }
+            }
+            if let Some(col) = &problem_col
+                && !problem_ords.is_empty()
+            {
+                problem_ords.sort_unstable();
+                let mut bad = false;
+                col.dictionary()
+                    .sorted_ords_to_term_cb(&problem_ords, |bytes| match decode_problem(bytes) {
+                        Some(p) => problems.push(p),
+                        None => bad = true,
+                    })
+                    .map_err(|e| IndexError::Io {
+                        path: self.dir.clone(),
+                        source: e,
+                    })?;
+                if bad {
+                    return Err(damaged("a problem file's message does not read back"));
                 }
             }
             let Some(rows) = rows else { continue };

@@ -634,7 +634,9 @@ impl SearchIndex {
         let mut d = TantivyDocument::default();
         d.add_text(f.key, rel);
         d.add_text(f.kind, "problem");
-        d.add_text(f.data, p.to_string());
+        let message = p.to_string();
+        d.add_bytes(f.problem, &super::schema::encode_problem(rel, &message));
+        d.add_text(f.data, message);
         d
     }
 
