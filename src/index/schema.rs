@@ -3,8 +3,8 @@
 //! its main file, so a changed file is replaced with one `delete_term` on that path.
 //!
 //! `list` must print tens of thousands of rows in a few ms, so what it shows is also kept
-//! in fast (columnar) fields: `tid` (every ticket id, for short ids) and `row` (the listed
-//! values of a ticket, see [`encode_row`]). Reading them costs one pass over a sorted
+//! in fast (columnar) fields: `tid` (every ticket id, for short ids), `row` (the listed
+//! values of a ticket, see [`encode_row`]) and `problem` (files that did not load). Reading them costs one pass over a sorted
 //! dictionary per segment, where the stored documents cost a block decompression and a
 //! JSON parse per ticket.
 use tantivy::schema::{
