@@ -232,6 +232,65 @@ pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
     Ok(())
 }
 
+/// Prints rows as [`table`] does, with the last column shortened by [`clip`] to `max`
+/// characters, without building a `String` per cell: `list` prints tens of thousands.
+pub fn table_clipped<const N: usize>(
+    out: &mut dyn Write,
+    rows: &[[&str; N]],
+    max: usize,
+) -> io::Result<()> {
+    let width = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
+    let mut widths = [0; N];
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r).take(N.saturating_sub(1)) {
+            *w = (*w).max(width(c));
+        }
+    }
+    const SPACES: &[u8] = &[b' '; 256];
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    for r in rows {
+        line.clear();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 < N {
+                line.extend_from_slice(c.as_bytes());
+                let mut pad = widths[i] - width(c) + 2;
+                while pad > 0 {
+                    let n = pad.min(SPACES.len());
+                    line.extend_from_slice(&SPACES[..n]);
+                    pad -= n;
+                }
+            } else if width(c) <= max {
+                line.extend_from_slice(c.as_bytes());
+            } else {
+                let cut = c
+                    .char_indices()
+                    .nth(max.saturating_sub(1))
+                    .map_or(c.len(), |(at, _)| at);
+                line.extend_from_slice(&c.as_bytes()[..cut]);
+                line.extend_from_slice("…".as_bytes());
+            }
+        }
+        let trimmed = line.trim_ascii_end();
+        // `table` trims Unicode white space: past the ASCII kind, only a line ending in a
+        // non-ASCII character or a vertical tab can still end in some.
+        let text = match trimmed.last() {
+            Some(b) if *b >= 0x80 || *b == 0x0b => {
+                std::str::from_utf8(trimmed).map_or(trimmed, |t| t.trim_end().as_bytes())
+            }
+            _ => trimmed,
+        };
+        out.write_all(text)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// The status line a state change prints on stderr.
 pub fn outcome_line(o: &Outcome) -> String {
     let id = o.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
@@ -260,5 +319,59 @@ pub fn clip(s: &str, max: usize) -> String {
         s.to_string()
     } else {
         s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(rows: &[[&str; 3]], max: usize) -> (String, String) {
+        let owned: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| vec![r[0].to_string(), r[1].to_string(), clip(r[2], max)])
+            .collect();
+        let mut a = Vec::new();
+        table(&mut a, &owned).expect("write");
+        let mut b = Vec::new();
+        table_clipped(&mut b, rows, max).expect("write");
+        (
+            String::from_utf8(a).expect("utf8"),
+            String::from_utf8(b).expect("utf8"),
+        )
+    }
+
+    #[test]
+    fn clipped_tables_match_plain_ones() {
+        let rows = [
+            ["T-AB", "open", "Disk full"],
+            ["T-ABCD", "ünï", ""],
+            ["x", "", "trailing  "],
+            ["", "wait", "tab\u{b}"],
+            ["ä", "b", "non-breaking\u{a0}\u{3000}"],
+            [
+                "long",
+                "title",
+                "a very long title that will not fit at all",
+            ],
+        ];
+        for max in [0, 1, 5, 20, 72] {
+            let (a, b) = both(&rows, max);
+            assert_eq!(a, b, "max {max}");
+        }
+        let (a, b) = both(&[], 72);
+        assert_eq!((a.as_str(), b.as_str()), ("", ""));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clipped_tables_match_plain_ones_for_any_text(
+            cells in proptest::collection::vec(("\\PC{0,6}", "[a-zé ]{0,5}", "\\PC{0,12}|[ \\t\\u{b}\\u{a0}x]{0,4}"), 0..6),
+            max in 0usize..14,
+        ) {
+            let rows: Vec<[&str; 3]> = cells.iter().map(|(a, b, c)| [a.as_str(), b.as_str(), c.as_str()]).collect();
+            let (a, b) = both(&rows, max);
+            proptest::prop_assert_eq!(a, b);
+        }
     }
 }

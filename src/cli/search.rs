@@ -309,9 +309,25 @@ pub fn dupes(ctx: &Context, a: &DupesArgs, out: &mut dyn Write) -> Result<(), Fa
     Ok(())
 }
 
-/// The tickets for `list`, from the index when it can serve them, else `None` (the caller
-/// then reads the files). `None` also when two files claim one id, so that the file path
-/// reports it exactly as before.
+/// The rows of the `list` table (values and short ids), from the index's fast fields when
+/// it can serve them, else `None` (the caller then reads the files). `None` also when two
+/// files claim one id, so that the file path reports it exactly as before.
+pub fn table_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::ListRows> {
+    let bar = Bar::new();
+    let result = SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, |idx| {
+        idx.list_rows(filter)
+    });
+    bar.finish();
+    let (rows, notices) = result.ok()?;
+    for n in notices {
+        eprintln!("{n}");
+    }
+    (!rows.duplicates).then_some(rows)
+}
+
+/// The tickets for `list --json`, from the index when it can serve them, else `None` (the
+/// caller then reads the files). `None` also when two files claim one id, so that the file
+/// path reports it exactly as before.
 pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::TicketRows> {
     let bar = Bar::new();
     let result = SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, |idx| {

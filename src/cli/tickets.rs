@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::render::{Failure, TicketJson, clip, json, outcome_line, table};
+use super::render::{Failure, TicketJson, json, outcome_line, table, table_clipped};
 use super::{Cli, editor};
 use crate::desk::{Assignment, Desk, LinkTarget, NewTicket, Options};
-use crate::index::StatusFilter;
+use crate::index::{ListRow, StatusFilter};
 use crate::model::Ticket;
 
 /// What every command knows: where it runs and as whom.
@@ -267,20 +267,96 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
     } else {
         StatusFilter::NoneOf(wf.closed.clone())
     };
-    let (tickets, problems, all_ids): (Vec<(String, Ticket)>, Vec<String>, Vec<String>) =
-        match super::search::list_rows(&desk, &prefilter) {
+    if a.json {
+        return list_json(&desk, a, &prefilter, out);
+    }
+    let from_index = super::search::table_rows(&desk, &prefilter);
+    let loaded;
+    let (mut rows, problems): (Vec<(&str, ListRow)>, Vec<String>) = match &from_index {
+        Some(r) => (
+            r.rows(),
+            r.problems.iter().map(|(_, m)| m.clone()).collect(),
+        ),
+        None => {
+            loaded = store.tickets()?;
+            let ids: Vec<&str> = loaded.items.iter().map(|t| t.ticket.id.as_str()).collect();
+            let rows = store
+                .short_ids(&ids)
+                .into_iter()
+                .zip(&loaded.items)
+                .map(|(short, t)| (short, ListRow::of(&t.ticket)))
+                .collect();
+            (
+                rows,
+                loaded.problems.iter().map(ToString::to_string).collect(),
+            )
+        }
+    };
+    for p in &problems {
+        eprintln!("warning: {p} (skipped)");
+    }
+    rows.retain(|(_, k)| {
+        wanted(a, wf, k.status, k.assignee, k.customer) && a.label.iter().all(|l| k.has_label(l))
+    });
+    rows.sort_by(|(_, x), (_, y)| (y.created, y.id).cmp(&(x.created, x.id)));
+    let cells: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|(short, k)| {
+            [
+                *short,
+                k.status,
+                k.assignee.unwrap_or("-"),
+                k.customer.unwrap_or("-"),
+                k.created.get(..10).unwrap_or(k.created),
+                k.title,
+            ]
+        })
+        .collect();
+    table_clipped(out, &cells, 72)?;
+    Ok(())
+}
+
+/// Whether `list`'s filters on status, assignee and customer let a ticket through (the
+/// caller checks labels, which the table and JSON paths hold differently).
+fn wanted(
+    a: &ListArgs,
+    wf: &crate::model::Workflow,
+    status: &str,
+    assignee: Option<&str>,
+    customer: Option<&str>,
+) -> bool {
+    let status_ok = if a.status.is_empty() {
+        a.all || !wf.is_closed(status)
+    } else {
+        a.status.iter().any(|s| s.eq_ignore_ascii_case(status))
+    };
+    let assignee_ok = match a.assignee.as_deref() {
+        None => true,
+        Some("-") => assignee.is_none(),
+        Some(w) => assignee == Some(w),
+    };
+    let customer_ok = a.customer.as_deref().is_none_or(|c| customer == Some(c));
+    status_ok && assignee_ok && customer_ok
+}
+
+/// `docket list --json`: every value of each ticket, from the index's stored values when
+/// it can serve them, else from the files.
+fn list_json(
+    desk: &Desk,
+    a: &ListArgs,
+    prefilter: &StatusFilter,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let store = desk.store();
+    let wf = &store.config().workflow;
+    let (tickets, problems): (Vec<(String, Ticket)>, Vec<String>) =
+        match super::search::list_rows(desk, prefilter) {
             Some(r) => (
                 r.rows.into_iter().map(|t| (t.rel, t.ticket)).collect(),
                 r.problems.into_iter().map(|(_, m)| m).collect(),
-                r.all_ids,
             ),
             None => {
                 let loaded = store.tickets()?;
-                let ids = loaded
-                    .items
-                    .iter()
-                    .map(|t| t.ticket.id.to_string())
-                    .collect();
                 (
                     loaded
                         .items
@@ -288,7 +364,6 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
                         .map(|t| (t.rel, t.ticket))
                         .collect(),
                     loaded.problems.iter().map(ToString::to_string).collect(),
-                    ids,
                 )
             }
         };
@@ -298,64 +373,23 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
     let mut rows: Vec<&(String, Ticket)> = tickets
         .iter()
         .filter(|(_, k)| {
-            let status_ok = if a.status.is_empty() {
-                a.all || !wf.is_closed(&k.status)
-            } else {
-                a.status.iter().any(|s| s.eq_ignore_ascii_case(&k.status))
-            };
-            let assignee_ok = match a.assignee.as_deref() {
-                None => true,
-                Some("-") => k.assignee.is_none(),
-                Some(w) => k.assignee.as_deref() == Some(w),
-            };
-            let label_ok = a.label.iter().all(|l| k.labels.iter().any(|x| x == l));
-            let customer_ok = a
-                .customer
-                .as_ref()
-                .is_none_or(|c| k.customer.as_ref() == Some(c));
-            status_ok && assignee_ok && label_ok && customer_ok
+            wanted(
+                a,
+                wf,
+                &k.status,
+                k.assignee.as_deref(),
+                k.customer.as_deref(),
+            ) && a.label.iter().all(|l| k.labels.iter().any(|x| x == l))
         })
         .collect();
     rows.sort_by(|(_, x), (_, y)| {
         (y.created.as_str(), y.id.as_str()).cmp(&(x.created.as_str(), x.id.as_str()))
     });
-    if a.json {
-        let items: Vec<TicketJson> = rows
-            .iter()
-            .map(|(rel, k)| TicketJson::of(rel, k, wf.is_closed(&k.status)))
-            .collect();
-        return json(out, &items);
-    }
-    let mut sorted: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-    if !sorted.is_sorted() {
-        sorted.sort_unstable();
-    }
-    let mut table_rows = Vec::with_capacity(rows.len());
-    for (_, k) in &rows {
-        table_rows.push(vec![
-            short_in(&sorted, k.id.as_str()).to_string(),
-            k.status.clone(),
-            k.assignee.clone().unwrap_or_else(|| "-".into()),
-            k.customer.clone().unwrap_or_else(|| "-".into()),
-            k.created.get(..10).unwrap_or(&k.created).to_string(),
-            clip(&k.title, 72),
-        ]);
-    }
-    table(out, &table_rows)?;
-    Ok(())
-}
-
-/// The shortest unique prefix of `id` among the sorted ids (like `Store::short_ids`,
-/// for one id: only its neighbours in sorted order matter).
-fn short_in<'a>(sorted: &[&str], id: &'a str) -> &'a str {
-    let i = sorted.binary_search(&id).unwrap_or(0);
-    let neighbours: Vec<&str> = [i.checked_sub(1), Some(i + 1)]
-        .into_iter()
-        .flatten()
-        .filter_map(|j| sorted.get(j).copied())
-        .filter(|n| *n != id)
+    let items: Vec<TicketJson> = rows
+        .iter()
+        .map(|(rel, k)| TicketJson::of(rel, k, wf.is_closed(&k.status)))
         .collect();
-    crate::model::short_prefix(id, &neighbours, 4)
+    json(out, &items)
 }
 
 /// `docket show`.

@@ -41,8 +41,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 pub use error::IndexError;
 pub use matching::{DupePair, Match, QueryDoc, Suggestions};
+pub use schema::ListRow;
 pub use schema::SCHEMA_VERSION;
-pub use search::{Hit, Kind, SearchOptions, StatusFilter, TicketRow, TicketRows};
+pub use search::{Hit, Kind, ListRows, SearchOptions, StatusFilter, TicketRow, TicketRows};
 pub use sync::SyncReport;
 
 use crate::store::Store;

@@ -636,7 +636,9 @@ impl SearchIndex {
         let mut d = TantivyDocument::default();
         d.add_text(f.key, rel);
         d.add_text(f.kind, "problem");
-        d.add_text(f.data, p.to_string());
+        let message = p.to_string();
+        d.add_bytes(f.problem, &super::schema::encode_problem(rel, &message));
+        d.add_text(f.data, message);
         d
     }
 
@@ -674,6 +676,7 @@ impl SearchIndex {
         }
         d.add_text(f.created, &k.created);
         d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
+        d.add_bytes(f.row, &super::schema::encode_row(k));
         Some(d)
     }
 
