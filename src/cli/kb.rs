@@ -206,23 +206,7 @@ fn audience_name(a: Audience) -> &'static str {
 
 /// The status line of a record change on stderr: `kb-set slug [main abc1234]`.
 pub fn record_line(o: &Outcome, what: &str) -> String {
-    match (&o.commit, o.changed) {
-        (_, false) => format!("{} {what}: nothing to change", o.action),
-        (Some(c), true) => format!(
-            "{} {what} [{}{}]",
-            o.action,
-            c.branch
-                .as_deref()
-                .map(|b| format!("{b} "))
-                .unwrap_or_else(|| "detached ".into()),
-            &c.id[..c.id.len().min(7)]
-        ),
-        (None, true) => format!(
-            "{} {what}: wrote {} (not committed)",
-            o.action,
-            o.paths.join(", ")
-        ),
-    }
+    super::render::change_line(o, what)
 }
 
 /// Reads `--body` / `--body-file`.
@@ -353,18 +337,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
             fields.push((name, list.join(", ")));
         }
     }
-    let rows: Vec<Vec<String>> = fields
-        .into_iter()
-        .map(|(n, v)| vec![format!("  {n}:"), v])
-        .collect();
-    table(out, &rows)?;
-    let body = r.doc.body().trim();
-    if !body.is_empty() {
-        writeln!(out)?;
-        for line in body.lines() {
-            writeln!(out, "    {line}")?;
-        }
-    }
+    super::render::fields_and_body(out, fields, r.doc.body())?;
     Ok(())
 }
 

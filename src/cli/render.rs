@@ -294,10 +294,15 @@ pub fn table_clipped<const N: usize>(
 /// The status line a state change prints on stderr.
 pub fn outcome_line(o: &Outcome) -> String {
     let id = o.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
+    change_line(o, &id)
+}
+
+/// The status line of a change to `what` (a ticket id, a slug): `close T-4K7Q [main abc1234]`.
+pub fn change_line(o: &Outcome, what: &str) -> String {
     match (&o.commit, o.changed) {
-        (_, false) => format!("{} {id}: nothing to change", o.action),
+        (_, false) => format!("{} {what}: nothing to change", o.action),
         (Some(c), true) => format!(
-            "{} {id} [{}{}]",
+            "{} {what} [{}{}]",
             o.action,
             c.branch
                 .as_deref()
@@ -306,11 +311,32 @@ pub fn outcome_line(o: &Outcome) -> String {
             &c.id[..c.id.len().min(7)]
         ),
         (None, true) => format!(
-            "{} {id}: wrote {} (not committed)",
+            "{} {what}: wrote {} (not committed)",
             o.action,
             o.paths.join(", ")
         ),
     }
+}
+
+/// Prints `name: value` lines as an aligned block, then the Markdown body indented.
+pub fn fields_and_body(
+    out: &mut dyn Write,
+    fields: Vec<(&str, String)>,
+    body: &str,
+) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = fields
+        .into_iter()
+        .map(|(n, v)| vec![format!("  {n}:"), v])
+        .collect();
+    table(out, &rows)?;
+    let body = body.trim();
+    if !body.is_empty() {
+        writeln!(out)?;
+        for line in body.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
 }
 
 /// Shortens a title for a table cell.

@@ -451,18 +451,7 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
             fields.push((name, list.join(", ")));
         }
     }
-    let rows: Vec<Vec<String>> = fields
-        .into_iter()
-        .map(|(n, v)| vec![format!("  {n}:"), v])
-        .collect();
-    table(out, &rows)?;
-    let body = t.doc.body().trim();
-    if !body.is_empty() {
-        writeln!(out)?;
-        for line in body.lines() {
-            writeln!(out, "    {line}")?;
-        }
-    }
+    super::render::fields_and_body(out, fields, t.doc.body())?;
     for c in &comments.items {
         writeln!(out)?;
         let tag = if c.comment.internal {
