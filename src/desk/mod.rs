@@ -12,7 +12,7 @@ use std::path::Path;
 
 pub use error::DeskError;
 pub use records::{NewArticle, NewCustomer};
-pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment};
+pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
 use crate::model::TicketId;

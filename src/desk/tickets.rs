@@ -624,8 +624,9 @@ impl Desk {
     }
 }
 
-/// A short, file-name-safe form of an author for comment file names.
-fn author_slug(name: &str, email: &str) -> String {
+/// A short, file-name-safe form of an author for comment file names (the part between
+/// the stamp and the random characters), shared with tools that write comments.
+pub fn author_slug(name: &str, email: &str) -> String {
     let base = if name.trim().is_empty() {
         email.split('@').next().unwrap_or("someone")
     } else {

@@ -139,22 +139,10 @@ impl Person {
     /// The name part of a comment's file name: the team handle, else docket's slug of
     /// the name (lowercase ASCII, `-` between words, at most about 20 characters).
     pub fn file_handle(&self) -> String {
-        if let Some(h) = self.handle {
-            return h.to_string();
+        match self.handle {
+            Some(h) => h.to_string(),
+            None => docket::desk::author_slug(&self.name, &self.email),
         }
-        let mut s = String::new();
-        for c in self.name.chars().flat_map(char::to_lowercase) {
-            if c.is_ascii_alphanumeric() {
-                s.push(c);
-            } else if !s.ends_with('-') && !s.is_empty() {
-                s.push('-');
-            }
-            if s.len() >= 20 {
-                break;
-            }
-        }
-        let s = s.trim_end_matches('-').to_string();
-        if s.is_empty() { "someone".into() } else { s }
     }
 }
 
