@@ -463,9 +463,9 @@ fn list_prints_the_same_from_the_index_and_from_the_files() {
 }
 
 #[test]
-fn a_large_desk_trusts_folder_stamps_and_git_and_still_sees_changes() {
+fn a_large_desk_without_a_watcher_trusts_folder_stamps_and_git() {
     let r = desk_with_tickets();
-    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0"), ("DOCKET_WATCH", "0")];
     let q = |query: &str| ids(r.docket_env(&["search", query, "--json"], &env).ok());
     assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
     // A new file by hand (its shard folder changes).
@@ -498,6 +498,143 @@ fn a_large_desk_trusts_folder_stamps_and_git_and_still_sees_changes() {
         "---\ntitle: Zeppelin notebooks\n---\nHow to connect.\n",
     );
     assert_eq!(q("zeppelin"), vec!["zeppelin"]);
+    assert!(!r.root.join(".git/docket/watch/session").exists());
+}
+
+/// Overwrites `len` bytes of a file in place at `at`, then puts its modification time
+/// back: no stat-based check can see this edit, only a watcher.
+fn edit_in_place_unseen(path: &std::path::Path, at: &str, new: &str) {
+    use std::io::{Seek, SeekFrom, Write};
+    assert_eq!(at.len(), new.len());
+    let text = std::fs::read_to_string(path).expect("read");
+    let pos = text.find(at).expect("text to replace") as u64;
+    let mtime = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .expect("open");
+    f.seek(SeekFrom::Start(pos)).expect("seek");
+    f.write_all(new.as_bytes()).expect("write");
+    f.set_modified(mtime).expect("set mtime");
+}
+
+fn watcher_pid(r: &Repo) -> u32 {
+    let status = r.docket(&["watch", "--status"]).ok().to_string();
+    let pid = status
+        .strip_prefix("running: pid ")
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|p| p.parse().ok());
+    pid.unwrap_or_else(|| panic!("no watcher running: {status}"))
+}
+
+#[test]
+fn a_large_desk_starts_a_watcher_that_sees_every_edit_at_once() {
+    let r = desk_with_tickets();
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let q = |query: &str| ids(r.docket_env(&["search", query, "--json"], &env).ok());
+    assert_eq!(r.docket(&["watch", "--status"]).ok(), "not running\n");
+    // The first read builds the index; the next sees a large desk and starts a watcher.
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    assert_eq!(r.docket(&["watch", "--status"]).ok(), "not running\n");
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    let pid = watcher_pid(&r);
+    assert!(
+        r.docket(&["watch", "--status"])
+            .ok()
+            .contains("support/tickets, support/kb")
+    );
+    // Same size, same mtime: only the watcher knows.
+    let rel = "support/tickets/BB/T-BBBB000002.md";
+    edit_in_place_unseen(&r.root.join(rel), "Parquet", "Feather");
+    assert_eq!(q("feather"), vec!["T-BBBB000002"]);
+    assert!(q("parquet").is_empty());
+    // A comment through docket makes a new folder; an in-place edit inside it is seen.
+    r.docket(&[
+        "comment",
+        "T-AAAA000001",
+        "-m",
+        "Workaround: remove the zeppelin cache.",
+    ])
+    .ok();
+    assert_eq!(q("comments:zeppelin"), vec!["T-AAAA000001"]);
+    let comment = std::fs::read_dir(r.root.join("support/tickets/AA/T-AAAA000001"))
+        .expect("comments")
+        .next()
+        .expect("one comment")
+        .expect("entry")
+        .path();
+    edit_in_place_unseen(&comment, "zeppelin", "dirigibl");
+    assert_eq!(q("comments:dirigibl"), vec!["T-AAAA000001"]);
+    // A new shard folder and a hand delete.
+    ticket(
+        &r,
+        "T-QQQQ000017",
+        "Grafana shows no data",
+        "open",
+        "Empty.",
+        "",
+    );
+    assert_eq!(q("grafana"), vec!["T-QQQQ000017"]);
+    std::fs::remove_file(r.root.join("support/tickets/QQ/T-QQQQ000017.md")).expect("rm");
+    assert!(q("grafana").is_empty());
+    // Another branch checked out.
+    commit_all(&r, "edits");
+    r.git(&["checkout", "-qb", "old", "HEAD~2"]).ok();
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    assert!(q("feather").is_empty());
+    r.git(&["checkout", "-q", "main"]).ok();
+    assert_eq!(q("feather"), vec!["T-BBBB000002"]);
+    assert_eq!(watcher_pid(&r), pid, "one watcher served all of it");
+    // A second watcher is refused; a stopped one is started again by the next read.
+    let second = r.docket(&["watch"]);
+    assert!(second.fails(1).contains("already running"), "{second:?}");
+    assert_eq!(r.docket(&["watch", "--stop"]).ok(), "stopped the watcher\n");
+    assert_eq!(r.docket(&["watch", "--status"]).ok(), "not running\n");
+    edit_in_place_unseen(&r.root.join(rel), "Feather", "Parquet");
+    assert_eq!(q("parquet"), vec!["T-BBBB000002"]);
+    assert_ne!(watcher_pid(&r), pid);
+}
+
+#[test]
+fn a_watcher_exits_when_its_repository_is_deleted_or_idle() {
+    let r = desk_with_tickets();
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    r.docket_env(&["list"], &env).ok();
+    r.docket_env(&["list"], &env).ok();
+    let pid = watcher_pid(&r);
+    let alive = |pid: u32| std::path::Path::new(&format!("/proc/{pid}")).exists();
+    let wait_gone = |pid: u32| {
+        let start = std::time::Instant::now();
+        while alive(pid) && start.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        !alive(pid)
+    };
+    std::fs::remove_dir_all(r.root.join("support")).expect("rm");
+    assert!(wait_gone(pid), "the watcher outlived its folders");
+    // Idle: a watcher nobody asks exits by itself.
+    r.docket_env(&["list"], &env).ok();
+    r.docket(&["watch", "--stop"]).ok();
+    let mut idle = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .current_dir(&r.root)
+        .args(["watch", "--idle-exit", "1"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = idle.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = idle.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
 }
 
 /// Regression: the stamp of git's own index file was once stored mixed with its size,

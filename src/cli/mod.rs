@@ -12,6 +12,7 @@ mod kb;
 mod render;
 mod search;
 mod tickets;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -85,6 +86,8 @@ pub enum Command {
     Suggest(search::SuggestArgs),
     /// Likely duplicate pairs among open tickets.
     Dupes(search::DupesArgs),
+    /// Watch the desk's folders so large desks stay fresh without a full scan.
+    Watch(watch::WatchArgs),
 }
 
 /// Runs a parsed command line, writing data to `out`.
@@ -113,5 +116,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Search(a) => search::search(&ctx, &a, out),
         Command::Suggest(a) => search::suggest(&ctx, &a, out),
         Command::Dupes(a) => search::dupes(&ctx, &a, out),
+        Command::Watch(a) => watch::run(&ctx, &a, out),
     }
 }

@@ -4,20 +4,27 @@
 //! module that touches tantivy; it uses `model` and `store`.
 //!
 //! Freshness. Before answering, [`SearchIndex::open_fresh`] compares the data files with
-//! the manifest of the last sync, (path, size, mtime in ns) per file, and reindexes only
+//! the manifest of the last sync, (path, size, change time in ns) per file, and reindexes only
 //! the documents whose files differ (a comment belongs to its ticket's document). A stat
 //! manifest was chosen over a git tree diff because it sees every way a file changes the
 //! same way: `git pull`, `checkout` and `rebase` rewrite files, and so do hand edits and
 //! hand deletes, committed or not (a tree diff would need a full status scan on top).
+//! Stamps are the inode change time (ctime), which no tool sets back, so an edit that
+//! keeps the size and restores the mtime is still seen.
 //! On a small desk (under 20,000 files) every file is statted each time (a few ms). On a
-//! large one, where that takes seconds, a quick fingerprint decides what to stat: the
+//! large one, where that takes over a second, a watcher process (`watch`, started by the
+//! first read and exiting after two idle hours) journals every change inotify reports;
+//! a read asks it what changed since its last sync and reindexes just that, however the
+//! file was changed. Where no watcher can run (`DOCKET_WATCH=0`, no inotify, too few
+//! inotify watches), a quick fingerprint decides what to stat: the
 //! stamp of git's index file (rewritten by every checkout, pull, rebase, reset, commit
-//! and `git add`: then every file is statted) and the mtimes of the ticket shard folders
+//! and `git add`: then every file is statted) and the stamps of the ticket shard folders
 //! and KB/customer folders (a file created, deleted or saved by rename changes them: then
 //! that folder is restatted). The manifest is one small file per shard for that reason.
-//! An in-place rewrite that touches no folder and no git state is seen at the next full
-//! scan (at least every 5 minutes) or `docket index`. Files changed within 2 s of a sync
-//! are read again at the next one, as git does for "racily clean" entries.
+//! Without a watcher, an in-place rewrite that touches no folder and no git state is
+//! seen at the next full scan (at least every 5 minutes) or `docket index`. Files
+//! changed within 2 s of a stat-based sync are read again at the next one, as git does
+//! for "racily clean" entries.
 //! A config change (other paths) rebuilds everything.
 //!
 //! Concurrency. Readers need no lock. A sync takes tantivy's writer lock; a process that
@@ -32,6 +39,7 @@ mod schema;
 mod search;
 mod sync;
 pub mod text;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! Incremental sync: stat the data files, compare with the manifest of the last sync,
 //! and reindex only the documents whose files changed (a comment belongs to its ticket's
-//! document). The manifest is `size mtime_ns path` a line, written atomically after the
+//! document). The manifest is `size ctime_ns path` a line, written atomically after the
 //! index commit.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use super::watch;
 use super::{IndexError, Progress, SearchIndex};
 use crate::store::{Problem, Store, StoreError, article_from_doc, customer_from_doc};
 
@@ -355,16 +356,33 @@ fn scan_customers(store: &Store) -> Vec<(String, Stamp)> {
     walk(&store.abs(&cust), &store.abs(&cust), &cust, 1)
 }
 
+/// What the manifest's stamps are: a manifest with other stamps is read as changed
+/// everywhere, so the index is rebuilt.
+const STAMP_KIND: &[u8] = b"stamps: ctime\n";
+
 fn config_hash(store: &Store) -> String {
-    let config = fs::read(store.abs(crate::store::CONFIG_PATH)).unwrap_or_default();
+    let mut config = fs::read(store.abs(crate::store::CONFIG_PATH)).unwrap_or_default();
+    config.extend_from_slice(STAMP_KIND);
     format!("{:016x}", fnv(&config))
 }
 
-fn mtime_ns(meta: &fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
+/// The time a file last changed in any way, in ns since the epoch. On Unix this is the
+/// inode change time, which a writer cannot set back (unlike the mtime, which editors,
+/// `touch -d` and archive tools do set), so an edit is seen even when the size and mtime
+/// stay the same.
+fn changed_ns(meta: &fs::Metadata) -> i128 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128)
+    }
 }
 
 /// The quick fingerprint: git's index file (every checkout, pull, rebase, reset, commit
@@ -375,7 +393,8 @@ pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
     let mut q = BTreeMap::new();
     let gi = git_dir.join("index");
     // Time and size apart: the time is what the racy check compares with the clock.
-    let (gi_mtime, gi_len) = fs::metadata(&gi).map_or((0, 0), |m| (mtime_ns(&m), m.len() as i128));
+    let (gi_mtime, gi_len) =
+        fs::metadata(&gi).map_or((0, 0), |m| (changed_ns(&m), m.len() as i128));
     q.insert("@git-index".to_string(), gi_mtime);
     q.insert("@git-index-size".to_string(), gi_len);
     let tickets = store.tickets_rel().to_string();
@@ -383,7 +402,7 @@ pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
         for e in rd.filter_map(Result::ok) {
             if let Some(meta) = e.metadata().ok().filter(|m| m.is_dir()) {
                 let name = e.file_name().to_string_lossy().into_owned();
-                q.insert(format!("{tickets}/{name}"), mtime_ns(&meta));
+                q.insert(format!("{tickets}/{name}"), changed_ns(&meta));
             }
         }
     }
@@ -401,7 +420,7 @@ pub fn quick(store: &Store, git_dir: &Path) -> BTreeMap<String, i128> {
                 } else {
                     format!("{dir}/{rel}")
                 };
-                q.insert(key, mtime_ns(&meta));
+                q.insert(key, changed_ns(&meta));
             }
         }
     }
@@ -472,7 +491,7 @@ fn walk(dir: &Path, base: &Path, rel_base: &str, depth: usize) -> Vec<(String, S
         let Ok(rel) = e.path().strip_prefix(base) else {
             continue;
         };
-        let mtime = mtime_ns(&meta);
+        let mtime = changed_ns(&meta);
         out.push((
             format!("{rel_base}/{}", rel.to_string_lossy().replace('\\', "/")),
             (meta.len(), mtime),
@@ -490,6 +509,192 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
+/// How a sync on a large desk finds what changed.
+#[derive(Debug)]
+enum Plan {
+    /// Stat every file; `watch` is the journal position the scan covers, if a watcher runs.
+    Full { watch: Option<(String, u64)> },
+    /// No watcher: restat the folders whose stamps changed.
+    Folders,
+    /// Reindex what the watcher journaled since the last sync.
+    Journal {
+        changes: watch::Changes,
+        watch: (String, u64),
+    },
+}
+
+/// The journal position is saved after a read that found nothing once it has moved this
+/// far, so most reads write nothing.
+const WATCH_SAVE_EVERY: u64 = 4096;
+
+/// Chooses how to sync a large desk: through a running watcher (starting one if
+/// allowed), or by folder stamps where none can run.
+fn plan_large(store: &Store, git_dir: &Path, recorded: Option<&(String, u64)>) -> Plan {
+    let roots = watch::roots(store);
+    let live = match watch::live(git_dir) {
+        Some(l) if l.covers(&roots) => Some(l),
+        other if watch::may_start(git_dir) => {
+            match watch::start(store.root(), git_dir, other.as_ref()) {
+                Some(l) => Some(l),
+                None => return Plan::Full { watch: None },
+            }
+        }
+        _ => None,
+    };
+    let Some(live) = live else {
+        // The last sync trusted a watcher that is gone: changes since then are unknown.
+        return match recorded {
+            Some(_) => Plan::Full { watch: None },
+            None => Plan::Folders,
+        };
+    };
+    let from = recorded.filter(|(id, _)| *id == live.id).map(|(_, at)| *at);
+    match live.changes(from.unwrap_or(0)) {
+        None => Plan::Full { watch: None },
+        Some(changes) if from.is_none() || changes.rescan => Plan::Full {
+            watch: Some((live.id.clone(), changes.end)),
+        },
+        Some(changes) => Plan::Journal {
+            watch: (live.id.clone(), changes.end),
+            changes,
+        },
+    }
+}
+
+/// The journal position recorded with the manifest: `<session> <offset>`.
+fn read_watch(mdir: &Path) -> Option<(String, u64)> {
+    let text = fs::read_to_string(mdir.join("watch")).ok()?;
+    let (id, at) = text.trim().split_once(' ')?;
+    Some((id.to_string(), at.parse().ok()?))
+}
+
+fn write_watch(mdir: &Path, watch: Option<&(String, u64)>) -> Result<(), IndexError> {
+    let path = mdir.join("watch");
+    match watch {
+        Some((id, at)) => {
+            fs::create_dir_all(mdir).map_err(IndexError::io(mdir))?;
+            write_atomic(&path, &format!("{id} {at}\n"))
+        }
+        None => match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IndexError::io(path)(e)),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// What a journal names, as documents to reindex and folders to restat.
+#[derive(Debug, Default)]
+struct Touched {
+    /// Manifest groups to read and write.
+    groups: BTreeSet<String>,
+    /// Documents to reindex whatever their stamps say.
+    owners: BTreeSet<Owner>,
+    /// Ticket shard folders to restat whole.
+    shards: BTreeSet<String>,
+    kb: bool,
+    customers: bool,
+}
+
+impl Touched {
+    /// `None` when the changes need a full scan (the ticket folder itself changed).
+    fn of(store: &Store, changes: &watch::Changes) -> Option<Touched> {
+        let mut t = Touched::default();
+        let tickets = store.tickets_rel();
+        let kb = kb_rel(store);
+        let cust = customers_rel(store);
+        for f in &changes.files {
+            if let Some(o) = owner_of(store, f) {
+                t.add_owner(store, o);
+            }
+        }
+        for d in &changes.dirs {
+            if d == tickets {
+                return None;
+            }
+            if let Some(rest) = d.strip_prefix(&format!("{tickets}/")) {
+                let mut parts = rest.split('/');
+                match (parts.next(), parts.next()) {
+                    (Some(shard), None) => {
+                        t.groups.insert(group_of(store, &format!("{d}/x")));
+                        t.shards.insert(shard.to_string());
+                    }
+                    (Some(shard), Some(id)) => {
+                        let key = format!("{tickets}/{shard}/{id}.md");
+                        t.add_owner(store, Owner::Ticket(key));
+                    }
+                    _ => {}
+                }
+            } else if *d == kb || d.starts_with(&format!("{kb}/")) {
+                t.kb = true;
+                t.groups.insert("kb".into());
+            } else if *d == cust || d.starts_with(&format!("{cust}/")) {
+                t.customers = true;
+                t.groups.insert("customers".into());
+            }
+        }
+        Some(t)
+    }
+
+    fn add_owner(&mut self, store: &Store, o: Owner) {
+        let key = match &o {
+            Owner::Ticket(k) | Owner::Article(k) | Owner::Customer(k) => k,
+        };
+        self.groups.insert(group_of(store, key));
+        self.owners.insert(o);
+    }
+
+    /// `before` with the touched folders and documents statted again.
+    fn restat(&self, store: &Store, before: &Manifest) -> Manifest {
+        let mut m = before.clone();
+        let tickets = store.tickets_rel();
+        for shard in &self.shards {
+            let dir = format!("{tickets}/{shard}");
+            let prefix = format!("{dir}/");
+            m.files.retain(|k, _| !k.starts_with(&prefix));
+            m.files
+                .extend(walk(&store.abs(&dir), &store.abs(tickets), tickets, 2));
+        }
+        if self.kb {
+            let prefix = format!("{}/", kb_rel(store));
+            m.files.retain(|k, _| !k.starts_with(&prefix));
+            m.files.extend(scan_kb(store));
+        }
+        if self.customers {
+            let prefix = format!("{}/", customers_rel(store));
+            m.files.retain(|k, _| !k.starts_with(&prefix));
+            m.files.extend(scan_customers(store));
+        }
+        for owner in &self.owners {
+            match owner {
+                Owner::Ticket(rel) => {
+                    let comments = store.comments_rel(rel);
+                    let prefix = format!("{comments}/");
+                    m.files.retain(|k, _| k != rel && !k.starts_with(&prefix));
+                    m.files.extend(stat_one(store, rel));
+                    let parent = Path::new(&comments)
+                        .parent()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    m.files
+                        .extend(walk(&store.abs(&comments), &store.abs(&parent), &parent, 1));
+                }
+                Owner::Article(rel) | Owner::Customer(rel) => {
+                    m.files.remove(rel);
+                    m.files.extend(stat_one(store, rel));
+                }
+            }
+        }
+        m
+    }
+}
+
+/// The stamp of one data file, if it is one.
+fn stat_one(store: &Store, rel: &str) -> Option<(String, Stamp)> {
+    let meta = fs::symlink_metadata(store.abs(rel)).ok()?;
+    (meta.is_file() && rel.ends_with(".md"))
+        .then(|| (rel.to_string(), (meta.len(), changed_ns(&meta))))
+}
+
 impl SearchIndex {
     fn manifest_dir(&self) -> PathBuf {
         self.dir.join("manifest")
@@ -504,54 +709,174 @@ impl SearchIndex {
         progress: &dyn Progress,
     ) -> Result<SyncReport, IndexError> {
         let scan_start = now_ns();
-        let limit = full_scan_limit();
         let git_dir = self
             .dir
             .parent()
             .and_then(Path::parent)
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let quick = quick(store, &git_dir);
         let mdir = self.manifest_dir();
         let glance = Manifest::read_quick(&mdir);
         let config = config_hash(store);
-        let full = glance.file_count < limit
-            || glance.quick.get("@git-index") != quick.get("@git-index")
-            || scan_start - glance.scanned > FULL_SCAN_EVERY
-            || glance.config != config;
-        if !full && glance.quick == quick {
+        let recorded = read_watch(&mdir);
+        let large = glance.file_count >= full_scan_limit() && glance.config == config;
+        let plan = if large {
+            plan_large(store, &git_dir, recorded.as_ref())
+        } else {
+            Plan::Full { watch: None }
+        };
+        match plan {
+            Plan::Full { watch } => {
+                let mut now = scan(store);
+                now.quick = quick(store, &git_dir);
+                now.config = config;
+                self.apply(
+                    store,
+                    None,
+                    now,
+                    BTreeSet::new(),
+                    watch,
+                    scan_start,
+                    progress,
+                )
+            }
+            Plan::Folders => {
+                self.sync_folders(store, &git_dir, glance, config, scan_start, progress)
+            }
+            Plan::Journal { changes, watch } if changes.is_empty() => {
+                // Nothing changed: remember how far the journal was read, now and then,
+                // so later readers skip the cookies of earlier ones.
+                if recorded.is_none_or(|(_, at)| watch.1 >= at + WATCH_SAVE_EVERY) {
+                    let _ = write_watch(&mdir, Some(&watch));
+                }
+                Ok(SyncReport::default())
+            }
+            Plan::Journal { changes, watch } => {
+                let Some(touched) = Touched::of(store, &changes) else {
+                    let mut now = scan(store);
+                    now.quick = quick(store, &git_dir);
+                    now.config = config;
+                    return self.apply(
+                        store,
+                        None,
+                        now,
+                        BTreeSet::new(),
+                        Some(watch),
+                        scan_start,
+                        progress,
+                    );
+                };
+                let before = Manifest::read(&mdir, Some(&touched.groups));
+                let mut now = touched.restat(store, &before);
+                now.quick = glance.quick;
+                now.config = config;
+                now.scanned = glance.scanned;
+                now.file_count =
+                    (glance.file_count + now.files.len()).saturating_sub(before.files.len());
+                self.apply(
+                    store,
+                    Some(touched.groups),
+                    now,
+                    touched.owners,
+                    Some(watch),
+                    scan_start,
+                    progress,
+                )
+            }
+        }
+    }
+
+    /// A large desk without a watcher: restat the folders whose stamps changed, or
+    /// everything when git's index changed or the last full scan is old.
+    fn sync_folders(
+        &mut self,
+        store: &Store,
+        git_dir: &Path,
+        glance: Manifest,
+        config: String,
+        scan_start: i128,
+        progress: &dyn Progress,
+    ) -> Result<SyncReport, IndexError> {
+        let mdir = self.manifest_dir();
+        let quick = quick(store, git_dir);
+        let full = glance.quick.get("@git-index") != quick.get("@git-index")
+            || scan_start - glance.scanned > FULL_SCAN_EVERY;
+        if full {
+            let mut now = scan(store);
+            now.quick = quick;
+            now.config = config;
+            return self.apply(
+                store,
+                None,
+                now,
+                BTreeSet::new(),
+                None,
+                scan_start,
+                progress,
+            );
+        }
+        if glance.quick == quick {
             return Ok(SyncReport::default());
         }
-        // The groups to look at: all, or those whose folders changed.
-        let scope: Option<BTreeSet<String>> = (!full).then(|| {
-            quick
-                .iter()
-                .filter(|(k, v)| glance.quick.get(*k) != Some(*v))
-                .map(|(k, _)| k)
-                .chain(glance.quick.keys().filter(|k| !quick.contains_key(*k)))
-                .filter(|k| !k.starts_with('@'))
-                .map(|k| group_of(store, k))
-                .collect()
-        });
-        let before = Manifest::read(&mdir, scope.as_ref());
-        let mut now = match &scope {
-            None => scan(store),
-            Some(_) => rescan_changed(store, &before, &quick),
-        };
+        // The groups of the folders whose stamps changed.
+        let scope: BTreeSet<String> = quick
+            .iter()
+            .filter(|(k, v)| glance.quick.get(*k) != Some(*v))
+            .map(|(k, _)| k)
+            .chain(glance.quick.keys().filter(|k| !quick.contains_key(*k)))
+            .filter(|k| !k.starts_with('@'))
+            .map(|k| group_of(store, k))
+            .collect();
+        let before = Manifest::read(&mdir, Some(&scope));
+        let mut now = rescan_changed(store, &before, &quick);
         now.quick = quick;
         now.config = config;
-        now.file_count = match &scope {
-            None => now.files.len(),
-            Some(_) => (glance.file_count + now.files.len()).saturating_sub(before.files.len()),
-        };
-        if scope.is_some() {
-            now.scanned = glance.scanned;
+        now.scanned = glance.scanned;
+        now.file_count = (glance.file_count + now.files.len()).saturating_sub(before.files.len());
+        self.apply(
+            store,
+            Some(scope),
+            now,
+            BTreeSet::new(),
+            None,
+            scan_start,
+            progress,
+        )
+    }
+
+    /// Reindexes the documents whose files differ between the recorded manifest (of
+    /// `scope`'s groups, or all) and `now`, plus `forced`; then records `now` and the
+    /// journal position `watch`.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &mut self,
+        store: &Store,
+        scope: Option<BTreeSet<String>>,
+        mut now: Manifest,
+        forced: BTreeSet<Owner>,
+        watch: Option<(String, u64)>,
+        scan_start: i128,
+        progress: &dyn Progress,
+    ) -> Result<SyncReport, IndexError> {
+        let mdir = self.manifest_dir();
+        if scope.is_none() {
+            now.file_count = now.files.len();
         }
-        if before.files == now.files
+        // With a watcher, a file changed during this sync is in the journal after
+        // `watch`; without one, files changed too recently are read again next time.
+        let record = |m: &Manifest| {
+            if watch.is_some() {
+                m.clone()
+            } else {
+                m.without_racy(scan_start)
+            }
+        };
+        let before = Manifest::read(&mdir, scope.as_ref());
+        let unchanged = forced.is_empty()
+            && before.files == now.files
             && before.config == now.config
-            && before.quick == now.quick
-            && now.file_count < limit
-        {
+            && before.quick == now.quick;
+        if unchanged && read_watch(&mdir) == watch {
             return Ok(SyncReport::default());
         }
         let Some(mut writer) = self.writer()? else {
@@ -566,7 +891,7 @@ impl SearchIndex {
         };
         // Another process may have synced while this one waited: compare again.
         let before = Manifest::read(&mdir, scope.as_ref());
-        let owners: BTreeSet<Owner> = if before.config != now.config && scope.is_none() {
+        let mut owners: BTreeSet<Owner> = if before.config != now.config && scope.is_none() {
             writer
                 .delete_all_documents()
                 .map_err(IndexError::tantivy(&self.dir, "clearing"))?;
@@ -574,10 +899,11 @@ impl SearchIndex {
         } else {
             before.changed_owners(&now, store)
         };
+        owners.extend(forced);
         if owners.is_empty() {
             // Nothing to reindex; remember the folders so the next check is quick.
-            now.without_racy(scan_start)
-                .write(&mdir, store, scope.as_ref())?;
+            record(&now).write(&mdir, store, scope.as_ref())?;
+            write_watch(&mdir, watch.as_ref())?;
             return Ok(SyncReport::default());
         }
         let total = owners.len();
@@ -594,8 +920,8 @@ impl SearchIndex {
         writer
             .wait_merging_threads()
             .map_err(IndexError::tantivy(&self.dir, "merging"))?;
-        now.without_racy(scan_start)
-            .write(&mdir, store, scope.as_ref())?;
+        record(&now).write(&mdir, store, scope.as_ref())?;
+        write_watch(&mdir, watch.as_ref())?;
         self.reload()?;
         Ok(SyncReport {
             changed: total,

@@ -72,6 +72,15 @@ pub fn hermetic(cmd: &mut Command, home: &Path) {
         .env("LC_ALL", "C");
 }
 
+impl Drop for Repo {
+    /// Stops a watcher the test started (it would also exit once its folders are gone).
+    fn drop(&mut self) {
+        if self.root.join(".git/docket/watch/session").exists() {
+            let _ = self.docket(&["watch", "--stop"]);
+        }
+    }
+}
+
 impl Repo {
     /// A new repository on branch `main` with user.name and user.email set.
     pub fn new() -> Repo {

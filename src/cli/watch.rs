@@ -1,0 +1,71 @@
+//! `docket watch`: the watcher that keeps the search index fresh on large desks (see
+//! `index::watch`), run in the foreground, stopped, or reported on.
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::render::Failure;
+use super::tickets::Context;
+use crate::index::watch::{self, Status, WatchError};
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Stop the running watcher.
+    #[arg(long, conflicts_with_all = ["status", "idle_exit"])]
+    pub stop: bool,
+    /// Say whether a watcher runs, and what it watches.
+    #[arg(long, conflicts_with = "idle_exit")]
+    pub status: bool,
+    /// Exit after this many seconds without a docket command reading the index.
+    #[arg(long, value_name = "SECONDS")]
+    pub idle_exit: Option<u64>,
+}
+
+impl From<WatchError> for Failure {
+    fn from(e: WatchError) -> Failure {
+        let hint = e.hint();
+        Failure::new(e.to_string(), hint)
+    }
+}
+
+/// `docket watch`.
+pub fn run(ctx: &Context, a: &WatchArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let desk = ctx.desk()?;
+    let git_dir = desk.repo().git_dir();
+    if a.stop {
+        if watch::stop(git_dir) {
+            writeln!(out, "stopped the watcher")?;
+        } else {
+            writeln!(out, "no watcher was running")?;
+        }
+        return Ok(());
+    }
+    if a.status {
+        match watch::status(git_dir) {
+            Status::Running(live) => writeln!(
+                out,
+                "running: pid {}, {} folders watched ({}), session {}",
+                live.pid,
+                live.folders,
+                live.roots.join(", "),
+                live.id
+            )?,
+            Status::Starting => writeln!(out, "starting")?,
+            Status::Stopped(None) => writeln!(out, "not running")?,
+            Status::Stopped(Some(why)) => writeln!(out, "not running; the last one failed: {why}")?,
+        }
+        return Ok(());
+    }
+    let idle = a.idle_exit.map(Duration::from_secs);
+    watch::run(desk.store(), git_dir, idle, |live| {
+        eprintln!(
+            "watching {} folders ({}); stop with Ctrl-C or `docket watch --stop`",
+            live.folders,
+            live.roots.join(", ")
+        );
+    })?;
+    Ok(())
+}
