@@ -60,11 +60,13 @@ pub fn run(ctx: &Context, a: &WatchArgs, out: &mut dyn Write) -> Result<(), Fail
         return Ok(());
     }
     let idle = a.idle_exit.map(Duration::from_secs);
+    let start = std::time::Instant::now();
     watch::run(desk.store(), git_dir, idle, |live| {
         eprintln!(
-            "watching {} folders ({}); stop with Ctrl-C or `docket watch --stop`",
+            "watching {} folders ({}), ready in {:.2} s; stop with Ctrl-C or `docket watch --stop`",
             live.folders,
-            live.roots.join(", ")
+            live.roots.join(", "),
+            start.elapsed().as_secs_f64()
         );
     })?;
     Ok(())

@@ -876,7 +876,11 @@ impl SearchIndex {
             && before.files == now.files
             && before.config == now.config
             && before.quick == now.quick;
-        if unchanged && read_watch(&mdir) == watch {
+        if unchanged {
+            // Nothing to reindex: only the journal position may have moved.
+            if read_watch(&mdir) != watch {
+                write_watch(&mdir, watch.as_ref())?;
+            }
             return Ok(SyncReport::default());
         }
         let Some(mut writer) = self.writer()? else {

@@ -36,7 +36,7 @@ use crate::store::Store;
 /// How long a reader waits for its cookie before statting everything instead.
 const COOKIE_WAIT: Duration = Duration::from_secs(2);
 /// How long a reader that started a watcher waits for it to be ready.
-const START_WAIT: Duration = Duration::from_secs(3);
+const START_WAIT: Duration = Duration::from_secs(10);
 /// A watcher started by a reader exits after this long without a reader.
 pub const IDLE_EXIT: Duration = Duration::from_secs(2 * 60 * 60);
 /// After a watcher failed (too few inotify watches, say), readers do not start
