@@ -9,6 +9,7 @@
 //! machine state; one warm-up round is not counted. Peak RSS comes from one more run.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -44,6 +45,8 @@ struct Row {
     times: Vec<Duration>,
     lines: usize,
     rss: Option<u64>,
+    /// Undoes what the runs changed, after the group is timed.
+    cleanup: Option<Box<dyn FnMut() -> Result<(), String>>>,
 }
 
 impl Row {
@@ -56,6 +59,7 @@ impl Row {
             times: Vec::new(),
             lines: 0,
             rss: None,
+            cleanup: None,
         }
     }
 }
@@ -85,6 +89,12 @@ pub fn run(a: &RunArgs) -> Result<(), String> {
         time_group(&mut rows, &idx, a.runs)?;
     }
     print_table(&rows);
+    if let Some(extra) = extra_over_baseline(&rows, "resync after one changed file") {
+        notes.push(format!(
+            "resync after one changed file: {} ms over the warm search (difference of medians)",
+            ms(extra)
+        ));
+    }
     notes.push(format!(
         "load average (1, 5, 15 min) at the start: {load_before}; at the end: {}",
         load_average()
@@ -176,6 +186,12 @@ fn build_rows(
             Step::new("backlog", b, &["search", &a.word, "--plain"]),
         ));
     }
+    rows.push(plain_row(
+        "resync after one changed file",
+        &format!("docket search {} (nothing changed)", a.word),
+        Step::new(d, repo, &["search", &a.word]),
+    ));
+    rows.push(hand_edit_row(d, repo, &a.word, target)?);
     rows.push(plain_row(
         "rebuild the search index",
         "docket index (full rebuild)",
@@ -283,6 +299,34 @@ fn show_baseline_row(repo: &Path, target: &Target) -> Row {
     )
 }
 
+/// `docket search` right after the ticket file was rewritten in place by hand (untimed;
+/// one line appended, a different one each run), so the search first reindexes it. The
+/// file is put back after the group.
+fn hand_edit_row(docket: &Path, repo: &Path, word: &str, target: &Target) -> Result<Row, String> {
+    let path = repo.join(&target.rel);
+    let original = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let step = Step::new(docket, repo, &["search", word]);
+    let mut n = 0;
+    let (p, text) = (path.clone(), original.clone());
+    let mut row = Row::new(
+        "resync after one changed file",
+        format!("docket search {word} after a hand edit (in place) of one ticket"),
+        Box::new(move || {
+            n += 1;
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&p)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            write!(f, "{text}\nEdited by hand, round {n}.\n")
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            Ok(vec![step.clone()])
+        }),
+    );
+    row.cleanup = Some(Box::new(move || write_file(&path, &original)));
+    Ok(row)
+}
+
 /// A commit message in docket's grammar, so both sides write the same amount.
 fn message(action: &str, id: &str, title: &str) -> String {
     format!(
@@ -320,6 +364,11 @@ fn time_group(rows: &mut [Row], idx: &[usize], runs: usize) -> Result<(), String
         let steps = (rows[i].make)()?;
         rows[i].rss = peak_rss(&steps)?;
     }
+    for &i in idx {
+        if let Some(undo) = rows[i].cleanup.as_mut() {
+            undo()?;
+        }
+    }
     Ok(())
 }
 
@@ -347,6 +396,16 @@ fn print_header(a: &RunArgs, repo: &Path, target: &Target) {
         target.id
     );
     println!("runs: {} per row after 1 warm-up, times in ms\n", a.runs);
+}
+
+/// How much slower the second row of a group is than its first (difference of medians).
+fn extra_over_baseline(rows: &[Row], group: &str) -> Option<Duration> {
+    let mut medians = rows
+        .iter()
+        .filter(|r| r.group == group)
+        .filter_map(|r| Stats::of(&r.times));
+    let base = medians.next()?.median;
+    Some(medians.next()?.median.saturating_sub(base))
 }
 
 /// The table: median, min, max, ratio of medians to the group's first row, peak RSS,
