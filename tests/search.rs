@@ -326,13 +326,29 @@ fn a_deleted_corrupt_or_foreign_index_is_rebuilt() {
 
 #[test]
 fn concurrent_readers_and_writers_all_succeed() {
+    concurrent_readers_and_writers(&[]);
+}
+
+#[test]
+fn concurrent_readers_and_writers_all_succeed_with_a_watcher() {
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let r = concurrent_readers_and_writers(&env);
+    watcher_pid(&r);
+}
+
+/// Six processes at once, half writing and half searching, plus a hand edit; then every
+/// ticket is found and the repository is sound.
+fn concurrent_readers_and_writers(env: &[(&str, &str)]) -> Repo {
     let r = desk_with_tickets();
-    r.docket(&["search", "crash"]).ok();
+    r.docket_env(&["search", "crash"], env).ok();
+    r.docket_env(&["search", "crash"], env).ok();
     let mut children = Vec::new();
     for i in 0..6 {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
         common::hermetic(&mut cmd, r.home());
-        cmd.current_dir(&r.root).stdin(std::process::Stdio::null());
+        cmd.current_dir(&r.root)
+            .stdin(std::process::Stdio::null())
+            .envs(env.iter().copied());
         if i % 2 == 0 {
             let title = format!("Concurrent ticket number {i}");
             cmd.args(["new", "--title", &title, "--body", "parallel"]);
@@ -354,9 +370,10 @@ fn concurrent_readers_and_writers_all_succeed() {
         let out = c.wait_with_output().expect("wait");
         assert!(out.status.success(), "{:?}", out);
     }
-    let found = ids(r.docket(&["search", "parallel", "--json"]).ok());
+    let found = ids(r.docket_env(&["search", "parallel", "--json"], env).ok());
     assert_eq!(found.len(), 4, "{found:?}");
     r.fsck();
+    r
 }
 
 #[test]
