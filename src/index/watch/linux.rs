@@ -144,17 +144,13 @@ pub fn run(
 ) -> Result<(), WatchError> {
     fs::create_dir_all(dir.cookies()).map_err(WatchError::io(dir.cookies()))?;
     let _lock = take_lock(dir)?;
-    match watch(store, dir, idle, ready) {
-        Err(e @ WatchError::TooManyFolders { .. }) => {
-            let _ = fs::write(dir.failed(), format!("{e}\n"));
-            cleanup(dir);
-            Err(e)
-        }
-        other => {
-            cleanup(dir);
-            other
-        }
+    let result = watch(store, dir, idle, ready);
+    cleanup(dir);
+    if let Err(e) = &result {
+        // Readers do not start another watcher for a while (see `may_start`).
+        let _ = fs::write(dir.failed(), format!("{e}\n"));
     }
+    result
 }
 
 /// Removes the session and its journals, so no reader trusts a stopped watcher.

@@ -382,7 +382,7 @@ pub fn start(root: &Path, git_dir: &Path, replacing: Option<&Live>) -> Option<Li
         request_stop(&dir);
     }
     let exe = std::env::current_exe().ok()?;
-    std::process::Command::new(exe)
+    let mut child = std::process::Command::new(exe)
         .arg("-C")
         .arg(root)
         .args(["watch", "--idle-exit"])
@@ -402,11 +402,9 @@ pub fn start(root: &Path, git_dir: &Path, replacing: Option<&Live>) -> Option<Li
         if let Some(live) = live(git_dir).filter(|l| replacing.is_none_or(|old| old.id != l.id)) {
             return Some(live);
         }
-        if fs::metadata(dir.failed())
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().unwrap_or_default() < START_WAIT)
-        {
-            return None;
+        // It stopped: it failed (and said why in `failed`), or another one won the lock.
+        if !matches!(child.try_wait(), Ok(None)) {
+            return live(git_dir).filter(|l| replacing.is_none_or(|old| old.id != l.id));
         }
     }
     None
@@ -461,6 +459,21 @@ mod tests {
         assert!(live.covers(&roots));
         assert!(!live.covers(&roots[..1]));
         assert!(parse_session("pid 3\n", WatchDir(PathBuf::from("/x"))).is_none());
+    }
+
+    #[test]
+    fn a_recent_failure_keeps_readers_from_starting_watchers() {
+        let tmp = tempfile::tempdir().expect("temp");
+        let dir = WatchDir::of(tmp.path());
+        fs::create_dir_all(&dir.0).expect("mkdir");
+        let allowed = std::env::var_os("DOCKET_WATCH").is_none() && cfg!(target_os = "linux");
+        assert_eq!(may_start(tmp.path()), allowed);
+        fs::write(dir.failed(), "too few watches\n").expect("write");
+        assert!(!may_start(tmp.path()));
+        match status(tmp.path()) {
+            Status::Stopped(Some(why)) => assert_eq!(why, "too few watches"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
