@@ -11,7 +11,7 @@
 //! hand deletes, committed or not (a tree diff would need a full status scan on top).
 //! Stamps are the inode change time (ctime), which no tool sets back, so an edit that
 //! keeps the size and restores the mtime is still seen.
-//! On a small desk (under 20,000 files) every file is statted each time (a few ms). On a
+//! On a small desk (under 5,000 files) every file is statted each time (a few ms). On a
 //! large one, where that takes over a second, a watcher process (`watch`, started by the
 //! first read and exiting after two idle hours) journals every change inotify reports;
 //! a read asks it what changed since its last sync and reindexes just that, however the
