@@ -25,7 +25,14 @@
 //! The manifest is written (atomically) only after the index commit, so a crash between
 //! the two at worst reindexes a few files again. A missing, corrupt or older-version
 //! index is wiped and rebuilt, with a one-line notice on stderr.
+//!
+//! Durability. The index is written without fsync (see `directory`): the syncs cost most
+//! of a small commit and only guard the last commits against a power cut or an OS crash.
+//! A process that dies loses nothing; a machine crash can at worst leave files the next
+//! open cannot read, and a damaged index is rebuilt like a corrupt one. Writes that
+//! replace a file (`meta.json`) still go through a rename, so readers never see half.
 
+mod directory;
 mod error;
 mod matching;
 mod schema;
@@ -36,7 +43,6 @@ pub mod text;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 pub use error::IndexError;
@@ -47,6 +53,7 @@ pub use search::{Hit, Kind, ListRows, SearchOptions, StatusFilter, TicketRow, Ti
 pub use sync::SyncReport;
 
 use crate::store::Store;
+use directory::NoSyncDirectory;
 use schema::Fields;
 
 /// Memory for one indexing thread (tantivy needs at least 15 MB per thread).
@@ -157,12 +164,12 @@ impl SearchIndex {
 
     fn open_dir(dir: &Path) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::build();
-        let mmap = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy {
+        let folder = NoSyncDirectory::open(dir).map_err(|e| IndexError::Tantivy {
             path: dir.to_owned(),
             what: "opening the folder",
             source: e.into(),
         })?;
-        let index = Index::open_or_create(mmap, schema)
+        let index = Index::open_or_create(folder, schema)
             .map_err(IndexError::tantivy(dir, "opening the index"))?;
         index
             .tokenizers()
