@@ -28,9 +28,11 @@
 //!
 //! Durability. The index is written without fsync (see `directory`): the syncs cost most
 //! of a small commit and only guard the last commits against a power cut or an OS crash.
-//! A process that dies loses nothing; a machine crash can at worst leave files the next
-//! open cannot read, and a damaged index is rebuilt like a corrupt one. Writes that
-//! replace a file (`meta.json`) still go through a rename, so readers never see half.
+//! A process that dies loses nothing; a machine crash can leave files the next open
+//! cannot read, and a damaged index is rebuilt like a corrupt one. It can also lose the
+//! last commits while the manifest (never synced either) kept them: those documents stay
+//! stale until their files change again or `docket index` runs. Writes that replace a
+//! file (`meta.json`) still go through a rename, so readers never see half of one.
 
 mod directory;
 mod error;
