@@ -615,19 +615,50 @@ fn a_large_desk_starts_a_watcher_that_sees_every_edit_at_once() {
 }
 
 #[test]
+fn a_watcher_of_another_journal_format_is_replaced() {
+    let r = desk_with_tickets();
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    r.docket_env(&["list"], &env).ok();
+    r.docket_env(&["list"], &env).ok();
+    let old = watcher_pid(&r);
+    // As an older docket's watcher would look to this one.
+    let session = r.root.join(".git/docket/watch/session");
+    let text = std::fs::read_to_string(&session).expect("session");
+    std::fs::write(&session, text.replace("protocol 1", "protocol 0")).expect("write");
+    edit_in_place_unseen(
+        &r.root.join("support/tickets/BB/T-BBBB000002.md"),
+        "Parquet",
+        "Feather",
+    );
+    let found = ids(r.docket_env(&["search", "feather", "--json"], &env).ok());
+    assert_eq!(found, vec!["T-BBBB000002"]);
+    let new = watcher_pid(&r);
+    assert_ne!(new, old);
+    assert!(!running(old), "the old watcher still runs");
+}
+
+/// Whether a process runs (a zombie waiting for its parent to reap it does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+#[test]
 fn a_watcher_exits_when_its_repository_is_deleted_or_idle() {
     let r = desk_with_tickets();
     let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
     r.docket_env(&["list"], &env).ok();
     r.docket_env(&["list"], &env).ok();
     let pid = watcher_pid(&r);
-    let alive = |pid: u32| std::path::Path::new(&format!("/proc/{pid}")).exists();
     let wait_gone = |pid: u32| {
         let start = std::time::Instant::now();
-        while alive(pid) && start.elapsed() < std::time::Duration::from_secs(20) {
+        while running(pid) && start.elapsed() < std::time::Duration::from_secs(20) {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        !alive(pid)
+        !running(pid)
     };
     std::fs::remove_dir_all(r.root.join("support")).expect("rm");
     assert!(wait_gone(pid), "the watcher outlived its folders");

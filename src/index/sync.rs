@@ -535,7 +535,8 @@ fn plan_large(store: &Store, git_dir: &Path, recorded: Option<&(String, u64)>) -
     let live = match watch::live(git_dir) {
         Some(l) if l.covers(&roots) => Some(l),
         other if watch::may_start(git_dir) => {
-            match watch::start(store.root(), git_dir, other.as_ref()) {
+            let replace = other.is_some() || watch::outdated(git_dir);
+            match watch::start(store.root(), git_dir, replace) {
                 Some(l) => Some(l),
                 None => return Plan::Full { watch: None },
             }

@@ -33,6 +33,9 @@ use std::time::{Duration, Instant};
 
 use crate::store::Store;
 
+/// The journal format; readers trust only a watcher that writes this one (an older
+/// binary's watcher may still run after an upgrade).
+const PROTOCOL: &str = "1";
 /// How long a reader waits for its cookie before statting everything instead.
 const COOKIE_WAIT: Duration = Duration::from_secs(2);
 /// How long a reader that started a watcher waits for it to be ready.
@@ -201,6 +204,13 @@ fn lock_held(dir: &WatchDir) -> bool {
     }
 }
 
+/// Whether a watcher runs whose session this binary cannot read (an older docket's).
+pub fn outdated(git_dir: &Path) -> bool {
+    let dir = WatchDir::of(git_dir);
+    fs::read_to_string(dir.session())
+        .is_ok_and(|text| parse_session(&text, dir.clone()).is_none() && lock_held(&dir))
+}
+
 /// The live session of a repository's watcher, if one is running and ready.
 pub fn live(git_dir: &Path) -> Option<Live> {
     let dir = WatchDir::of(git_dir);
@@ -212,6 +222,7 @@ pub fn live(git_dir: &Path) -> Option<Live> {
 }
 
 fn parse_session(text: &str, dir: WatchDir) -> Option<Live> {
+    let mut protocol = "";
     let mut live = Live {
         id: String::new(),
         pid: 0,
@@ -222,6 +233,7 @@ fn parse_session(text: &str, dir: WatchDir) -> Option<Live> {
     for line in text.lines() {
         let (key, value) = line.split_once(' ')?;
         match key {
+            "protocol" => protocol = value,
             "id" => live.id = value.to_string(),
             "pid" => live.pid = value.parse().ok()?,
             "folders" => live.folders = value.parse().ok()?,
@@ -229,11 +241,14 @@ fn parse_session(text: &str, dir: WatchDir) -> Option<Live> {
             _ => {}
         }
     }
-    (!live.id.is_empty()).then_some(live)
+    (!live.id.is_empty() && protocol == PROTOCOL).then_some(live)
 }
 
 fn session_text(id: &str, folders: usize, roots: &[Root]) -> String {
-    let mut text = format!("id {id}\npid {}\nfolders {folders}\n", std::process::id());
+    let mut text = format!(
+        "protocol {PROTOCOL}\nid {id}\npid {}\nfolders {folders}\n",
+        std::process::id()
+    );
     for r in roots {
         text.push_str(&format!("root {}\n", r.rel));
     }
@@ -373,13 +388,13 @@ pub fn may_start(git_dir: &Path) -> bool {
 
 /// Starts a watcher for the repository at `root` as a detached background process (the
 /// same executable, `docket watch --idle-exit`), and waits for it to be ready. Stops
-/// `replacing` (a watcher that covers other folders) first.
+/// the running one first when `replace` (it covers other folders, or speaks another
+/// journal format).
 #[cfg(unix)]
-pub fn start(root: &Path, git_dir: &Path, replacing: Option<&Live>) -> Option<Live> {
+pub fn start(root: &Path, git_dir: &Path, replace: bool) -> Option<Live> {
     use std::os::unix::process::CommandExt;
-    let dir = WatchDir::of(git_dir);
-    if replacing.is_some() {
-        request_stop(&dir);
+    if replace {
+        stop(git_dir);
     }
     let exe = std::env::current_exe().ok()?;
     let mut child = std::process::Command::new(exe)
@@ -399,12 +414,12 @@ pub fn start(root: &Path, git_dir: &Path, replacing: Option<&Live>) -> Option<Li
     while start.elapsed() < START_WAIT {
         std::thread::sleep(nap);
         nap = (nap * 2).min(Duration::from_millis(50));
-        if let Some(live) = live(git_dir).filter(|l| replacing.is_none_or(|old| old.id != l.id)) {
+        if let Some(live) = live(git_dir) {
             return Some(live);
         }
         // It stopped: it failed (and said why in `failed`), or another one won the lock.
         if !matches!(child.try_wait(), Ok(None)) {
-            return live(git_dir).filter(|l| replacing.is_none_or(|old| old.id != l.id));
+            return live(git_dir);
         }
     }
     None
@@ -412,7 +427,7 @@ pub fn start(root: &Path, git_dir: &Path, replacing: Option<&Live>) -> Option<Li
 
 /// Starting a watcher needs Unix process groups.
 #[cfg(not(unix))]
-pub fn start(_root: &Path, _git_dir: &Path, _replacing: Option<&Live>) -> Option<Live> {
+pub fn start(_root: &Path, _git_dir: &Path, _replace: bool) -> Option<Live> {
     None
 }
 
@@ -459,6 +474,8 @@ mod tests {
         assert!(live.covers(&roots));
         assert!(!live.covers(&roots[..1]));
         assert!(parse_session("pid 3\n", WatchDir(PathBuf::from("/x"))).is_none());
+        let other = text.replace("protocol 1", "protocol 0");
+        assert!(parse_session(&other, WatchDir(PathBuf::from("/x"))).is_none());
     }
 
     #[test]
