@@ -443,6 +443,93 @@ fn dupes_pairs_the_repeated_ticket() {
     assert!(v[0]["score"].as_f64().expect("score") > 0.5, "{out}");
 }
 
+/// Regression: `dupes` took each ticket's five most similar among all tickets and then
+/// kept the open ones, so closed copies crowded out a pair of open duplicates.
+#[test]
+fn dupes_finds_an_open_pair_among_closed_copies() {
+    let r = desk_with_tickets();
+    let a_title = "VPN drops every few minutes on the office wifi";
+    let a_body = "Since Monday the VPN client disconnects every few minutes on the office wifi.";
+    let b_title = "VPN keeps dropping on the office wifi";
+    let b_body = "Since Monday the VPN client disconnects every few minutes on the office wifi. \
+                  Restarting the laptop does not help.";
+    // Each open ticket was reported (and closed) six times before, word for word.
+    for n in 10..16 {
+        ticket(&r, &format!("T-KKKK0000{n}"), a_title, "closed", a_body, "");
+        ticket(&r, &format!("T-MMMM0000{n}"), b_title, "closed", b_body, "");
+    }
+    // Other closed questions, so that the VPN words are not in most of the tickets.
+    for (n, w) in [
+        "invoice", "printer", "password", "calendar", "mailbox", "backup",
+    ]
+    .iter()
+    .chain(&[
+        "license", "monitor", "keyboard", "storage", "badge", "parking",
+    ])
+    .chain(&[
+        "payroll",
+        "headset",
+        "projector",
+        "scanner",
+        "firewall",
+        "database",
+    ])
+    .enumerate()
+    {
+        ticket(
+            &r,
+            &format!("T-FFFF0000{}", n + 30),
+            &format!("Question about the {w}"),
+            "closed",
+            &format!("How do I change the {w} settings?"),
+            "",
+        );
+    }
+    ticket(&r, "T-PPPP000020", a_title, "open", a_body, "");
+    ticket(&r, "T-QQQQ000021", b_title, "open", b_body, "");
+    commit_all(&r, "tickets");
+    let out = r.docket(&["dupes", "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let pairs = v.as_array().expect("array");
+    assert_eq!(pairs.len(), 1, "{out}");
+    assert_eq!(pairs[0]["original"], "T-PPPP000020", "{out}");
+    assert_eq!(pairs[0]["duplicate"], "T-QQQQ000021", "{out}");
+    assert!(pairs[0]["score"].as_f64().expect("score") > 0.5, "{out}");
+    let terms: Vec<&str> = pairs[0]["terms"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert!(terms.contains(&"vpn") && terms.contains(&"wifi"), "{out}");
+    // An edit replaces the ticket's document in the index (a new segment, a deleted
+    // document in the old one): the pair is read back the same way.
+    let b_rel = ticket(
+        &r,
+        "T-QQQQ000021",
+        b_title,
+        "open",
+        &format!("{b_body} It started after the router firmware update."),
+        "",
+    );
+    commit_all(&r, "edit");
+    let again = r.docket(&["dupes", "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&again).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{again}");
+    assert_eq!(v[0]["duplicate"], "T-QQQQ000021", "{again}");
+    assert!(r.read(&b_rel).contains("firmware"));
+    // Asked for, the closed ones are compared too: their copies are the best pairs.
+    let all = r
+        .docket(&[
+            "dupes", "--json", "--status", "closed", "--status", "open", "-n", "100",
+        ])
+        .ok()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&all).expect("json");
+    assert!(v[0]["score"].as_f64().expect("score") > 0.99, "{all}");
+    assert!(all.contains("T-KKKK000010"), "{all}");
+}
+
 #[test]
 fn list_prints_the_same_from_the_index_and_from_the_files() {
     let r = desk_with_tickets();

@@ -8,6 +8,11 @@
 //!
 //! `--history DIR2` first loads the tickets of DIR2 as closed tickets linked
 //! (`links.articles`) to their gold articles, so evidence from history is measured.
+//!
+//! `--dupes` measures `dupes` instead, on a ticket-to-ticket set: the pairs it lists among
+//! all tickets, best first, against the gold pairs (a query and each relevant ticket, in
+//! either order). Prints how many gold pairs are among the top 50, 100, 200, 500 and 1000
+//! pairs; the last line is `dupes gold pairs 70: top50 12 top100 20 top200 ...`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,7 +20,7 @@ use std::process::ExitCode;
 
 use docket::doc::Document;
 use docket::git::Repo;
-use docket::index::{QueryDoc, Quiet, SearchIndex};
+use docket::index::{QueryDoc, Quiet, SearchIndex, StatusFilter};
 use docket::model::TicketId;
 use docket::store::Store;
 
@@ -24,7 +29,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("hint: docket-eval DIR [--history DIR2]");
+            eprintln!("hint: docket-eval DIR [--history DIR2 | --dupes]");
             ExitCode::from(2)
         }
     }
@@ -34,11 +39,13 @@ fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let mut dir: Option<PathBuf> = None;
     let mut history: Option<PathBuf> = None;
+    let mut dupes = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--history" => history = Some(args.next().ok_or("--history needs a folder")?.into()),
+            "--dupes" => dupes = true,
             "-h" | "--help" => {
-                println!("usage: docket-eval DIR [--history DIR2]");
+                println!("usage: docket-eval DIR [--history DIR2 | --dupes]");
                 return Ok(());
             }
             _ if dir.is_none() => dir = Some(a.into()),
@@ -59,6 +66,9 @@ fn run() -> Result<(), String> {
     let start = std::time::Instant::now();
     let idx = SearchIndex::open_fresh(&store, repo.git_dir(), &Quiet).map_err(|e| e.to_string())?;
     eprintln!("indexed in {:.2} s", start.elapsed().as_secs_f64());
+    if dupes {
+        return eval_dupes(&idx, &set);
+    }
     let collection: BTreeSet<&str> = set.collection.iter().map(String::as_str).collect();
     let kb_task = set.collection.iter().any(|c| kb_slugs.contains_key(c));
     let mut totals = [0.0f64; 4];
@@ -113,6 +123,49 @@ fn run() -> Result<(), String> {
         totals[2] / n,
         totals[3] / n
     );
+    Ok(())
+}
+
+/// How many gold pairs `dupes` lists among its best pairs, at a few cut-offs.
+fn eval_dupes(idx: &SearchIndex, set: &EvalSet) -> Result<(), String> {
+    const CUTS: [usize; 5] = [50, 100, 200, 500, 1000];
+    let start = std::time::Instant::now();
+    let pairs = idx
+        .dupes(&StatusFilter::Any, CUTS[CUTS.len() - 1], 0.0)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "{} pairs in {:.2} s",
+        pairs.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let unordered = |a: &str, b: &str| {
+        if a < b {
+            (a.to_string(), b.to_string())
+        } else {
+            (b.to_string(), a.to_string())
+        }
+    };
+    let gold: BTreeSet<(String, String)> = set
+        .gold
+        .iter()
+        .flat_map(|(q, docs)| {
+            docs.iter()
+                .filter(|(_, r)| **r >= 1)
+                .map(|(d, _)| unordered(q, d))
+        })
+        .collect();
+    let found: Vec<bool> = pairs
+        .iter()
+        .map(|p| gold.contains(&unordered(&p.original, &p.duplicate)))
+        .collect();
+    let counts: Vec<String> = CUTS
+        .iter()
+        .map(|&k| {
+            let n = found.iter().take(k).filter(|f| **f).count();
+            format!("top{k} {n}")
+        })
+        .collect();
+    println!("dupes gold pairs {}: {}", gold.len(), counts.join(" "));
     Ok(())
 }
 

@@ -71,7 +71,8 @@ pub struct DupesArgs {
     /// At most this many pairs.
     #[arg(long, short = 'n', default_value_t = 20)]
     pub limit: usize,
-    /// Leave out pairs scoring below this (0 to 1).
+    /// Leave out pairs scoring below this (0 to 1: the cosine similarity of the two
+    /// tickets' weighted words; copies score 1, unrelated tickets near 0).
     #[arg(long, default_value_t = 0.35)]
     pub min_score: f32,
     /// Machine-readable output.

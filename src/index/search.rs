@@ -356,6 +356,14 @@ impl SearchIndex {
     /// The tickets `filter` lets through (and every problem file): a ticket document
     /// with a matching status, or a file that did not load.
     fn rows_query(&self, filter: &StatusFilter) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, self.tickets_query(filter)),
+            (Occur::Should, term_query(self.fields.kind, "problem")),
+        ]))
+    }
+
+    /// The ticket documents `filter` lets through (no problem files).
+    pub(super) fn tickets_query(&self, filter: &StatusFilter) -> Box<dyn Query> {
         let f = self.fields;
         let mut ticket: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, term_query(f.kind, "ticket"))];
@@ -374,10 +382,7 @@ impl SearchIndex {
                     .map(|s| (Occur::MustNot, term_query(f.status, &s.to_lowercase()))),
             ),
         }
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, Box::new(BooleanQuery::new(ticket))),
-            (Occur::Should, term_query(f.kind, "problem")),
-        ]))
+        Box::new(BooleanQuery::new(ticket))
     }
 
     /// Every live ticket id from the `tid` fast field: per segment, mark the ordinals of

@@ -3,8 +3,8 @@
 //! repository gains a ticket and a comment per write run (from docket and from git).
 //!
 //! Rows come in groups; the first row of a group is its baseline, the nearest thing a
-//! user could do with plain tools, and every row's ratio is against it (a group of one,
-//! the full index rebuild, has no ratio). Within a group
+//! user could do with plain tools, and every row's ratio is against it (the groups of
+//! one, finding duplicates and the full index rebuild, have no ratio). Within a group
 //! the rows take turns run by run (the order flips every run), so each sees the same
 //! machine state; one warm-up round is not counted. Peak RSS comes from one more run.
 
@@ -192,6 +192,11 @@ fn build_rows(
         Step::new(d, repo, &["search", &a.word]),
     ));
     rows.push(hand_edit_row(d, repo, &a.word, target)?);
+    rows.push(plain_row(
+        "find duplicates",
+        "docket dupes -n 20 (open tickets compared with each other)",
+        Step::new(d, repo, &["dupes", "-n", "20"]),
+    ));
     rows.push(plain_row(
         "rebuild the search index",
         "docket index (full rebuild)",
