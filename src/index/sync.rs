@@ -213,12 +213,14 @@ impl Manifest {
     }
 
     /// Writes the file lists of `groups` (all when `None`, removing lists of groups that
-    /// have no files any more), then the fingerprint, each atomically.
+    /// have no files any more), then the fingerprint unless it equals `prior`'s (the
+    /// manifest as read), each atomically.
     pub fn write(
         &self,
         dir: &Path,
         store: &Store,
         groups: Option<&BTreeSet<String>>,
+        prior: Option<&Manifest>,
     ) -> Result<(), IndexError> {
         let files_dir = dir.join("files");
         fs::create_dir_all(&files_dir).map_err(IndexError::io(&files_dir))?;
@@ -253,7 +255,13 @@ impl Manifest {
         for (g, text) in &by_group {
             write_atomic(&files_dir.join(g), text)?;
         }
-        write_atomic(&dir.join("quick"), &self.head())
+        let head = self.head();
+        if prior.is_some_and(|p| p.head() == head) {
+            // The fingerprint on disk says the same (a watched change that added or
+            // removed no file): leave it.
+            return Ok(());
+        }
+        write_atomic(&dir.join("quick"), &head)
     }
 
     /// Reads only the fingerprint (no file list).
@@ -908,7 +916,7 @@ impl SearchIndex {
         owners.extend(forced);
         if owners.is_empty() {
             // Nothing to reindex; remember the folders so the next check is quick.
-            record(&now).write(&mdir, store, scope.as_ref())?;
+            record(&now).write(&mdir, store, scope.as_ref(), Some(&before))?;
             write_watch(&mdir, watch.as_ref())?;
             return Ok(SyncReport::default());
         }
@@ -926,7 +934,7 @@ impl SearchIndex {
         writer
             .wait_merging_threads()
             .map_err(IndexError::tantivy(&self.dir, "merging"))?;
-        record(&now).write(&mdir, store, scope.as_ref())?;
+        record(&now).write(&mdir, store, scope.as_ref(), Some(&before))?;
         write_watch(&mdir, watch.as_ref())?;
         self.reload()?;
         Ok(SyncReport {
@@ -1106,7 +1114,7 @@ mod tests {
             .insert("support/tickets/CD/T-CD/c 1.md".into(), (5, 6));
         m.files.insert("support/kb/a b.md".into(), (1, -2));
         m.quick.insert("@git-index".into(), 7);
-        m.write(&mdir, &store, None).expect("write");
+        m.write(&mdir, &store, None, None).expect("write");
         assert_eq!(Manifest::read(&mdir, None), m);
         let glance = Manifest::read_quick(&mdir);
         assert_eq!((glance.file_count, glance.files.len()), (3, 0));
