@@ -249,10 +249,11 @@ impl Vectors {
                 let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
                 let mut all = work();
                 for h in helpers {
-                    // A helper only panics if this code is wrong; its share is then lost
-                    // rather than the whole answer.
-                    if let Ok(part) = h.join() {
-                        all.extend(part);
+                    // A helper's panic goes on up: the index's guard turns it into an
+                    // error rather than a silently shorter answer.
+                    match h.join() {
+                        Ok(part) => all.extend(part),
+                        Err(panic) => std::panic::resume_unwind(panic),
                     }
                 }
                 all
@@ -372,7 +373,7 @@ impl Search {
         } = self.limits;
         let mine = v.of(i);
         // The weightiest terms that are in another ticket, up to `probes`: the first
-        // [`ALWAYS_PROBES`] whatever their lists, the others only with short lists.
+        // `ALWAYS_PROBES` whatever their lists, the others only with short lists.
         self.probes.clear();
         self.probes
             .extend(mine.iter().copied().filter(|&(t, _)| v.list(t).len() > 1));
