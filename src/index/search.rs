@@ -240,6 +240,26 @@ pub enum StatusFilter {
 }
 
 impl SearchIndex {
+    /// The documents of one segment that `weight` matches and that are not deleted.
+    pub(super) fn live_matches(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        seg: &tantivy::SegmentReader,
+        what: &'static str,
+    ) -> Result<Vec<u32>, IndexError> {
+        let mut matched: Vec<u32> = Vec::new();
+        let alive = seg.alive_bitset();
+        weight
+            .for_each_no_score(seg, &mut |docs| {
+                matched.extend(
+                    docs.iter()
+                        .filter(|d| alive.is_none_or(|a| a.is_alive(**d))),
+                );
+            })
+            .map_err(IndexError::tantivy(&self.dir, what))?;
+        Ok(matched)
+    }
+
     fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
@@ -523,16 +543,7 @@ impl SearchIndex {
             message: message.to_string(),
         };
         for (s, seg) in searcher.segment_readers().iter().enumerate() {
-            let mut matched: Vec<u32> = Vec::new();
-            let alive = seg.alive_bitset();
-            weight
-                .for_each_no_score(seg, &mut |docs| {
-                    matched.extend(
-                        docs.iter()
-                            .filter(|d| alive.is_none_or(|a| a.is_alive(**d))),
-                    );
-                })
-                .map_err(IndexError::tantivy(&self.dir, "listing"))?;
+            let matched = self.live_matches(weight.as_ref(), seg, "listing")?;
             if matched.is_empty() {
                 continue;
             }

@@ -737,18 +737,7 @@ impl SearchIndex {
         };
         match plan {
             Plan::Full { watch } => {
-                let mut now = scan(store);
-                now.quick = quick(store, &git_dir);
-                now.config = config;
-                self.apply(
-                    store,
-                    None,
-                    now,
-                    BTreeSet::new(),
-                    watch,
-                    scan_start,
-                    progress,
-                )
+                self.sync_all(store, &git_dir, config, watch, scan_start, progress)
             }
             Plan::Folders => {
                 self.sync_folders(store, &git_dir, glance, config, scan_start, progress)
@@ -763,14 +752,10 @@ impl SearchIndex {
             }
             Plan::Journal { changes, watch } => {
                 let Some(touched) = Touched::of(store, &changes) else {
-                    let mut now = scan(store);
-                    now.quick = quick(store, &git_dir);
-                    now.config = config;
-                    return self.apply(
+                    return self.sync_all(
                         store,
-                        None,
-                        now,
-                        BTreeSet::new(),
+                        &git_dir,
+                        config,
                         Some(watch),
                         scan_start,
                         progress,
@@ -796,6 +781,30 @@ impl SearchIndex {
         }
     }
 
+    /// Stats every file and reindexes what differs from the manifest.
+    fn sync_all(
+        &mut self,
+        store: &Store,
+        git_dir: &Path,
+        config: String,
+        watch: Option<(String, u64)>,
+        scan_start: i128,
+        progress: &dyn Progress,
+    ) -> Result<SyncReport, IndexError> {
+        let mut now = scan(store);
+        now.quick = quick(store, git_dir);
+        now.config = config;
+        self.apply(
+            store,
+            None,
+            now,
+            BTreeSet::new(),
+            watch,
+            scan_start,
+            progress,
+        )
+    }
+
     /// A large desk without a watcher: restat the folders whose stamps changed, or
     /// everything when git's index changed or the last full scan is old.
     fn sync_folders(
@@ -812,18 +821,7 @@ impl SearchIndex {
         let full = glance.quick.get("@git-index") != quick.get("@git-index")
             || scan_start - glance.scanned > FULL_SCAN_EVERY;
         if full {
-            let mut now = scan(store);
-            now.quick = quick;
-            now.config = config;
-            return self.apply(
-                store,
-                None,
-                now,
-                BTreeSet::new(),
-                None,
-                scan_start,
-                progress,
-            );
+            return self.sync_all(store, git_dir, config, None, scan_start, progress);
         }
         if glance.quick == quick {
             return Ok(SyncReport::default());

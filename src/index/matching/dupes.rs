@@ -159,16 +159,7 @@ impl SearchIndex {
         let mut slots: Vec<Vec<u32>> = Vec::new();
         for seg in searcher.segment_readers() {
             let mut slot = vec![NOT_COMPARED; seg.max_doc() as usize];
-            let mut matched: Vec<u32> = Vec::new();
-            let alive = seg.alive_bitset();
-            weight
-                .for_each_no_score(seg, &mut |docs| {
-                    matched.extend(
-                        docs.iter()
-                            .filter(|d| alive.is_none_or(|a| a.is_alive(**d))),
-                    );
-                })
-                .map_err(IndexError::tantivy(&self.dir, "finding duplicates"))?;
+            let matched = self.live_matches(weight.as_ref(), seg, "finding duplicates")?;
             if matched.is_empty() {
                 slots.push(slot);
                 continue;
