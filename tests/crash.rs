@@ -566,3 +566,18 @@ fn an_interrupted_change_to_a_file_edited_since_is_reported_and_left_alone() {
     assert_eq!(r.status(), "");
     assert!(!r.docket(&["list"]).stderr.contains("interrupted"));
 }
+
+#[test]
+fn a_ticket_missing_from_the_index_is_put_back_by_the_next_command_on_it() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Lost from the index");
+    let path = ticket_path(&id);
+    // What an older docket killed between moving the branch and writing the index left.
+    r.git(&["rm", "-q", "--cached", &path]).ok();
+    assert_eq!(r.status(), format!("D  {path}\n?? support/\n"));
+    r.docket(&["set", &id, "status=pending"]).ok();
+    assert_eq!(r.status(), "");
+    let head = r.git(&["show", &format!("HEAD:{path}")]).ok().to_string();
+    assert!(head.contains("status: pending"), "{head}");
+    r.fsck();
+}

@@ -256,7 +256,7 @@ impl Desk {
             for home in self.homes(std::slice::from_ref(rel))? {
                 let repo = home.repo.as_ref().unwrap_or(&self.repo);
                 for r in &home.rels {
-                    let state = repo.path_state(r)?;
+                    let state = committable_state(repo, r)?;
                     if refuse_dirty {
                         refuse_if_dirty(state, r)?;
                     }
@@ -346,7 +346,17 @@ struct Home {
 
 /// Refuses to overwrite a file that has changes its repository does not have yet.
 fn ensure_committable(repo: &Repo, rel: &str) -> Result<(), DeskError> {
-    refuse_if_dirty(repo.path_state(rel)?, rel)
+    refuse_if_dirty(committable_state(repo, rel)?, rel)
+}
+
+/// The state of a file in its repository, after putting back an index entry that an
+/// interrupted commit (of an older docket) lost while HEAD and the work tree agree.
+fn committable_state(repo: &Repo, rel: &str) -> Result<PathState, DeskError> {
+    let state = repo.path_state(rel)?;
+    if state == PathState::Modified && repo.restore_index_entry(rel)? {
+        return Ok(repo.path_state(rel)?);
+    }
+    Ok(state)
 }
 
 /// Refuses a file in `state` whose changes git does not have yet.

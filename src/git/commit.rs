@@ -264,6 +264,45 @@ impl Repo {
         }
     }
 
+    /// Put back the index entry of `rel` when HEAD and the work tree hold the same content
+    /// for it but the index has none: the state an interrupted commit of an older docket
+    /// left (`D ` plus `??` in `git status`), in which the user's next `git commit` would
+    /// delete the file. Returns whether it did; anything else is left alone.
+    pub fn restore_index_entry(&self, rel: &str) -> Result<bool, GitError> {
+        let rel = RelPath::new(rel)?;
+        let Some(head) = self.head_entry(&rel)? else {
+            return Ok(false);
+        };
+        let (index, conflicted) = self.index_entry(&rel)?;
+        if index.is_some() || conflicted {
+            return Ok(false);
+        }
+        let Some(file) = self.read_worktree(&rel)? else {
+            return Ok(false);
+        };
+        let id =
+            gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, &file.data)
+                .map_err(|e| self.gix_err("hashing a file", e))?;
+        if id != head.id {
+            return Ok(false);
+        }
+        let index_path = self.repo.index_path();
+        let mut ledger = Ledger::new(self);
+        let lock = self.lock_file(&index_path, &mut ledger)?;
+        let change = Change {
+            rel,
+            file: Some((id, file)),
+        };
+        let result = self
+            .update_index(lock, std::slice::from_ref(&change), &[Some(head.kind)])
+            .map_err(|source| GitError::Index {
+                path: index_path,
+                source,
+            });
+        let _ = ledger.clear();
+        result.map(|()| true)
+    }
+
     /// Read every path of the change set from the work tree and store present files as blobs.
     fn read_changes(&self, rels: Vec<RelPath>) -> Result<Vec<Change>, GitError> {
         rels.into_iter()
