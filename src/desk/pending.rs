@@ -70,6 +70,17 @@ impl Intent {
     }
 }
 
+/// What became of one record.
+enum Finished {
+    /// Nothing to tell: nothing had been written, HEAD already had the change, or the
+    /// user committed or dropped the files meanwhile. The record goes.
+    Quietly,
+    /// The change was committed now (the line says so). The record goes.
+    Committed(String),
+    /// A file changed since; the line names it and the fix. The record stays.
+    Stuck(String),
+}
+
 /// How a file of a record compares with the work tree now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FileState {
@@ -178,13 +189,15 @@ impl Desk {
                     continue;
                 }
             };
-            if let Some(note) = self.finish_one(&record)? {
-                notes.push(note);
-            }
+            let finished = self.finish_one(&record)?;
             self.remove_temporaries(&record);
-            let stuck = notes.last().is_some_and(|n| n.starts_with("not finished"));
-            if !stuck {
-                remove(&path)?;
+            match finished {
+                Finished::Quietly => remove(&path)?,
+                Finished::Committed(note) => {
+                    notes.push(note);
+                    remove(&path)?;
+                }
+                Finished::Stuck(note) => notes.push(note),
             }
         }
         Ok(notes)
@@ -216,9 +229,8 @@ impl Desk {
         out
     }
 
-    /// Finish one record; `Some(line)` to tell the user, starting with "not finished" when
-    /// the record must stay.
-    fn finish_one(&self, record: &Record) -> Result<Option<String>, DeskError> {
+    /// Finish one record, or say why it must wait.
+    fn finish_one(&self, record: &Record) -> Result<Finished, DeskError> {
         let subject = record
             .message
             .lines()
@@ -230,7 +242,7 @@ impl Desk {
             states.push(self.file_state(f)?);
         }
         if states.iter().all(|s| *s == FileState::Before) {
-            return Ok(None);
+            return Ok(Finished::Quietly);
         }
         let changed: Vec<&RecordFile> = record
             .files
@@ -251,10 +263,10 @@ impl Desk {
                 }
             }
             if dirty.is_empty() {
-                return Ok(None);
+                return Ok(Finished::Quietly);
             }
             let list = dirty.join(" ");
-            return Ok(Some(format!(
+            return Ok(Finished::Stuck(format!(
                 "not finished: an interrupted change ({subject}) was left as it is because {list} changed since; check it with `git diff -- {list}`, then commit it with `git commit {list}` or drop it with `git checkout -- {list}`"
             )));
         }
@@ -286,13 +298,14 @@ impl Desk {
                 })?;
             made = info.or(made);
         }
-        Ok(made.map(|c| {
-            format!(
+        Ok(match made {
+            Some(c) => Finished::Committed(format!(
                 "finished an interrupted change: {subject} [{} {}]",
                 c.branch.as_deref().unwrap_or("detached"),
                 &c.id[..c.id.len().min(7)]
-            )
-        }))
+            )),
+            None => Finished::Quietly,
+        })
     }
 
     /// What a record's file holds now compared with the record.
