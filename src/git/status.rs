@@ -18,9 +18,9 @@ pub(super) struct WorktreeFile {
 
 /// What one tracked path holds in HEAD or in the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Tracked {
-    id: ObjectId,
-    kind: EntryKind,
+pub(super) struct Tracked {
+    pub id: ObjectId,
+    pub kind: EntryKind,
 }
 
 impl Repo {
@@ -60,6 +60,14 @@ impl Repo {
         } else {
             PathState::Modified
         })
+    }
+
+    /// The id git gives a blob of `data`, to recognise a file's content later without
+    /// keeping it.
+    pub fn blob_id(&self, data: &[u8]) -> Result<String, GitError> {
+        gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, data)
+            .map(|id| id.to_string())
+            .map_err(|e| self.gix_err("hashing a file", e))
     }
 
     /// Read the work-tree file at `rel`, or `None` if it (or a parent directory) is absent.
@@ -142,7 +150,7 @@ impl Repo {
     }
 
     /// The non-tree entry at `rel` in HEAD's tree, `None` if absent or HEAD is unborn.
-    fn head_entry(&self, rel: &RelPath) -> Result<Option<Tracked>, GitError> {
+    pub(super) fn head_entry(&self, rel: &RelPath) -> Result<Option<Tracked>, GitError> {
         let Some(tree_id) = self.head_tree_id()? else {
             return Ok(None);
         };
@@ -161,7 +169,7 @@ impl Repo {
     }
 
     /// The stage-0 index entry at `rel`, and whether the path has conflict stages.
-    fn index_entry(&self, rel: &RelPath) -> Result<(Option<Tracked>, bool), GitError> {
+    pub(super) fn index_entry(&self, rel: &RelPath) -> Result<(Option<Tracked>, bool), GitError> {
         let Some(index) = self
             .repo
             .try_index()
