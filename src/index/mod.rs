@@ -57,6 +57,7 @@ pub mod text;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tantivy::indexer::LogMergePolicy;
@@ -113,8 +114,9 @@ pub struct SearchIndex {
     fields: Fields,
     /// The writer lock, while a rebuild holds it until its first sync is done.
     held: Option<WriterLock>,
-    /// One-line notices for stderr (rebuilt, answered from an older state).
-    pub notices: Vec<String>,
+    /// One-line notices for stderr (rebuilt, answered from an older state, copies of a
+    /// ticket), collected while the index is only borrowed.
+    notices: Mutex<Vec<String>>,
 }
 
 impl SearchIndex {
@@ -222,7 +224,7 @@ impl SearchIndex {
         let mut idx = SearchIndex::open_dir(&dir, false)?;
         idx.held = Some(lock);
         if !notice.is_empty() {
-            idx.notices.push(notice);
+            idx.notice(notice);
         }
         Ok(idx)
     }
@@ -259,8 +261,26 @@ impl SearchIndex {
             reader,
             fields,
             held: None,
-            notices: Vec::new(),
+            notices: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Adds a line for stderr, once.
+    fn notice(&self, line: String) {
+        let mut notices = self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !notices.contains(&line) {
+            notices.push(line);
+        }
+    }
+
+    /// The lines for stderr collected so far.
+    pub fn into_notices(self) -> Vec<String> {
+        self.notices
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The index folder.
@@ -333,7 +353,7 @@ impl SearchIndex {
             idx.sync(store, progress)?;
             idx.held = None;
             let v = f(&idx)?;
-            Ok((v, idx.notices))
+            Ok((v, idx.into_notices()))
         })
     }
 }
