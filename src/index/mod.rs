@@ -112,6 +112,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Which folder this index was opened in (a rebuild renames another into its place).
+    folder: Option<u64>,
     /// The writer lock, while a rebuild holds it until its first sync is done.
     held: Option<WriterLock>,
     /// One-line notices for stderr (rebuilt, answered from an older state, copies of a
@@ -260,6 +262,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            folder: folder_identity(dir),
             held: None,
             notices: Mutex::new(Vec::new()),
         })
@@ -295,6 +298,11 @@ impl SearchIndex {
         let Some(lock) = self.write_lock(LOCK_WAIT)? else {
             return Ok(None);
         };
+        if folder_identity(&self.dir) != self.folder {
+            // Rebuilt by another process since this one opened it: its files and lists
+            // are not this index's. The answer comes from the state this one read.
+            return Ok(None);
+        }
         let start = Instant::now();
         loop {
             match self.index.writer_with_num_threads(1, WRITER_BUDGET) {
@@ -418,6 +426,20 @@ fn recovering<T>(
             "note: the search index was damaged ({e}); rebuilt it"
         ))),
         other => other,
+    }
+}
+
+/// The inode of a folder, which tells a folder renamed into place from the one opened.
+fn folder_identity(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir).ok().map(|m| m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
     }
 }
 
