@@ -210,3 +210,54 @@ fn concurrent_search_during_writes_never_fails_with_a_watcher() {
 fn concurrent_search_during_a_rebuild_never_fails() {
     readers_never_fail(&[], true);
 }
+
+/// The modification times of every file under the index's manifest folder.
+fn manifest_stamps(r: &Repo) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let dir = r.root.join(".git/docket/index/manifest");
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let t = e.metadata().expect("stat").modified().expect("mtime");
+            (e.path().to_path_buf(), t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Regression: a reader that could not take the writer lock still wrote the manifest
+/// (the lock was released before the manifest write), racing the process that held it.
+/// Now a reader that finds the lock busy answers from the last committed state and
+/// writes nothing.
+#[test]
+fn a_reader_that_finds_the_writer_lock_busy_writes_nothing() {
+    let (r, ids) = desk(20);
+    r.docket(&["search", "printer"]).ok();
+    let rel = format!("support/tickets/{}/{}.md", &ids[3][2..4], ids[3]);
+    let text = r.read(&rel).replace("Printer 3 jams", "Stapler 3 jams");
+    r.write(&rel, &text);
+    let before = manifest_stamps(&r);
+    assert!(!before.is_empty());
+    // Hold the lock as another docket would while it syncs.
+    let lock = std::fs::File::open(r.root.join(".git/docket/index-lock")).expect("lock file");
+    lock.lock().expect("lock");
+    let run = r.docket(&["search", "stapler"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("answering from its last state"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        manifest_stamps(&r),
+        before,
+        "a reader without the lock wrote"
+    );
+    lock.unlock().expect("unlock");
+    // Once the lock is free, the next read syncs and finds the edit.
+    let found = r.docket(&["search", "stapler", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(found.ok()).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+}
