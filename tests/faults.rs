@@ -269,7 +269,9 @@ fn kill_round(
         }
     }
     let locks_before = checks::leftover_git_locks(&repo.root);
-    let status_before = repo.git(&["status", "--porcelain"]).stdout;
+    let status_before = repo
+        .git(&["status", "--porcelain", "--untracked-files=all"])
+        .stdout;
 
     // The next docket command: half the time the user simply runs the interrupted one again.
     let next = if op.repeatable() && rng.bool() {
@@ -319,7 +321,9 @@ fn kill_round(
         ));
     }
     problems.extend(checks::fsck(repo));
-    let status = repo.git(&["status", "--porcelain"]).stdout;
+    let status = repo
+        .git(&["status", "--porcelain", "--untracked-files=all"])
+        .stdout;
     if !checks::status_leftovers(&status, &after.stderr).is_empty() {
         problems.push(format!(
             "git status --porcelain after the next command shows what docket left behind (neither repaired nor reported):\n{}",
