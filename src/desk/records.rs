@@ -239,7 +239,7 @@ impl Desk {
                 .clone()
                 .map_or_else(|| id.to_lowercase(), |s| s.to_string());
             let slug = if new.slug.is_some() {
-                if existing.contains(&base) || store.abs(&article_path(store, &base)).exists() {
+                if existing.contains(&base) || store.exists(&article_path(store, &base)) {
                     return Err(DeskError::invalid(
                         format!("an article with slug `{base}` exists already"),
                         "choose another --slug, or edit the existing one with `docket kb edit`",
@@ -255,7 +255,7 @@ impl Desk {
                             format!("{base}-{n}")
                         }
                     })
-                    .find(|c| !existing.contains(c) && !store.abs(&article_path(store, c)).exists())
+                    .find(|c| !existing.contains(c) && !store.exists(&article_path(store, c)))
                     .unwrap_or(base)
             };
             let status = match new.status {
@@ -468,7 +468,7 @@ impl Desk {
         let slug_s = slug.to_string();
         let outcome = self.transact(|store| {
             let rel = store.customer_rel(&slug);
-            if store.customer_exists(&slug_s)? || store.abs(&rel).exists() {
+            if store.customer_exists(&slug_s)? || store.exists(&rel) {
                 return Err(DeskError::invalid(
                     format!("a customer with slug `{slug_s}` exists already"),
                     "choose another --slug, or change the record with `docket customer set`",

@@ -91,6 +91,19 @@ pub enum ExportError {
     /// The output folder holds files that no docket export wrote.
     #[error("{path} is not empty and was not written by `docket export`")]
     NotEmpty { path: PathBuf },
+    /// A path under the output folder would lead elsewhere (a symbolic link, `..`, an
+    /// absolute path): written or removed, it could touch a file outside the folder.
+    #[error("refused {what} `{entry}` in {out}: {why}")]
+    Escapes {
+        /// The output folder.
+        out: PathBuf,
+        /// What the path is: a file to write, or an entry of the previous manifest.
+        what: &'static str,
+        /// The path, relative to the output folder.
+        entry: String,
+        /// Why, naming the link when there is one.
+        why: String,
+    },
     /// The output folder is (inside) the KB folder: the export would be read back as articles.
     #[error("the output folder {out} is inside the KB folder {kb}")]
     InsideKb { out: PathBuf, kb: PathBuf },
@@ -104,6 +117,10 @@ impl ExportError {
             ExportError::Io { .. } => None,
             ExportError::NotEmpty { .. } => Some(
                 "export into a new or empty folder; docket replaces only folders it wrote itself (they hold .docket-export.json)"
+                    .into(),
+            ),
+            ExportError::Escapes { .. } => Some(
+                "nothing was removed or written; remove the link (or the bad entry of .docket-export.json), or export into a new folder"
                     .into(),
             ),
             ExportError::InsideKb { .. } => {
@@ -263,7 +280,7 @@ const MANIFEST: &str = ".docket-export.json";
 /// non-empty folder is refused.
 fn prepare(out: &Path) -> Result<(), ExportError> {
     std::fs::create_dir_all(out).map_err(|e| ExportError::io(out, e))?;
-    let manifest = out.join(MANIFEST);
+    let manifest = inside_out(out, "the manifest", MANIFEST)?;
     let entries: Vec<_> = std::fs::read_dir(out)
         .map_err(|e| ExportError::io(out, e))?
         .filter_map(Result::ok)
@@ -281,17 +298,25 @@ fn prepare(out: &Path) -> Result<(), ExportError> {
         .and_then(|v| v.get("files").cloned())
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
-    for f in files {
-        let safe = !f.is_empty()
-            && !f.starts_with('/')
-            && f.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
-        if safe {
-            let p = out.join(&f);
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(ExportError::io(p, e)),
-            }
+    // Every entry is checked before anything is removed: a crafted manifest removes nothing.
+    let mut remove = Vec::with_capacity(files.len());
+    for f in &files {
+        let path = inside_out(out, "the manifest entry", f)?;
+        if f.split('/').any(|c| c.is_empty() || c == ".") {
+            return Err(ExportError::Escapes {
+                out: out.to_path_buf(),
+                what: "the manifest entry",
+                entry: f.clone(),
+                why: "it is not a plain relative path".into(),
+            });
+        }
+        remove.push(path);
+    }
+    for p in remove {
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ExportError::io(p, e)),
         }
     }
     let _ = std::fs::remove_file(&manifest);
@@ -299,6 +324,26 @@ fn prepare(out: &Path) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// `out` joined with `rel`, checked by the store's path guard: no `..`, not absolute, and
+/// no symbolic link on the way or at the end, so nothing is written or removed through one.
+fn inside_out(out: &Path, what: &'static str, rel: &str) -> Result<PathBuf, ExportError> {
+    use crate::store::guard::{Refusal, inside};
+    inside(out, rel).map_err(|refusal| ExportError::Escapes {
+        out: out.to_path_buf(),
+        what,
+        entry: rel.to_string(),
+        why: match refusal {
+            Refusal::Unsafe { reason } => reason.to_string(),
+            Refusal::Link { link, target, .. } => format!(
+                "{link} is a symbolic link (to {}), which docket does not follow",
+                target.display()
+            ),
+            Refusal::Io { path, message } => format!("{}: {message}", path.display()),
+        },
+    })
+}
+
+/// Removes the folders a previous export left empty; links are neither followed nor removed.
 fn remove_empty_dirs(dir: &Path) {
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.filter_map(Result::ok) {
@@ -321,7 +366,7 @@ impl Writer {
     /// Writes one file at a `/`-separated path made of safe components.
     pub fn write(&mut self, rel: &str, text: &str) -> Result<(), ExportError> {
         debug_assert!(rel.split('/').all(|c| !c.is_empty() && c != ".."));
-        let path = self.out.join(rel);
+        let path = inside_out(&self.out, "the page", rel)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| ExportError::io(dir, e))?;
         }
@@ -370,7 +415,7 @@ pub fn export(
         "files": w.files,
     });
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    let path = options.out.join(MANIFEST);
+    let path = inside_out(&options.out, "the manifest", MANIFEST)?;
     std::fs::write(&path, text).map_err(|e| ExportError::io(&path, e))?;
     Ok(Report {
         pages: total,

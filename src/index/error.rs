@@ -31,6 +31,12 @@ pub enum IndexError {
         /// What tantivy said.
         message: String,
     },
+    /// Another process kept the writer lock while this one needed to rebuild the index.
+    #[error("search index at {path}: another docket kept it locked while it was being rebuilt")]
+    Busy {
+        /// The index folder.
+        path: PathBuf,
+    },
     /// The query text does not parse.
     #[error("cannot parse the query `{query}`: {message}")]
     BadQuery {
@@ -70,6 +76,7 @@ impl IndexError {
             IndexError::Tantivy { .. } | IndexError::Io { .. } | IndexError::Damaged { .. } => {
                 Some("run `docket index` to rebuild the search index".into())
             }
+            IndexError::Busy { .. } => Some("try again when the other docket is done".into()),
             IndexError::Store(_) => None,
         }
     }

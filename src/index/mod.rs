@@ -27,11 +27,16 @@
 //! for "racily clean" entries.
 //! A config change (other paths) rebuilds everything.
 //!
-//! Concurrency. Readers need no lock. A sync takes tantivy's writer lock; a process that
-//! finds it busy waits up to a few seconds, then answers from the last committed state.
-//! The manifest is written (atomically) only after the index commit, so a crash between
-//! the two at worst reindexes a few files again. A missing, corrupt or older-version
-//! index is wiped and rebuilt, with a one-line notice on stderr.
+//! Concurrency. Readers need no lock. A sync takes the writer lock (see `lock`) and
+//! holds it until the manifest is written; a process that finds it busy waits up to a
+//! few seconds, then answers from the last committed state and writes nothing. The
+//! manifest is written (atomically, through uniquely named temporary files) only after
+//! the index commit, so a crash between the two at worst reindexes a few files again.
+//! An index that fails to open or to read is first looked at again after short naps (a
+//! commit of another process may have replaced the files this one was opening); only
+//! if it still fails, and only while holding the writer lock, is it declared damaged.
+//! A missing, damaged or older-version index is then rebuilt in a folder beside it and
+//! renamed into place, with a one-line notice on stderr.
 //!
 //! Durability. The index is written without fsync (see `directory`): the syncs cost most
 //! of a small commit and only guard the last commits against a power cut or an OS crash.
@@ -43,6 +48,7 @@
 
 mod directory;
 mod error;
+mod lock;
 mod matching;
 mod schema;
 mod search;
@@ -65,6 +71,7 @@ pub use sync::SyncReport;
 
 use crate::store::Store;
 use directory::NoSyncDirectory;
+use lock::WriterLock;
 use schema::Fields;
 
 /// Memory for one indexing thread (tantivy needs at least 15 MB per thread).
@@ -75,6 +82,15 @@ const MERGE_MIN_LAYER: u32 = 100;
 /// How long to wait for another process's writer lock before answering from the last
 /// committed state.
 const LOCK_WAIT: Duration = Duration::from_secs(5);
+/// How long to wait for the writer lock before rebuilding an unusable index (another
+/// process may be rebuilding it: a full build takes up to half a minute).
+const REBUILD_WAIT: Duration = Duration::from_secs(60);
+/// Naps before looking again at an index that seemed damaged or missing.
+const RETRY_NAPS: [Duration; 3] = [
+    Duration::from_millis(20),
+    Duration::from_millis(60),
+    Duration::from_millis(150),
+];
 
 /// How much of the work a sync has done, for progress bars.
 pub trait Progress {
@@ -95,6 +111,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The writer lock, while a rebuild holds it until its first sync is done.
+    held: Option<WriterLock>,
     /// One-line notices for stderr (rebuilt, answered from an older state).
     pub notices: Vec<String>,
 }
@@ -112,79 +130,118 @@ impl SearchIndex {
         git_dir: &Path,
         progress: &dyn Progress,
     ) -> Result<SearchIndex, IndexError> {
-        let mut idx = SearchIndex::open(git_dir)?;
-        match idx.sync(store, progress) {
-            Ok(_) => Ok(idx),
-            Err(e) if is_damage(&e) => {
-                let mut idx = SearchIndex::recreate(
-                    git_dir,
-                    format!("note: the search index was damaged ({e}); rebuilt it"),
-                )?;
-                idx.sync(store, progress)?;
-                Ok(idx)
-            }
-            Err(e) => Err(e),
-        }
+        recovering(git_dir, |rebuild| {
+            let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
+            idx.sync(store, progress)?;
+            idx.held = None;
+            Ok(idx)
+        })
     }
 
     /// Opens the index as it is, without syncing; rebuilds an unusable one (empty).
+    ///
+    /// A folder that looks unusable may be a rebuild of another process in the middle
+    /// of swapping folders, so it is looked at again after short naps, and the index is
+    /// rebuilt only while holding the writer lock, after one more look.
     pub fn open(git_dir: &Path) -> Result<SearchIndex, IndexError> {
-        let dir = SearchIndex::location(git_dir);
-        let version_file = dir.join("VERSION");
-        match std::fs::read_to_string(&version_file) {
-            Ok(v) if v.trim() == SCHEMA_VERSION => {}
-            Ok(v) => {
-                return SearchIndex::recreate(
-                    git_dir,
-                    format!(
-                        "note: the search index is of another version ({}); rebuilding it",
-                        v.trim()
-                    ),
-                );
+        let mut why = match SearchIndex::open_existing(git_dir) {
+            Ok(idx) => return Ok(idx),
+            Err(why) => why,
+        };
+        if !matches!(why, Unusable::Missing) {
+            for nap in RETRY_NAPS {
+                std::thread::sleep(nap);
+                match SearchIndex::open_existing(git_dir) {
+                    Ok(idx) => return Ok(idx),
+                    Err(w) => why = w,
+                }
             }
-            Err(_) if dir.join("meta.json").exists() => {
-                return SearchIndex::recreate(
-                    git_dir,
-                    "note: the search index has no version stamp; rebuilding it".into(),
-                );
-            }
-            Err(_) => return SearchIndex::recreate(git_dir, String::new()),
         }
-        match SearchIndex::open_dir(&dir) {
+        let _lock =
+            WriterLock::acquire(git_dir, REBUILD_WAIT)?.ok_or_else(|| IndexError::Busy {
+                path: SearchIndex::location(git_dir),
+            })?;
+        // Another process may have rebuilt it while this one waited for the lock.
+        match SearchIndex::open_existing(git_dir) {
             Ok(idx) => Ok(idx),
-            Err(e) => SearchIndex::recreate(
-                git_dir,
-                format!("note: the search index could not be opened ({e}); rebuilding it"),
-            ),
+            Err(Unusable::Missing) => SearchIndex::recreate(git_dir, String::new()),
+            Err(_) => SearchIndex::recreate(git_dir, why.notice()),
         }
     }
 
-    /// Deletes the index folder and creates an empty index, with an optional notice.
+    /// [`SearchIndex::open`], or a rebuild with this notice.
+    fn open_or_rebuild(git_dir: &Path, rebuild: Option<String>) -> Result<SearchIndex, IndexError> {
+        match rebuild {
+            Some(notice) => SearchIndex::recreate(git_dir, notice),
+            None => SearchIndex::open(git_dir),
+        }
+    }
+
+    /// The index as it is on disk, or why it cannot be used.
+    fn open_existing(git_dir: &Path) -> Result<SearchIndex, Unusable> {
+        let dir = SearchIndex::location(git_dir);
+        match std::fs::read_to_string(dir.join("VERSION")) {
+            Ok(v) if v.trim() == SCHEMA_VERSION => {
+                SearchIndex::open_dir(&dir, false).map_err(Unusable::Unopenable)
+            }
+            Ok(v) => Err(Unusable::OtherVersion(v.trim().to_string())),
+            Err(_) if dir.join("meta.json").exists() => Err(Unusable::NoStamp),
+            Err(_) => Err(Unusable::Missing),
+        }
+    }
+
+    /// Replaces the index folder with an empty index, with an optional notice. Holds the
+    /// writer lock (waiting for another process's sync or rebuild) and keeps holding it
+    /// until the returned index has synced, so no other process writes meanwhile. The new
+    /// index is made in a folder beside the old one and renamed into place, so a reader
+    /// sees the old index, the new one, or (for a moment) none, never half of one.
     pub fn recreate(git_dir: &Path, notice: String) -> Result<SearchIndex, IndexError> {
         let dir = SearchIndex::location(git_dir);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(IndexError::io(&dir))?;
+        let lock = WriterLock::acquire(git_dir, REBUILD_WAIT)?
+            .ok_or_else(|| IndexError::Busy { path: dir.clone() })?;
+        let fresh = dir.with_extension("new");
+        let old = dir.with_extension("old");
+        for leftover in [&fresh, &old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover).map_err(IndexError::io(leftover))?;
+            }
         }
-        std::fs::create_dir_all(&dir).map_err(IndexError::io(&dir))?;
-        let mut idx = SearchIndex::open_dir(&dir)?;
-        let version_file = dir.join("VERSION");
+        std::fs::create_dir_all(&fresh).map_err(IndexError::io(&fresh))?;
+        let version_file = fresh.join("VERSION");
         std::fs::write(&version_file, format!("{SCHEMA_VERSION}\n"))
             .map_err(IndexError::io(&version_file))?;
+        drop(SearchIndex::open_dir(&fresh, true)?);
+        if dir.exists() {
+            std::fs::rename(&dir, &old).map_err(IndexError::io(&dir))?;
+        }
+        std::fs::rename(&fresh, &dir).map_err(IndexError::io(&fresh))?;
+        if old.exists() {
+            // Readers that still map old files keep them until they exit.
+            std::fs::remove_dir_all(&old).map_err(IndexError::io(&old))?;
+        }
+        let mut idx = SearchIndex::open_dir(&dir, false)?;
+        idx.held = Some(lock);
         if !notice.is_empty() {
             idx.notices.push(notice);
         }
         Ok(idx)
     }
 
-    fn open_dir(dir: &Path) -> Result<SearchIndex, IndexError> {
+    /// Opens the index in `dir`; creates one there only when `create` (a rebuild, under
+    /// the writer lock), so a reader never writes a new index over a folder in use.
+    fn open_dir(dir: &Path, create: bool) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::build();
         let folder = NoSyncDirectory::open(dir).map_err(|e| IndexError::Tantivy {
             path: dir.to_owned(),
             what: "opening the folder",
             source: e.into(),
         })?;
-        let index = Index::open_or_create(folder, schema)
-            .map_err(IndexError::tantivy(dir, "opening the index"))?;
+        let index = if create {
+            Index::open_or_create(folder, schema)
+        } else {
+            Index::open(folder)
+        }
+        .map_err(IndexError::tantivy(dir, "opening the index"))?;
         index
             .tokenizers()
             .register(text::TEXT, text::text_analyzer());
@@ -201,6 +258,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            held: None,
             notices: Vec::new(),
         })
     }
@@ -210,14 +268,19 @@ impl SearchIndex {
         &self.dir
     }
 
-    /// Takes the writer lock, waiting up to [`LOCK_WAIT`] for another process.
-    fn writer(&self) -> Result<Option<IndexWriter>, IndexError> {
+    /// Takes the writer lock and tantivy's writer, waiting up to [`LOCK_WAIT`] for
+    /// another process; `None` when it stayed busy. The lock must be kept until the
+    /// manifest is written.
+    fn writer(&self) -> Result<Option<(WriterLock, IndexWriter)>, IndexError> {
+        let Some(lock) = self.write_lock(LOCK_WAIT)? else {
+            return Ok(None);
+        };
         let start = Instant::now();
         loop {
             match self.index.writer_with_num_threads(1, WRITER_BUDGET) {
                 Ok(w) => {
                     w.set_merge_policy(Box::new(merge_policy()));
-                    return Ok(Some(w));
+                    return Ok(Some((lock, w)));
                 }
                 Err(TantivyError::LockFailure(..)) if start.elapsed() < LOCK_WAIT => {
                     std::thread::sleep(Duration::from_millis(25));
@@ -234,6 +297,22 @@ impl SearchIndex {
         }
     }
 
+    /// The writer lock (shared with a rebuild of this process that holds it).
+    fn write_lock(&self, wait: Duration) -> Result<Option<WriterLock>, IndexError> {
+        match &self.held {
+            Some(lock) => Ok(Some(lock.clone())),
+            None => WriterLock::acquire(self.git_dir(), wait),
+        }
+    }
+
+    /// The git directory the index belongs to.
+    fn git_dir(&self) -> &Path {
+        self.dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+    }
+
     /// Re-reads the last committed state.
     fn reload(&self) -> Result<(), IndexError> {
         self.reader
@@ -241,30 +320,84 @@ impl SearchIndex {
             .map_err(IndexError::tantivy(&self.dir, "reloading"))
     }
 
-    /// Runs `f`; if the index turns out to be damaged, rebuilds it and runs `f` again.
+    /// Runs `f` on the index brought up to date; if the index turns out to be damaged,
+    /// rebuilds it and runs `f` again (see [`recovering`]).
     pub fn with_recovery<T>(
         store: &Store,
         git_dir: &Path,
         progress: &dyn Progress,
         f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
     ) -> Result<(T, Vec<String>), IndexError> {
-        let first = guarded(git_dir, || {
-            let idx = SearchIndex::open_fresh(store, git_dir, progress)?;
+        recovering(git_dir, |rebuild| {
+            let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
+            idx.sync(store, progress)?;
+            idx.held = None;
             let v = f(&idx)?;
             Ok((v, idx.notices))
-        });
-        match first {
-            Err(e) if is_damage(&e) => guarded(git_dir, || {
-                let mut idx = SearchIndex::recreate(
-                    git_dir,
-                    format!("note: the search index was damaged; rebuilt it ({e})"),
-                )?;
-                idx.sync(store, progress)?;
-                let v = f(&idx)?;
-                Ok((v, idx.notices))
-            }),
-            other => other,
+        })
+    }
+}
+
+/// Why an index folder cannot be used as it is.
+enum Unusable {
+    /// There is none yet.
+    Missing,
+    /// It was built by another docket version.
+    OtherVersion(String),
+    /// It has no `VERSION` file.
+    NoStamp,
+    /// tantivy cannot open it.
+    Unopenable(IndexError),
+}
+
+impl Unusable {
+    /// The notice of the rebuild it causes.
+    fn notice(&self) -> String {
+        match self {
+            Unusable::Missing => String::new(),
+            Unusable::OtherVersion(v) => {
+                format!("note: the search index is of another version ({v}); rebuilding it")
+            }
+            Unusable::NoStamp => {
+                "note: the search index has no version stamp; rebuilding it".into()
+            }
+            Unusable::Unopenable(e) => {
+                format!("note: the search index could not be opened ({e}); rebuilding it")
+            }
         }
+    }
+}
+
+/// Runs `attempt(None)`, the work of one command on the index. An error that looks like
+/// damage is most often another process's commit that replaced the files this one was
+/// opening, so the attempt is retried after short naps. Only if it still fails is the
+/// index declared damaged, and only while holding the writer lock and after one more
+/// try (another process may have rebuilt it meanwhile): then `attempt(Some(notice))`
+/// rebuilds it and runs again.
+fn recovering<T>(
+    git_dir: &Path,
+    attempt: impl Fn(Option<String>) -> Result<T, IndexError>,
+) -> Result<T, IndexError> {
+    let once = |rebuild: Option<String>| guarded(git_dir, || attempt(rebuild));
+    let mut result = once(None);
+    for nap in RETRY_NAPS {
+        if !result.as_ref().is_err_and(is_damage) {
+            return result;
+        }
+        std::thread::sleep(nap);
+        result = once(None);
+    }
+    if !result.as_ref().is_err_and(is_damage) {
+        return result;
+    }
+    let Some(_lock) = WriterLock::acquire(git_dir, REBUILD_WAIT)? else {
+        return result;
+    };
+    match once(None) {
+        Err(e) if is_damage(&e) => once(Some(format!(
+            "note: the search index was damaged ({e}); rebuilt it"
+        ))),
+        other => other,
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -74,6 +75,29 @@ fn safe_name(s: &str) -> String {
         .collect()
 }
 
+/// Whether a folder entry is a temporary file of [`write_atomic`] (theirs start with a
+/// dot; group names never do). A sweep of stale lists must leave it alone: another
+/// process may be about to rename it. One that a killed process left long ago is
+/// removed here.
+fn is_temp(e: &fs::DirEntry) -> bool {
+    if !e.file_name().to_string_lossy().starts_with('.') {
+        return false;
+    }
+    let abandoned = e
+        .metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().unwrap_or_default() > TEMP_KEEP);
+    if abandoned {
+        let _ = fs::remove_file(e.path());
+    }
+    true
+}
+
+/// A temporary file older than this was left by a killed process.
+const TEMP_KEEP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Writes `text` to a temporary file with a unique name in the same folder, then renames
+/// it over `path`: a reader sees the old or the new list, never a part.
 fn write_atomic(path: &Path, text: &str) -> Result<(), IndexError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
@@ -243,6 +267,7 @@ impl Manifest {
             None => fs::read_dir(&files_dir)
                 .map(|rd| {
                     rd.filter_map(Result::ok)
+                        .filter(|e| !is_temp(e))
                         .map(|e| e.file_name().to_string_lossy().into_owned())
                         .filter(|n| !by_group.contains_key(n))
                         .collect()
@@ -719,12 +744,7 @@ impl SearchIndex {
         progress: &dyn Progress,
     ) -> Result<SyncReport, IndexError> {
         let scan_start = now_ns();
-        let git_dir = self
-            .dir
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
+        let git_dir = self.git_dir().to_path_buf();
         let mdir = self.manifest_dir();
         let glance = Manifest::read_quick(&mdir);
         let config = config_hash(store);
@@ -745,7 +765,9 @@ impl SearchIndex {
             Plan::Journal { changes, watch } if changes.is_empty() => {
                 // Nothing changed: remember how far the journal was read, now and then,
                 // so later readers skip the cookies of earlier ones.
-                if recorded.is_none_or(|(_, at)| watch.1 >= at + WATCH_SAVE_EVERY) {
+                if recorded.is_none_or(|(_, at)| watch.1 >= at + WATCH_SAVE_EVERY)
+                    && let Ok(Some(_lock)) = self.write_lock(Duration::ZERO)
+                {
                     let _ = write_watch(&mdir, Some(&watch));
                 }
                 Ok(SyncReport::default())
@@ -885,13 +907,14 @@ impl SearchIndex {
             && before.config == now.config
             && before.quick == now.quick;
         if unchanged {
-            // Nothing to reindex: only the journal position may have moved.
-            if read_watch(&mdir) != watch {
+            // Nothing to reindex: only the journal position may have moved. Recording it
+            // is worth no wait: a reader that finds the lock busy leaves it to the writer.
+            if read_watch(&mdir) != watch && self.write_lock(Duration::ZERO)?.is_some() {
                 write_watch(&mdir, watch.as_ref())?;
             }
             return Ok(SyncReport::default());
         }
-        let Some(mut writer) = self.writer()? else {
+        let Some((_lock, mut writer)) = self.writer()? else {
             self.notices.push(
                 "note: another docket is updating the search index; answering from its last state"
                     .into(),

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::guard::Refusal;
 use crate::doc::DocError;
 
 /// A problem at a place in a file: what `check` reports and what `list` warns about.
@@ -96,6 +97,14 @@ pub enum StoreError {
         slug: String,
         paths: Vec<String>,
     },
+    /// The path guard refused a path: it would lead outside its folder.
+    #[error("{}", refusal_message(path, refusal))]
+    Refused {
+        /// The path as docket was asked to use it.
+        path: String,
+        /// Why it was refused.
+        refusal: Refusal,
+    },
     /// Two tickets share an id.
     #[error("ticket id `{id}` is used by two files: {first} and {second}")]
     DuplicateId {
@@ -122,6 +131,7 @@ impl StoreError {
             StoreError::DuplicateId { .. } => {
                 Some("give one of them a new id (file name and `id:`)".into())
             }
+            StoreError::Refused { refusal, .. } => refusal_hint(refusal),
             StoreError::Io { .. } => None,
         }
     }
@@ -131,5 +141,43 @@ impl StoreError {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// What a refusal says: the path, and the link or the reason.
+fn refusal_message(path: &str, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Unsafe { reason } => {
+            format!("refused the path `{path}`: {reason}")
+        }
+        Refusal::Link {
+            target,
+            whole: true,
+            ..
+        } => {
+            format!(
+                "{path} is a symbolic link (to {}), which docket does not follow",
+                target.display()
+            )
+        }
+        Refusal::Link { link, target, .. } => format!(
+            "{path} lies beyond the symbolic link {link} (to {}), which docket does not follow",
+            target.display()
+        ),
+        Refusal::Io { path, message } => format!("{}: {message}", path.display()),
+    }
+}
+
+/// What to do about a refusal.
+fn refusal_hint(refusal: &Refusal) -> Option<String> {
+    match refusal {
+        Refusal::Unsafe { .. } => Some(
+            "docket reads and writes only inside the work tree (and the folder `paths.customers` names): use a plain relative path"
+                .into(),
+        ),
+        Refusal::Link { link, .. } => Some(format!(
+            "replace the link `{link}` with the folder or file itself (move what it points to into the repository); docket never reads, writes or commits through a symbolic link"
+        )),
+        Refusal::Io { .. } => None,
     }
 }

@@ -2,8 +2,13 @@
 //! leniently, and writing them atomically. This is the only module that knows the
 //! layout on disk (`.docket/config.yaml`, `tickets/<SS>/<ID>.md`, comment folders, KB
 //! and customer folders). It uses `model` for the types and `doc` for the text.
+//!
+//! Every path it reads, lists or writes passes the [`guard`] first: nothing resolves
+//! outside the work tree (or the folder `paths.customers` names), and no symbolic link
+//! is followed.
 
 mod error;
+pub mod guard;
 mod load;
 mod validate;
 
@@ -29,6 +34,8 @@ pub const CONFIG_PATH: &str = ".docket/config.yaml";
 pub struct Store {
     root: PathBuf,
     config: Config,
+    /// Folders the guard found real recently (reads only).
+    checked: std::sync::Arc<guard::Checked>,
 }
 
 /// A ticket file, loaded.
@@ -96,7 +103,10 @@ impl<T> Default for Loaded<T> {
 impl Store {
     /// Opens the desk rooted at a work tree, reading its config (defaults when absent).
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        let path = root.join(CONFIG_PATH);
+        let path = guard::inside(root, CONFIG_PATH).map_err(|refusal| StoreError::Refused {
+            path: CONFIG_PATH.into(),
+            refusal,
+        })?;
         let config = match fs::read(&path) {
             Ok(bytes) => crate::doc::parse_yaml::<Config>(&bytes)
                 .map_err(|e| StoreError::Bad(Problem::from_doc(CONFIG_PATH, &e)))?,
@@ -114,10 +124,143 @@ impl Store {
                     .hint("list every status used by the workflow under `workflow.statuses`"),
             ));
         }
-        Ok(Store {
+        let store = Store {
             root: root.to_path_buf(),
             config,
+            checked: Default::default(),
+        };
+        store.check_folders(&path)?;
+        Ok(store)
+    }
+
+    /// Refuses data folders that lead outside the work tree: `paths.tickets` and
+    /// `paths.kb` must be plain relative paths inside it, and no folder on the way to
+    /// them (nor to a customers folder inside the work tree) may be a symbolic link.
+    /// `paths.customers` alone may name a folder outside, which is then trusted as the
+    /// user's choice.
+    fn check_folders(&self, config_path: &Path) -> Result<(), StoreError> {
+        let paths = &self.config.paths;
+        let mut folders = vec![
+            ("tickets", paths.tickets.as_str()),
+            ("kb", paths.kb.as_str()),
+        ];
+        if self.customers_outside().is_none() {
+            folders.push(("customers", paths.customers.as_str()));
+        }
+        for (key, value) in folders {
+            if is_root(value) {
+                continue;
+            }
+            let Err(refusal) = guard::inside(&self.root, value) else {
+                continue;
+            };
+            let line = fs::read(config_path)
+                .ok()
+                .and_then(|b| Document::parse(&config_as_doc(&b)).ok())
+                .and_then(|d| d.line_of(&["paths", key]).map(|l| l - 1))
+                .unwrap_or(1);
+            let (message, hint) = match &refusal {
+                guard::Refusal::Link { link, target, .. } => (
+                    format!(
+                        "`paths.{key}: {value}` goes through the symbolic link {link} (to {}), which docket does not follow",
+                        target.display()
+                    ),
+                    format!(
+                        "replace {link} with the folder itself, or point `paths.{key}` at a real folder inside the repository"
+                    ),
+                ),
+                guard::Refusal::Unsafe { reason } => (
+                    format!("`paths.{key}: {value}` lies outside the work tree: {reason}"),
+                    format!(
+                        "point `paths.{key}` at a folder inside the repository (only `paths.customers` may lie outside)"
+                    ),
+                ),
+                guard::Refusal::Io { .. } => {
+                    return Err(StoreError::Refused {
+                        path: value.to_string(),
+                        refusal,
+                    });
+                }
+            };
+            return Err(StoreError::Bad(
+                Problem::at(CONFIG_PATH, line, message).hint(hint),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The customers folder when the config puts it outside the work tree (absolute, or
+    /// climbing out with `..`): the private folder of the README, trusted as configured.
+    fn customers_outside(&self) -> Option<PathBuf> {
+        let c = self.customers_rel();
+        let joined = self.root.join(c);
+        let outside =
+            Path::new(c).is_absolute() || !lexical(&joined).starts_with(lexical(&self.root));
+        outside.then_some(joined)
+    }
+
+    /// The absolute path of a store path, checked by the [`guard`]: inside the work tree
+    /// (or inside the private customers folder), with no symbolic link on the way. What
+    /// every read, listing and write uses.
+    pub fn path(&self, rel: &str) -> Result<PathBuf, StoreError> {
+        self.guarded(rel, guard::inside)
+    }
+
+    /// [`Store::path`] for a folder to list, which may be the work tree itself (`paths.kb:
+    /// .`) or the private customers folder as configured.
+    fn dir_path(&self, rel: &str) -> Result<PathBuf, StoreError> {
+        if is_root(rel) {
+            return Ok(self.root.clone());
+        }
+        match self.customers_outside() {
+            Some(base) if trim_dir(rel) == self.customers_rel() => Ok(base),
+            _ => self.path(rel),
+        }
+    }
+
+    /// [`Store::path`] for reading: folders checked in the last second are trusted, and
+    /// the file's own metadata (not following a link) comes back with the path.
+    fn read_path(&self, rel: &str) -> Result<(PathBuf, Option<fs::Metadata>), StoreError> {
+        self.guarded(rel, |root, rest| {
+            guard::inside_cached(root, rest, &self.checked)
         })
+    }
+
+    /// Runs a guard on `rel` against the folder it belongs to: the private customers
+    /// folder when it lies outside and `rel` is in it, else the work tree.
+    fn guarded<T>(
+        &self,
+        rel: &str,
+        check: impl Fn(&Path, &str) -> Result<T, guard::Refusal>,
+    ) -> Result<T, StoreError> {
+        let refused = |refusal| StoreError::Refused {
+            path: rel.to_string(),
+            refusal,
+        };
+        if let Some(base) = self.customers_outside() {
+            let c = self.customers_rel();
+            if let Some(rest) = rel
+                .strip_prefix(c)
+                .filter(|r| r.is_empty() || r.starts_with('/'))
+            {
+                let rest = rest.trim_start_matches('/');
+                return check(&base, rest).map_err(|r| {
+                    refused(match r {
+                        guard::Refusal::Link {
+                            link,
+                            target,
+                            whole,
+                        } => guard::Refusal::Link {
+                            link: format!("{c}/{link}"),
+                            target,
+                            whole,
+                        },
+                        other => other,
+                    })
+                });
+            }
+        }
+        check(&self.root, rel).map_err(refused)
     }
 
     /// The work tree root.
@@ -130,7 +273,8 @@ impl Store {
         &self.config
     }
 
-    /// Absolute path of a repository-relative path.
+    /// Absolute path of a repository-relative path, by joining alone: for naming and
+    /// comparing paths. Reading or writing goes through [`Store::path`], which checks.
     pub fn abs(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
@@ -160,8 +304,10 @@ impl Store {
 
     /// Every ticket file, from directory names alone (no file is read).
     pub fn ticket_entries(&self) -> Result<Vec<TicketEntry>, StoreError> {
-        let dir = self.abs(self.tickets_rel());
+        let dir = self.dir_path(self.tickets_rel())?;
         let mut out = Vec::new();
+        // The folder is checked once; shards and files are taken from the listing's own
+        // file types, which never follow a link (a linked shard is left out).
         let shards = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
@@ -217,8 +363,15 @@ impl Store {
         candidates.iter().find_map(|c| {
             let id: TicketId = c.parse().ok()?;
             let rel = self.ticket_rel(&id);
-            let meta = fs::symlink_metadata(self.abs(&rel)).ok()?;
-            meta.is_file().then_some(TicketEntry { id, rel })
+            match self.path(&rel) {
+                Ok(path) => fs::symlink_metadata(path)
+                    .ok()?
+                    .is_file()
+                    .then_some(TicketEntry { id, rel }),
+                // Loading it then says which link was refused, instead of "no ticket".
+                Err(StoreError::Refused { .. }) => Some(TicketEntry { id, rel }),
+                Err(_) => None,
+            }
         })
     }
 
@@ -368,7 +521,7 @@ impl Store {
     ) -> Result<Loaded<RecordFile<T>>, StoreError> {
         let mut out = Loaded::default();
         let files = if recursive {
-            self.md_files_recursive(dir)
+            self.md_files_recursive(dir)?
         } else {
             self.md_files(dir)?
         };
@@ -402,7 +555,7 @@ impl Store {
 
     /// `.md` files directly in a folder, sorted; none when it does not exist.
     fn md_files(&self, dir_rel: &str) -> Result<Vec<String>, StoreError> {
-        let dir = self.abs(dir_rel);
+        let dir = self.dir_path(dir_rel)?;
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -421,8 +574,9 @@ impl Store {
     }
 
     /// `.md` files anywhere under a folder (a docs tree), sorted; symlinks not followed.
-    fn md_files_recursive(&self, dir_rel: &str) -> Vec<String> {
-        let base = self.abs(dir_rel);
+    fn md_files_recursive(&self, dir_rel: &str) -> Result<Vec<String>, StoreError> {
+        // walkdir follows a link given as the root: the guard checks the root first.
+        let base = self.dir_path(dir_rel)?;
         let mut out: Vec<String> = walkdir::WalkDir::new(&base)
             .follow_links(false)
             .into_iter()
@@ -437,19 +591,16 @@ impl Store {
             })
             .collect();
         out.sort();
-        out
+        Ok(out)
     }
 
     /// Reads and parses one file.
     pub fn read_doc(&self, rel: &str) -> Result<Document, StoreError> {
-        let path = self.abs(rel);
-        let meta = fs::symlink_metadata(&path).map_err(|e| StoreError::io(rel, e))?;
-        if meta.file_type().is_symlink() {
-            return Err(StoreError::Bad(
-                Problem::at(rel, 1, "is a symbolic link, which docket does not follow")
-                    .hint("replace the link with the file itself"),
-            ));
-        }
+        let (path, meta) = self.read_path(rel)?;
+        let meta = match meta {
+            Some(meta) => meta,
+            None => fs::symlink_metadata(&path).map_err(|e| StoreError::io(rel, e))?,
+        };
         if meta.len() > crate::doc::MAX_FILE_BYTES as u64 {
             return Err(StoreError::Bad(Problem::from_doc(
                 rel,
@@ -466,7 +617,7 @@ impl Store {
     /// Writes a file atomically (temporary file in the same folder, then rename), so a
     /// crash leaves either the old or the new content.
     pub fn write(&self, rel: &str, text: &str) -> Result<(), StoreError> {
-        let path = self.abs(rel);
+        let path = self.path(rel)?;
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
         let mut tmp = tempfile::Builder::new()
@@ -483,6 +634,13 @@ impl Store {
         tmp.persist(&path)
             .map_err(|e| StoreError::io(&path, e.error))?;
         Ok(())
+    }
+
+    /// Whether something is at a store path, looked at without following links (a path
+    /// the guard refuses counts as free: writing there then says why it is refused).
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel)
+            .is_ok_and(|p| fs::symlink_metadata(p).is_ok())
     }
 
     /// Whether a KB article with this slug exists.
@@ -521,6 +679,11 @@ fn trim_dir(dir: &str) -> &str {
     } else {
         t
     }
+}
+
+/// Whether a folder setting names the work tree itself (`.`, `./`, or nothing).
+fn is_root(dir: &str) -> bool {
+    !dir.starts_with('/') && dir.split('/').all(|c| c.is_empty() || c == ".")
 }
 
 /// A path with `.` and `..` resolved by text alone (no file system access), so folders

@@ -1,0 +1,200 @@
+//! Readers during writes: `search` and `list` run while `new`, `comment` and `set` commit,
+//! all through the real binary at once, on a desk of a few hundred tickets. A reader
+//! never fails because a writer is working: it exits 0, prints no error and never finds
+//! the index damaged (it answers from the last committed state instead).
+//!
+//! Three variants: a small desk (every sync stats every file), a large desk without a
+//! watcher (folder stamps) and a large desk with a watcher (its journal). The number of
+//! rounds is `DOCKET_STORM_ROUNDS` (default 4) so a longer run can measure the rate.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+
+use common::Repo;
+
+/// The characters of generated ids.
+const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Processes started at once in each round: three writers and five readers.
+const WRITERS: usize = 3;
+const READERS: usize = 5;
+
+/// A generated-looking id, spread over 32 shards.
+fn id(n: usize) -> String {
+    let mut s = String::from("T-");
+    s.push(CROCKFORD[n % 32] as char);
+    s.push(CROCKFORD[(n / 32) % 32] as char);
+    let mut rest = n;
+    for _ in 0..8 {
+        s.push(CROCKFORD[rest % 32] as char);
+        rest /= 32;
+    }
+    s
+}
+
+/// A committed desk of `n` hand-written tickets.
+fn desk(n: usize) -> (Repo, Vec<String>) {
+    let r = Repo::with_desk();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = id(i);
+        r.write(
+            &format!("support/tickets/{}/{id}.md", &id[2..4]),
+            &format!(
+                "---\nid: {id}\ntitle: Printer {i} jams on page two\nstatus: open\ncreated: 2026-11-{:02}T00:00:00Z\n---\nThe printer jams after the first page, ticket {i}.\n",
+                i % 28 + 1
+            ),
+        );
+        ids.push(id);
+    }
+    r.git(&["add", "-A"]).ok();
+    r.git(&["commit", "-qm", "tickets"]).ok();
+    (r, ids)
+}
+
+fn spawn(r: &Repo, env: &[(&str, &str)], args: &[&str]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
+    common::hermetic(&mut cmd, r.home());
+    cmd.current_dir(&r.root)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().expect("docket starts")
+}
+
+/// What the readers of a storm did.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: usize,
+    /// Readers that answered from the last committed state while another synced.
+    stale: usize,
+    /// One line per failed reader: its arguments, exit code and stderr.
+    failures: Vec<String>,
+}
+
+/// Whether a reader's stderr shows a failure: an error, a warning about the index, or
+/// a rebuild (the answer from the last committed state is noted, which is fine).
+fn troubled(stderr: &str) -> bool {
+    let lower = stderr.to_lowercase();
+    ["error", "rebuil", "damaged", "caused by", "panick"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn rounds() -> usize {
+    std::env::var("DOCKET_STORM_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
+
+/// `rounds` rounds of three writers and five readers at once.
+fn storm(r: &Repo, ids: &[String], env: &[(&str, &str)], rounds: usize) -> Tally {
+    let mut tally = Tally::default();
+    for round in 0..rounds {
+        let mut readers: Vec<(String, Child)> = Vec::new();
+        let mut writers = Vec::new();
+        for w in 0..WRITERS {
+            let target = &ids[(round * 7 + w * 13) % ids.len()];
+            let title = format!("Scanner {round}-{w} drops pages");
+            let msg = format!("Seen again in round {round}");
+            let args: Vec<&str> = match w % 3 {
+                0 => vec![
+                    "new",
+                    "--title",
+                    &title,
+                    "--body",
+                    "The scanner drops pages.",
+                ],
+                1 => vec!["comment", target, "-m", &msg],
+                _ => vec![
+                    "set",
+                    target,
+                    if round % 2 == 0 {
+                        "priority=high"
+                    } else {
+                        "priority=low"
+                    },
+                ],
+            };
+            writers.push(spawn(r, env, &args));
+        }
+        for k in 0..READERS {
+            let args: &[&str] = match k % 3 {
+                0 => &["search", "printer jams"],
+                1 => &["list"],
+                _ => &["search", "scanner OR round", "--json"],
+            };
+            readers.push((args.join(" "), spawn(r, env, args)));
+        }
+        for (args, child) in readers {
+            let out = child.wait_with_output().expect("reader ends");
+            tally.calls += 1;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            tally.stale += usize::from(stderr.contains("answering from its last state"));
+            if !out.status.success() || troubled(&stderr) {
+                tally.failures.push(format!(
+                    "round {round}: `docket {args}` exited {:?}: {}",
+                    out.status.code(),
+                    stderr.trim()
+                ));
+            }
+        }
+        for child in writers {
+            child.wait_with_output().expect("writer ends");
+        }
+    }
+    tally
+}
+
+/// Warms the index, runs the storm, and checks that every reader succeeded and that the
+/// index still answers for every ticket afterwards.
+fn readers_never_fail(env: &[(&str, &str)]) -> Repo {
+    let (r, ids) = desk(300);
+    r.docket_env(&["search", "printer"], env).ok();
+    let start = std::time::Instant::now();
+    let tally = storm(&r, &ids, env, rounds());
+    eprintln!(
+        "{} reader calls, {} failed, {} answered from the last state, {:.1} s",
+        tally.calls,
+        tally.failures.len(),
+        tally.stale,
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        tally.failures.is_empty(),
+        "{} of {} reader calls failed:\n{}",
+        tally.failures.len(),
+        tally.calls,
+        tally.failures.join("\n")
+    );
+    let v: serde_json::Value = serde_json::from_str(
+        r.docket_env(&["search", "printer", "--limit", "1000", "--json"], env)
+            .ok(),
+    )
+    .expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(ids.len()));
+    r.fsck();
+    r
+}
+
+#[test]
+fn concurrent_search_during_writes_never_fails_on_a_small_desk() {
+    readers_never_fail(&[]);
+}
+
+#[test]
+fn concurrent_search_during_writes_never_fails_without_a_watcher() {
+    readers_never_fail(&[("DOCKET_INDEX_FULL_SCAN_LIMIT", "0"), ("DOCKET_WATCH", "0")]);
+}
+
+#[test]
+fn concurrent_search_during_writes_never_fails_with_a_watcher() {
+    let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
+    let r = readers_never_fail(&env);
+    let status = r.docket(&["watch", "--status"]).ok().to_string();
+    assert!(status.starts_with("running: pid "), "{status}");
+}
