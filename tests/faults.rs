@@ -1015,14 +1015,41 @@ fn a_held_git_lock_makes_a_write_fail_clearly_and_harmlessly() {
                 "held lock case {cases} (lock {lock}, op {n}): `{}` while {lock} is held",
                 op.shell()
             );
-            let took = held_lock_case(&repo, &cfg, lock, content, &op, &context, &mut tally);
+            let took = held_lock_case(&repo, &cfg, lock, content, &op, None, &context, &mut tally);
             slowest = slowest.max(took);
         }
     }
+    // Ctrl-C or SIGTERM while docket waits for a lock stops it at once, without harm.
+    let mut slowest_stop = Duration::ZERO;
+    for sig in [Sig::Int, Sig::Term] {
+        cases += 1;
+        let op = Op::Priority {
+            id: id.clone(),
+            value: format!("p-interrupted{cases}"),
+        };
+        let context = format!(
+            "held lock case {cases}: `{}` while .git/index.lock is held, {} after {} ms",
+            op.shell(),
+            sig.name(),
+            INTERRUPT_AFTER.as_millis()
+        );
+        let took = held_lock_case(
+            &repo,
+            &cfg,
+            ".git/index.lock",
+            LockContent::Index,
+            &op,
+            Some(sig),
+            &context,
+            &mut tally,
+        );
+        slowest_stop = slowest_stop.max(took);
+    }
     eprintln!(
-        "faults: held lock: {cases} writes against a held git lock, slowest failure {} ms (limit {} ms); {} violations",
+        "faults: held lock: {cases} writes against a held git lock, slowest failure {} ms (limit {} ms), slowest stop on SIGINT/SIGTERM while waiting {} ms; {} violations",
         slowest.as_millis(),
         cfg.lock_limit.as_millis(),
+        slowest_stop.as_millis(),
         tally.violations
     );
     tally.assert_none();
@@ -1068,12 +1095,22 @@ fn snapshot(repo: &Repo) -> Snapshot {
     }
 }
 
+/// When a write waiting on a held lock gets Ctrl-C or SIGTERM.
+const INTERRUPT_AFTER: Duration = Duration::from_millis(300);
+/// How soon after that signal it must have stopped.
+const STOP_WITHIN: Duration = Duration::from_millis(1000);
+
+/// Holds `lock`, runs `op` (signalled with `interrupt` while it waits, if given) and checks
+/// that it failed clearly, or stopped at once, and changed nothing. Returns how long it ran
+/// (after the signal, when interrupted).
+#[allow(clippy::too_many_arguments)]
 fn held_lock_case(
     repo: &Repo,
     cfg: &Config,
     lock: &str,
     content: LockContent,
     op: &Op,
+    interrupt: Option<Sig>,
     context: &str,
     tally: &mut Tally,
 ) -> Duration {
@@ -1086,14 +1123,36 @@ fn held_lock_case(
         LockContent::Head => format!("{}\n", before.head).into_bytes(),
     };
     std::fs::write(&lock_path, &bytes).expect("hold the lock");
-    let f = docket(repo, &cfg.bin, &str_args(&op.args()), cfg.lock_limit);
+    let mut started = process::start(repo.command(&cfg.bin, &str_args(&op.args())));
+    if let Some(sig) = interrupt {
+        started.signal_after(INTERRUPT_AFTER, sig);
+    }
+    let f = started.finish(cfg.lock_limit);
     let file_name = Path::new(lock)
         .file_name()
         .expect("a lock has a name")
         .to_string_lossy()
         .into_owned();
     let context = format!("{context}: {}\n{}", f.describe(), f.transcript());
-    if f.ending == Ending::TimedOut {
+    let took = match f.signalled_at {
+        Some(at) => f.elapsed.saturating_sub(at),
+        None => f.elapsed,
+    };
+    if let (Some(sig), Some(_)) = (interrupt, f.signalled_at) {
+        if f.ending == Ending::TimedOut || took > STOP_WITHIN {
+            note(
+                &mut problems,
+                &format!(
+                    "still waiting {} ms after {}: a signal while waiting for a lock must stop docket at once (within {} ms)",
+                    took.as_millis(),
+                    sig.name(),
+                    STOP_WITHIN.as_millis()
+                ),
+            );
+        } else if f.ok() {
+            note(&mut problems, "exit 0 although the lock was held");
+        }
+    } else if f.ending == Ending::TimedOut {
         note(
             &mut problems,
             &format!(
@@ -1107,7 +1166,10 @@ fn held_lock_case(
     let names_fix = ["rm ", "remove", "delete"]
         .iter()
         .any(|w| f.stderr.contains(w));
-    if f.ending != Ending::TimedOut && (!f.stderr.contains(&file_name) || !names_fix) {
+    if f.ending != Ending::TimedOut
+        && f.signalled_at.is_none()
+        && (!f.stderr.contains(&file_name) || !names_fix)
+    {
         note(
             &mut problems,
             &format!("the message must name {file_name} and how to clear it (rm / remove)"),
@@ -1177,5 +1239,5 @@ fn held_lock_case(
         }
     }
     tally.round(&context, problems, Vec::new());
-    f.elapsed
+    took
 }
