@@ -4,7 +4,7 @@
 //! the host repository; every state change is one git commit. Modules, from the bottom:
 //! `model` (plain types), `doc` (the only YAML text), `git` (the only gix), `store` (the
 //! files on disk), `desk` (operations as transactions), `export` (publishing the KB), `cli` (arguments
-//! and output).
+//! and output); `interrupt` (deferring Ctrl-C during a write) is a leaf any of them may use.
 
 pub mod cli;
 pub mod desk;
@@ -12,5 +12,6 @@ pub mod doc;
 pub mod export;
 pub mod git;
 pub mod index;
+pub mod interrupt;
 pub mod model;
 pub mod store;

@@ -1,5 +1,7 @@
 //! The `docket` binary: parse arguments, run the command, print errors, map them to an
-//! exit code (0 ok, 1 failure, 2 usage). A closed pipe ends quietly with 0.
+//! exit code (0 ok, 1 failure, 2 usage). A closed pipe ends quietly with 0. Ctrl-C,
+//! SIGTERM and SIGHUP exit with 128 + the signal number, at once or, during a write, as
+//! soon as the step is done (see `docket::interrupt`).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,6 +10,7 @@ use clap::Parser;
 use docket::cli::{Cli, Failure, run};
 
 fn main() -> ExitCode {
+    install_signal_handlers();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -32,4 +35,21 @@ fn print_failure(f: &Failure) {
     if let Some(h) = &f.hint {
         let _ = writeln!(err, "hint: {h}");
     }
+}
+
+/// Hand SIGINT, SIGTERM and SIGHUP to a thread that asks `interrupt` to exit, so that a
+/// write in progress finishes its step first. Without the thread (if it cannot be made)
+/// the signals keep their default action.
+fn install_signal_handlers() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                docket::interrupt::request_exit(128 + signal);
+            }
+        });
 }

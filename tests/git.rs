@@ -61,7 +61,12 @@ fn hand_edits_are_not_overwritten() {
         err.contains(&format!("error: {path} has uncommitted changes")),
         "{err}"
     );
-    assert!(err.contains("hint: commit or stash"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hint: commit the changes with `git commit {path}`"
+        )),
+        "{err}"
+    );
     assert_eq!(r.read(&path), edited, "the hand edit is intact");
     // Staged hand edits count too.
     r.git(&["add", &path]).ok();

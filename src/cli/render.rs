@@ -298,24 +298,28 @@ pub fn outcome_line(o: &Outcome) -> String {
 }
 
 /// The status line of a change to `what` (a ticket id, a slug): `close T-4K7Q [main abc1234]`.
+/// Earlier interrupted changes that this one finished or left alone come first, one
+/// `note:` line each.
 pub fn change_line(o: &Outcome, what: &str) -> String {
-    match (&o.commit, o.changed) {
-        (_, false) => format!("{} {what}: nothing to change", o.action),
-        (Some(c), true) => format!(
-            "{} {what} [{}{}]",
-            o.action,
-            c.branch
-                .as_deref()
-                .map(|b| format!("{b} "))
-                .unwrap_or_else(|| "detached ".into()),
-            &c.id[..c.id.len().min(7)]
-        ),
-        (None, true) => format!(
-            "{} {what}: wrote {} (not committed)",
-            o.action,
-            o.paths.join(", ")
-        ),
-    }
+    let notes: String = o.recovered.iter().map(|n| format!("note: {n}\n")).collect();
+    notes
+        + &match (&o.commit, o.changed) {
+            (_, false) => format!("{} {what}: nothing to change", o.action),
+            (Some(c), true) => format!(
+                "{} {what} [{}{}]",
+                o.action,
+                c.branch
+                    .as_deref()
+                    .map(|b| format!("{b} "))
+                    .unwrap_or_else(|| "detached ".into()),
+                &c.id[..c.id.len().min(7)]
+            ),
+            (None, true) => format!(
+                "{} {what}: wrote {} (not committed)",
+                o.action,
+                o.paths.join(", ")
+            ),
+        }
 }
 
 /// Prints `name: value` lines as an aligned block, then the Markdown body indented.

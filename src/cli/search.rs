@@ -173,7 +173,7 @@ pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), 
 
 /// `docket search`.
 pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
+    let desk = ctx.read_desk()?;
     let query = a.query.join(" ");
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let marks = if a.json {

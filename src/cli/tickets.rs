@@ -50,6 +50,16 @@ impl Context {
     pub fn desk(&self) -> Result<Desk, Failure> {
         Ok(Desk::open(&self.dir, self.options.clone())?)
     }
+
+    /// Opens the desk for a read command, saying on stderr when an interrupted change
+    /// waits to be finished (reads never finish it: only writers hold the write lock).
+    pub fn read_desk(&self) -> Result<Desk, Failure> {
+        let desk = self.desk()?;
+        if let Some(notice) = desk.pending_notice() {
+            eprintln!("note: {notice}");
+        }
+        Ok(desk)
+    }
 }
 
 /// Arguments of `new`.
@@ -257,7 +267,7 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
 
 /// `docket list`: served from the search index when it is usable, else from the files.
 pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
+    let desk = ctx.read_desk()?;
     let store = desk.store();
     let wf = &store.config().workflow;
     let prefilter = if !a.status.is_empty() {
@@ -394,7 +404,7 @@ fn list_json(
 
 /// `docket show`.
 pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
+    let desk = ctx.read_desk()?;
     let store = desk.store();
     let id = super::search::resolve_via_index(&desk, &a.id).unwrap_or_else(|| a.id.clone());
     let t = store.ticket(&id)?;

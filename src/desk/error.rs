@@ -50,11 +50,14 @@ impl DeskError {
         match self {
             DeskError::Store(e) => e.hint(),
             DeskError::Git(e) => e.hint().map(str::to_string),
-            DeskError::Dirty { path, .. } => Some(format!(
-                "commit or stash your changes to {path} first, or run with --no-commit to edit it in place"
+            DeskError::Dirty { path, untracked: false } => Some(format!(
+                "commit the changes with `git commit {path}` or drop them with `git checkout -- {path}`, then run the command again (or run it with --no-commit to edit the file in place)"
+            )),
+            DeskError::Dirty { path, untracked: true } => Some(format!(
+                "commit it with `git add {path} && git commit {path}` or move it away, then run the command again (or run it with --no-commit to edit the file in place)"
             )),
             DeskError::CommitFailed { .. } => {
-                Some("the files are in the work tree: commit them with git, or fix the problem and run again".into())
+                Some("the files are in the work tree: the next docket command that changes something commits them, or commit them with git".into())
             }
             DeskError::UnknownStatus { .. } => Some(
                 "use one of the listed statuses, or add the status to `workflow.statuses` in .docket/config.yaml".into(),

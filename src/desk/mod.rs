@@ -2,9 +2,18 @@
 //! docket's write lock, reads the current files, edits them as text, writes them
 //! atomically and makes one commit with a fixed message grammar
 //! (`docket: close T-4K7QX2M9AB "title"` plus `Docket-Ticket:` and `Docket-Action:`
-//! trailers). It uses `model`, `store` (files) and `git` (commits); it prints nothing.
+//! trailers). It uses `model`, `store` (files), `git` (commits) and the leaf `interrupt`;
+//! it prints nothing.
+//!
+//! Crash safety: a transaction records itself under `.git/docket/pending` before it
+//! writes a file, defers Ctrl-C and SIGTERM until its commits are made, and begins by
+//! finishing whatever an earlier, killed transaction recorded (see `pending` and
+//! [`Desk::transact`]); `git::commit` stages the files before HEAD moves. So a kill at
+//! any moment loses no acknowledged change, leaves no orphan file and no lock that
+//! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
 mod error;
+mod pending;
 mod records;
 mod tickets;
 
@@ -64,6 +73,9 @@ pub struct Outcome {
     pub commit: Option<CommitInfo>,
     /// Whether anything changed at all.
     pub changed: bool,
+    /// What this command did about earlier interrupted changes, one line each, for the
+    /// user (finished, or left alone because a file changed since).
+    pub recovered: Vec<String>,
 }
 
 impl Desk {
@@ -120,6 +132,22 @@ impl Desk {
     /// outside this work tree (a customer record in a private repository next to it) is
     /// committed, with the same message, in the repository that holds it, under that
     /// repository's write lock too.
+    ///
+    /// Guarantees, whatever moment the process is stopped at:
+    /// - from taking the write lock until the commits are made, Ctrl-C and SIGTERM are
+    ///   deferred (see [`crate::interrupt`]): the step finishes and git's locks are
+    ///   released, then the process exits;
+    /// - before any work-tree file is written, the change is recorded under
+    ///   `.git/docket/pending` (see `pending`); the next transaction, holding the write
+    ///   lock, first finishes every change so recorded (or reports the file that changed
+    ///   since) and removes git lock files a killed docket provably left, so a SIGKILL
+    ///   loses nothing that was acknowledged and leaves no orphan file;
+    /// - the commit stages docket's files before it moves HEAD (see `git::commit`), so
+    ///   the user's next `git commit` never deletes them;
+    /// - a file the change would leave as it is, but which differs from HEAD (say after
+    ///   `--no-commit`), is refused as [`DeskError::Dirty`] rather than silently left;
+    /// - a git lock held by someone else fails the change within about 1.5 s, before any
+    ///   file is written ([`crate::git::GitError::Locked`], naming the lock file).
     pub fn transact(
         &self,
         build: impl FnOnce(&Store) -> Result<Change, DeskError>,
@@ -135,19 +163,23 @@ impl Desk {
         refuse_dirty: bool,
     ) -> Result<Outcome, DeskError> {
         let author = self.author()?;
+        let _critical = crate::interrupt::critical();
         let _lock = self.repo.lock_writes()?;
+        let recovered = self.finish_pending()?;
         let change = build(&self.store)?;
-        if change.files.is_empty() {
+        let commit = self.commits();
+        let files = self.files_to_write(&change, commit, refuse_dirty)?;
+        if files.is_empty() {
             return Ok(Outcome {
                 id: change.id,
                 action: change.action,
                 paths: Vec::new(),
                 commit: None,
                 changed: false,
+                recovered,
             });
         }
-        let commit = self.commits();
-        let paths: Vec<String> = change.files.iter().map(|(p, _)| p.clone()).collect();
+        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         // Files outside the work tree (customer records kept in a private repository next
         // to this one) are committed to the repository that holds them.
         let homes = if commit {
@@ -159,24 +191,26 @@ impl Desk {
             .iter()
             .filter_map(|h| h.repo.as_ref().map(Repo::lock_writes))
             .collect::<Result<Vec<_>, _>>()?;
-        if commit && refuse_dirty {
+        let message = commit_message(&change);
+        let now = self.now();
+        let intent = if commit {
             for home in &homes {
-                let repo = home.repo.as_ref().unwrap_or(&self.repo);
-                for rel in &home.rels {
-                    ensure_committable(repo, rel)?;
-                }
+                home.repo.as_ref().unwrap_or(&self.repo).ensure_unlocked()?;
             }
-        }
-        for (rel, text) in &change.files {
+            Some(self.record_intent(&files, &homes, &message, &author, now)?)
+        } else {
+            None
+        };
+        for (rel, text) in &files {
             self.store.write(rel, text)?;
         }
+        crate::interrupt::test_pause("written");
         let mut info = None;
         if commit {
-            let message = commit_message(&change);
             for home in &homes {
                 let repo = home.repo.as_ref().unwrap_or(&self.repo);
                 let made = repo
-                    .commit_paths(&home.rels, &message, &author, self.now())
+                    .commit_paths(&home.rels, &message, &author, now)
                     .map_err(|e| DeskError::CommitFailed {
                         paths: paths.clone(),
                         source: e,
@@ -184,13 +218,56 @@ impl Desk {
                 info = made.or(info);
             }
         }
+        if let Some(intent) = intent {
+            intent.done()?;
+        }
         Ok(Outcome {
             id: change.id,
             action: change.action,
             paths,
             commit: info,
             changed: true,
+            recovered,
         })
+    }
+
+    /// The files of `change` that need writing or committing: a file whose text is already
+    /// on disk is left out, unless committing and git does not have it yet. When committing
+    /// with `refuse_dirty`, a file with changes git does not have is refused, even when the
+    /// change would not alter it, so that a `set` after a `--no-commit set` with the same
+    /// value reports the uncommitted file instead of doing nothing.
+    fn files_to_write(
+        &self,
+        change: &Change,
+        commit: bool,
+        refuse_dirty: bool,
+    ) -> Result<Vec<(String, String)>, DeskError> {
+        let mut out = Vec::new();
+        for (rel, text) in &change.files {
+            let same =
+                std::fs::read(self.store.abs(rel)).is_ok_and(|bytes| bytes == text.as_bytes());
+            if !commit {
+                if !same {
+                    out.push((rel.clone(), text.clone()));
+                }
+                continue;
+            }
+            let mut clean = true;
+            for home in self.homes(std::slice::from_ref(rel))? {
+                let repo = home.repo.as_ref().unwrap_or(&self.repo);
+                for r in &home.rels {
+                    let state = repo.path_state(r)?;
+                    if refuse_dirty {
+                        refuse_if_dirty(state, r)?;
+                    }
+                    clean &= matches!(state, PathState::Clean);
+                }
+            }
+            if !(same && clean) {
+                out.push((rel.clone(), text.clone()));
+            }
+        }
+        Ok(out)
     }
 
     /// Refuses to overwrite a file that has changes git does not have yet.
@@ -243,10 +320,14 @@ impl Desk {
                 _ => false,
             };
             match out.iter_mut().find(|h| same(h)) {
-                Some(h) => h.rels.push(inside),
+                Some(h) => {
+                    h.rels.push(inside);
+                    h.store_paths.push(rel.clone());
+                }
                 None => out.push(Home {
                     repo,
                     rels: vec![inside],
+                    store_paths: vec![rel.clone()],
                 }),
             }
         }
@@ -259,11 +340,18 @@ struct Home {
     /// `None`: the desk's own repository.
     repo: Option<Repo>,
     rels: Vec<String>,
+    /// The same paths as the store names them.
+    store_paths: Vec<String>,
 }
 
 /// Refuses to overwrite a file that has changes its repository does not have yet.
 fn ensure_committable(repo: &Repo, rel: &str) -> Result<(), DeskError> {
-    match repo.path_state(rel)? {
+    refuse_if_dirty(repo.path_state(rel)?, rel)
+}
+
+/// Refuses a file in `state` whose changes git does not have yet.
+fn refuse_if_dirty(state: PathState, rel: &str) -> Result<(), DeskError> {
+    match state {
         PathState::Clean | PathState::Missing => Ok(()),
         PathState::Modified => Err(DeskError::Dirty {
             path: rel.to_string(),

@@ -170,11 +170,9 @@ fn edited(
         new.apply(e)
             .map_err(|e| DeskError::BadEdit(Problem::from_doc(rel, &e)))?;
     }
-    let files = if new.text() == doc.text() {
-        Vec::new()
-    } else {
-        vec![(rel.to_string(), new.text().to_string())]
-    };
+    // Passed even when unchanged: `transact` leaves it out if git has it, and reports it
+    // if git does not.
+    let files = vec![(rel.to_string(), new.text().to_string())];
     Ok(Change {
         action,
         id: None,
@@ -413,6 +411,7 @@ impl Desk {
                 paths: Vec::new(),
                 commit: None,
                 changed: false,
+                recovered: Vec::new(),
             });
         }
         let text = after.text().to_string();

@@ -292,11 +292,9 @@ impl Desk {
                 doc.apply(e)
                     .map_err(|e| DeskError::BadEdit(crate::store::Problem::from_doc(&t.rel, &e)))?;
             }
-            let files = if doc.text() == t.doc.text() {
-                Vec::new()
-            } else {
-                vec![(t.rel.clone(), doc.text().to_string())]
-            };
+            // Passed even when unchanged: `transact` leaves it out if git has it, and
+            // reports it if git does not.
+            let files = vec![(t.rel.clone(), doc.text().to_string())];
             Ok(Change {
                 action,
                 id: Some(t.ticket.id.clone()),
@@ -598,6 +596,7 @@ impl Desk {
                 paths: Vec::new(),
                 commit: None,
                 changed: false,
+                recovered: Vec::new(),
             });
         }
         let text = after.text().to_string();

@@ -1,19 +1,35 @@
 //! Commit exactly a set of work-tree paths on top of HEAD, then update `.git/index` for those
 //! paths only, so the user's other staged and unstaged changes are neither swept into
 //! docket's commit nor disturbed, and `git status` is clean for docket's files afterwards.
+//!
+//! Order, chosen so that a kill at any instant leaves nothing the user's next `git commit`
+//! could damage:
+//! 1. the blobs are written (objects only: unreferenced objects harm nothing);
+//! 2. `index.lock` is taken (noted in the lock ledger, see `lock`), HEAD is read and the
+//!    new tree and the commit *object* are written, the branch not yet moved;
+//! 3. the new index (the change set's paths staged with the new blobs) replaces
+//!    `.git/index`, which releases `index.lock`;
+//! 4. only then HEAD (or its branch) moves, by compare-and-swap against the parent read
+//!    in step 2 (`MustNotExist` on an unborn branch). If it moved meanwhile, steps 2-4
+//!    are done again on the new HEAD.
+//!
+//! A kill before step 3 leaves HEAD and the index as they were; a kill between 3 and 4
+//! leaves docket's files staged, so the user's next commit includes them and nothing is
+//! lost; after step 4 everything is done. docket's pending-change record (`desk::pending`)
+//! makes the next docket writer finish the commit, and the lock ledger lets it remove a
+//! lock file this process held when it was killed. Git lock files held by others are
+//! waited on for about 1.5 s, then reported as [`GitError::Locked`].
 
 use std::io::Write as _;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gix::ObjectId;
 use gix::objs::tree::EntryKind;
+use gix::refs::transaction::{PreviousValue, RefEdit};
 
-use super::lock::lock_file;
+use super::lock::{Ledger, wait_or_fail};
 use super::status::WorktreeFile;
 use super::{CommitInfo, GitError, Identity, RelPath, Repo};
-
-/// How long to wait for `index.lock` (git itself fails at once; a running `git add` is brief).
-const INDEX_LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// How many times to rebuild the commit when HEAD moves under us.
 const ATTEMPTS: u32 = 6;
@@ -42,6 +58,14 @@ struct Built {
     kinds: Vec<Option<EntryKind>>,
 }
 
+/// Why moving HEAD did not work.
+enum MoveError {
+    /// HEAD is no longer at the parent: build again.
+    Moved,
+    /// Anything else.
+    Failed(GitError),
+}
+
 impl Repo {
     /// Commit exactly `paths` (relative, '/' separated) on top of HEAD as one docket change:
     /// each path's current work-tree bytes become a blob, a path absent from the work tree is
@@ -49,14 +73,15 @@ impl Repo {
     /// so the user's staged changes to other files stay out. Author is `author`, committer is
     /// [`Repo::committer_or`], both at `when`; `message` is used verbatim. Works on an unborn
     /// branch, a branch and a detached HEAD, and retries when HEAD moves concurrently.
-    /// Returns `Ok(None)` and makes no commit when the tree would not change.
+    /// Returns `Ok(None)` and makes no commit when the tree would not change, so calling it
+    /// again after an interrupted call finishes that call's work and does nothing more.
     ///
-    /// `index.lock` is held from before the commit until `.git/index` has been updated for
-    /// these paths (other entries, staged or not, are kept), so that `git status` shows nothing
-    /// for them afterwards; this is done even when no commit was needed. If that update fails
-    /// after the commit was made, the error is [`GitError::IndexUpdate`], which names the
-    /// commit. A path that is a directory in the work tree is [`GitError::NotAFile`]; a path
-    /// below a symlinked directory is [`GitError::BadPath`].
+    /// `.git/index` is updated for these paths (other entries, staged or not, are kept)
+    /// before HEAD moves, so that `git status` shows nothing for them afterwards and a kill
+    /// in between leaves them staged (see the module documentation); this is done even when
+    /// no commit was needed. A lock file held by someone else is [`GitError::Locked`] after
+    /// a short wait. A path that is a directory in the work tree is [`GitError::NotAFile`];
+    /// a path below a symlinked directory is [`GitError::BadPath`].
     pub fn commit_paths(
         &self,
         paths: &[String],
@@ -73,19 +98,44 @@ impl Repo {
         if rels.is_empty() {
             return Ok(None);
         }
-        let index_path = self.repo.index_path();
-        let index_lock = lock_file(&index_path, INDEX_LOCK_WAIT)?;
         let changes = self.read_changes(rels)?;
         let time = git_time(when);
         let author_sig = signature(author, time);
         let committer_sig = signature(&self.committer_or(author), time);
+        let mut ledger = Ledger::new(self);
+        let result =
+            self.commit_attempts(&changes, message, &author_sig, &committer_sig, &mut ledger);
+        // The locks are released whatever happened; a failure to forget them only leaves
+        // notes that match no lock file.
+        let _ = ledger.clear();
+        result
+    }
 
+    /// Steps 2-4 of the module documentation, again while HEAD keeps moving.
+    fn commit_attempts(
+        &self,
+        changes: &[Change],
+        message: &str,
+        author_sig: &gix::actor::Signature,
+        committer_sig: &gix::actor::Signature,
+        ledger: &mut Ledger,
+    ) -> Result<Option<CommitInfo>, GitError> {
+        let index_path = self.repo.index_path();
         let mut attempt = 0;
-        let (built, commit_id) = loop {
+        loop {
             attempt += 1;
-            let built = self.build_tree(&changes)?;
-            let Some(tree) = built.tree else {
-                break (built, None);
+            let index_lock = self.lock_file(&index_path, ledger)?;
+            crate::interrupt::test_pause("index-locked");
+            let built = self.build_tree(changes)?;
+            let commit = match built.tree {
+                Some(tree) => Some(self.write_commit(
+                    message,
+                    tree,
+                    built.parent,
+                    author_sig,
+                    committer_sig,
+                )?),
+                None => None,
             };
             #[cfg(test)]
             BEFORE_REF_UPDATE.with_borrow_mut(|hook| {
@@ -93,46 +143,124 @@ impl Repo {
                     hook();
                 }
             });
-            let mut author_time = gix::date::parse::TimeBuf::default();
-            let mut committer_time = gix::date::parse::TimeBuf::default();
-            match self.repo.commit_as(
-                committer_sig.to_ref(&mut committer_time),
-                author_sig.to_ref(&mut author_time),
-                "HEAD",
-                message,
-                tree,
-                built.parent,
-            ) {
-                Ok(id) => break (built, Some(id.detach())),
-                Err(e) if (e.is_conflict() || e.is_retryable()) && attempt < ATTEMPTS => {
+            self.update_index(index_lock, changes, &built.kinds)
+                .map_err(|source| GitError::Index {
+                    path: index_path.clone(),
+                    source,
+                })?;
+            let Some(id) = commit else {
+                return Ok(None);
+            };
+            crate::interrupt::test_pause("staged");
+            match self.move_head(id, built.parent, message, committer_sig, ledger) {
+                Ok(()) => {
+                    return Ok(Some(CommitInfo {
+                        id: id.to_string(),
+                        branch: built.branch,
+                    }));
+                }
+                Err(MoveError::Moved) if attempt < ATTEMPTS => {
                     std::thread::sleep(Duration::from_millis(10 << attempt));
                 }
-                Err(e) if e.is_conflict() || e.is_retryable() => {
+                Err(MoveError::Moved) => {
                     return Err(GitError::Contended {
                         path: self.git_dir.clone(),
                         attempts: attempt,
                     });
                 }
-                Err(e) => return Err(self.gix_err("making a commit", e)),
+                Err(MoveError::Failed(e)) => return Err(e),
             }
-        };
+        }
+    }
 
-        let updated = self.update_index(index_lock, &changes, &built.kinds);
-        match (commit_id, updated) {
-            (Some(id), Ok(())) => Ok(Some(CommitInfo {
-                id: id.to_string(),
-                branch: built.branch,
-            })),
-            (None, Ok(())) => Ok(None),
-            (Some(id), Err(source)) => Err(GitError::IndexUpdate {
-                path: index_path,
-                id: id.to_string(),
-                source,
-            }),
-            (None, Err(source)) => Err(GitError::Index {
-                path: index_path,
-                source,
-            }),
+    /// Write the commit object alone; no reference moves.
+    fn write_commit(
+        &self,
+        message: &str,
+        tree: ObjectId,
+        parent: Option<ObjectId>,
+        author: &gix::actor::Signature,
+        committer: &gix::actor::Signature,
+    ) -> Result<ObjectId, GitError> {
+        let commit = gix::objs::Commit {
+            message: message.into(),
+            tree,
+            author: author.clone(),
+            committer: committer.clone(),
+            encoding: None,
+            parents: parent.into_iter().collect(),
+            extra_headers: Default::default(),
+        };
+        self.repo
+            .write_object(&commit)
+            .map(|id| id.detach())
+            .map_err(|e| self.gix_err("writing a commit", e))
+    }
+
+    /// Move HEAD (through to its branch) from `parent` to `id` with a reflog entry as git
+    /// writes it, failing with [`MoveError::Moved`] if HEAD is no longer at `parent`.
+    fn move_head(
+        &self,
+        id: ObjectId,
+        parent: Option<ObjectId>,
+        message: &str,
+        committer: &gix::actor::Signature,
+        ledger: &mut Ledger,
+    ) -> Result<(), MoveError> {
+        let expected = match parent {
+            Some(p) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(p)),
+            None => PreviousValue::MustNotExist,
+        };
+        let head: gix::refs::FullName = "HEAD".try_into().map_err(|_| {
+            MoveError::Failed(GitError::BadPath {
+                path: "HEAD".into(),
+                reason: "it is not a valid reference name",
+            })
+        })?;
+        let edit = RefEdit::update(
+            head,
+            id,
+            expected,
+            gix::reference::log::message("commit", message.into(), usize::from(parent.is_some())),
+        )
+        .with_deref(true);
+        let locks = self.ref_lock_paths();
+        ledger
+            .note_refs(&locks, &id.to_string())
+            .map_err(MoveError::Failed)?;
+        let mut time = gix::date::parse::TimeBuf::default();
+        let start = Instant::now();
+        loop {
+            let result = self
+                .repo
+                .refs
+                .transaction()
+                .prepare(
+                    [edit.clone()],
+                    gix::lock::acquire::Fail::Immediately,
+                    gix::lock::acquire::Fail::Immediately,
+                )
+                .and_then(|t| t.commit(Some(committer.to_ref(&mut time))));
+            match result {
+                Ok(_) => return Ok(()),
+                Err(e) if e.is_conflict() => return Err(MoveError::Moved),
+                Err(e) if e.is_retryable() => {
+                    let held = locks
+                        .iter()
+                        .chain(std::iter::once(
+                            &self.repo.common_dir().join("packed-refs.lock"),
+                        ))
+                        .find(|p| p.exists())
+                        .cloned();
+                    match held {
+                        Some(held) => wait_or_fail(&held, start).map_err(MoveError::Failed)?,
+                        // Released meanwhile: try again at once.
+                        None if start.elapsed() < super::lock::GIT_LOCK_WAIT => {}
+                        None => return Err(MoveError::Failed(self.gix_err("moving HEAD", e))),
+                    }
+                }
+                Err(e) => return Err(MoveError::Failed(self.gix_err("moving HEAD", e))),
+            }
         }
     }
 
@@ -217,7 +345,7 @@ impl Repo {
     /// keeping every other entry as it is; written through the `index.lock` taken earlier.
     fn update_index(
         &self,
-        lock: gix::lock::File,
+        lock: super::lock::OwnedLock,
         changes: &[Change],
         kinds: &[Option<EntryKind>],
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -268,7 +396,7 @@ impl Repo {
         index.write_to(&mut out, gix::index::write::Options::default())?;
         out.flush()?;
         let lock = out.into_inner().map_err(|e| e.into_error())?;
-        lock.commit().map_err(|e| e.error)?;
+        lock.commit()?;
         Ok(())
     }
 }

@@ -1,68 +1,297 @@
-//! Lock files: docket's own write lock, and the helper that takes git's lock files (such as
-//! `index.lock`) with backoff, both in git's `<file>.lock` convention.
+//! Locks: docket's own write lock, git's lock files (`index.lock`, `HEAD.lock`, ref locks)
+//! taken with a short wait, and the ledger that lets the next docket writer remove a git
+//! lock file that a killed docket process provably left.
+//!
+//! docket's write lock is a kernel lock (`flock`) on `<git_dir>/docket/write.lock`: the
+//! kernel releases it with the process however that ends, so it is never stale, and the
+//! file itself is permanent (deleting a lock file others may have opened would let two
+//! writers in). A leftover `write.lock` of the older create-exclusive format is simply
+//! locked like any other. Waiting polls with backoff for up to 30 s and stops at once when
+//! an exit was requested (Ctrl-C, SIGTERM).
+//!
+//! git's lock files are create-exclusive files that only their owner may remove. docket
+//! waits about 1.5 s for one (git itself does not wait at all), then fails with
+//! [`GitError::Locked`], which names the file and the command that clears it. It deletes
+//! one only when it is its own: before taking one, the writer notes in
+//! `<git_dir>/docket/held-locks` how to recognise it, and the next writer, holding the
+//! write lock and so knowing that writer is gone, removes the lock files that match:
+//! - `index.lock` is made as a hard link of a fresh marker file noted beforehand
+//!   (`link` fails when the lock exists, as `O_EXCL` does), so a lock with the marker's
+//!   inode is certainly docket's, at every instant;
+//! - a ref lock (`HEAD.lock`, `refs/heads/<branch>.lock`) is made by gix, which writes
+//!   the new commit id into it at once: a lock holding the id of docket's fresh commit
+//!   (which no other process knows) is docket's. One still empty is docket's only if it
+//!   was born after the note and is still empty a tenth of a second later: git fills its
+//!   lock files within microseconds, so only a process killed in between leaves one empty.
 
+use std::fs::File;
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use gix::lock::acquire::Fail;
+use std::time::{Duration, Instant};
 
 use super::{GitError, Repo};
 
 /// How long [`Repo::lock_writes`] waits for other docket processes before giving up.
 const WRITE_LOCK_WAIT: Duration = Duration::from_secs(30);
 
-/// Holds `<git_dir>/docket/write.lock` until dropped, so that docket's read-modify-write and
-/// commit sequences from several processes never interleave.
+/// How long docket waits for a git lock file held by someone else (git waits not at all;
+/// a running `git add` or `git commit` holds its locks for milliseconds).
+pub(super) const GIT_LOCK_WAIT: Duration = Duration::from_millis(1500);
+
+/// Holds docket's write lock until dropped (or until the process ends, however it ends),
+/// so that docket's read-modify-write and commit sequences never interleave.
 #[derive(Debug)]
 pub struct WriteLock {
-    _marker: gix::lock::Marker,
+    _file: File,
 }
 
 impl Repo {
     /// Take docket's write lock `<git_dir>/docket/write.lock`, waiting with backoff up to about
-    /// 30 s because many docket processes may queue here; it is released when the returned
-    /// guard is dropped.
+    /// 30 s because many docket processes may queue here, and less when an exit is
+    /// requested ([`GitError::Interrupted`]). Once it is held, no other docket writer of this
+    /// repository is alive, so the git lock files a killed one provably left are removed.
     pub fn lock_writes(&self) -> Result<WriteLock, GitError> {
-        let dir = self.git_dir.join("docket");
+        let dir = self.docket_dir();
         std::fs::create_dir_all(&dir).map_err(|source| GitError::Io {
             path: dir.clone(),
             source,
         })?;
-        let resource = dir.join("write");
-        let marker = gix::lock::Marker::acquire_to_hold_resource(
-            &resource,
-            Fail::AfterDurationWithBackoff(WRITE_LOCK_WAIT),
-            None,
-            0,
-        )
-        .map_err(|e| lock_error(&resource, e))?;
-        Ok(WriteLock { _marker: marker })
+        let path = dir.join("write.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| GitError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(GitError::Io { path, source });
+                }
+            }
+            if crate::interrupt::exit_requested() {
+                return Err(GitError::Interrupted);
+            }
+            if start.elapsed() >= WRITE_LOCK_WAIT {
+                return Err(GitError::WriteLockTimeout {
+                    path,
+                    waited: WRITE_LOCK_WAIT.as_secs(),
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+        self.remove_own_stale_locks()?;
+        Ok(WriteLock { _file: file })
     }
-}
 
-/// Take `<resource>.lock` for updating `resource`, waiting up to `wait` with backoff.
-pub(super) fn lock_file(resource: &Path, wait: Duration) -> Result<gix::lock::File, GitError> {
-    gix::lock::File::acquire_to_update_resource(
-        resource,
-        Fail::AfterDurationWithBackoff(wait),
-        None,
-        0,
-    )
-    .map_err(|e| lock_error(resource, e))
-}
+    /// Whether another docket process holds the write lock right now (a read command
+    /// then leaves a pending change to that writer).
+    pub fn writer_active(&self) -> bool {
+        let Ok(file) = File::open(self.docket_dir().join("write.lock")) else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    }
 
-/// Turn a failed lock attempt into a timeout (someone holds it) or an I/O-ish gix error.
-fn lock_error(resource: &Path, source: gix::Error) -> GitError {
-    let path = lock_path(resource);
-    if source.is_retryable() {
-        GitError::LockTimeout { path }
-    } else {
-        GitError::Gix {
-            path,
-            what: "taking a lock",
-            source,
+    /// `<git_dir>/docket`, where docket keeps its lock and records.
+    pub(super) fn docket_dir(&self) -> PathBuf {
+        self.git_dir.join("docket")
+    }
+
+    /// Remove the git lock files the ledger proves were left by a docket writer of this
+    /// repository that is gone, then the ledger. Call only while holding the write lock.
+    fn remove_own_stale_locks(&self) -> Result<(), GitError> {
+        let ledger = Ledger::path(self);
+        let text = match std::fs::read_to_string(&ledger) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(GitError::Io {
+                    path: ledger,
+                    source,
+                });
+            }
+        };
+        for line in text.lines() {
+            let Some(entry) = LedgerEntry::parse(line) else {
+                continue;
+            };
+            if entry.matches() {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(source) => {
+                        return Err(GitError::Io {
+                            path: entry.path().to_owned(),
+                            source,
+                        });
+                    }
+                }
+            }
+        }
+        remove_if_present(&ledger)?;
+        // Marker files whose note was cleared are left by a kill after the lock was released.
+        if let Ok(entries) = std::fs::read_dir(self.docket_dir().join("locks")) {
+            for e in entries.filter_map(Result::ok) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        Ok(())
+    }
+
+    /// Wait briefly while a lock file git or docket would need for a commit exists
+    /// (`index.lock`, `HEAD.lock`, the branch's lock), so that a change is refused before
+    /// any file is written when a `git commit` is in progress or one stopped and left its
+    /// lock: [`GitError::Locked`] names the file.
+    pub fn ensure_unlocked(&self) -> Result<(), GitError> {
+        let mut candidates = vec![self.lock_path_of(&self.repo.index_path())];
+        candidates.extend(self.ref_lock_paths());
+        let start = Instant::now();
+        loop {
+            let Some(held) = candidates.iter().find(|p| p.exists()) else {
+                return Ok(());
+            };
+            wait_or_fail(held, start)?;
         }
     }
+
+    /// The lock files a commit on HEAD takes: `HEAD.lock` and, on a branch, the branch's.
+    pub(super) fn ref_lock_paths(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.git_dir.join("HEAD.lock")];
+        if let Ok(Some(name)) = self.repo.head_name() {
+            let mut p = self.repo.common_dir().to_path_buf();
+            p.extend(name.as_bstr().to_string().split('/'));
+            out.push(lock_path(&p));
+        }
+        out
+    }
+
+    /// The lock file git uses for `resource`.
+    pub(super) fn lock_path_of(&self, resource: &Path) -> PathBuf {
+        lock_path(resource)
+    }
+
+    /// Take `<resource>.lock` for updating `resource`, waiting briefly if someone holds it;
+    /// the lock is made so that the next writer can tell it is docket's (see the module
+    /// documentation) if this process is killed before releasing it.
+    pub(super) fn lock_file(
+        &self,
+        resource: &Path,
+        ledger: &mut Ledger,
+    ) -> Result<OwnedLock, GitError> {
+        let lock = lock_path(resource);
+        let dir = self.docket_dir().join("locks");
+        std::fs::create_dir_all(&dir).map_err(|source| GitError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let mark = dir.join(format!("{}.{}", std::process::id(), now.as_nanos()));
+        ledger.note_mark(&mark, &lock)?;
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| GitError::Io { path, source }
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&mark)
+            .map_err(io(&mark))?;
+        let start = Instant::now();
+        loop {
+            match std::fs::hard_link(&mark, &lock) {
+                Ok(()) => {
+                    return Ok(OwnedLock {
+                        lock,
+                        mark,
+                        resource: resource.to_owned(),
+                        file: Some(file),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if let Err(e) = wait_or_fail(&lock, start) {
+                        let _ = std::fs::remove_file(&mark);
+                        return Err(e);
+                    }
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&mark);
+                    return Err(io(&lock)(e));
+                }
+            }
+        }
+    }
+}
+
+/// A git lock file docket holds (such as `index.lock`): written through, then renamed over
+/// its resource by [`OwnedLock::commit`], or removed when dropped.
+#[derive(Debug)]
+pub(super) struct OwnedLock {
+    lock: PathBuf,
+    mark: PathBuf,
+    resource: PathBuf,
+    file: Option<File>,
+}
+
+impl std::io::Write for OwnedLock {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("the lock was released")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl OwnedLock {
+    /// Put the written content in place of the resource (the rename releases the lock).
+    pub(super) fn commit(mut self) -> std::io::Result<()> {
+        self.file.take();
+        std::fs::rename(&self.lock, &self.resource)?;
+        let _ = std::fs::remove_file(&self.mark);
+        Ok(())
+    }
+}
+
+impl Drop for OwnedLock {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.lock);
+            let _ = std::fs::remove_file(&self.mark);
+        }
+    }
+}
+
+/// Sleep a little if `held` has been waited for less than [`GIT_LOCK_WAIT`] since `start`;
+/// otherwise (or when an exit is requested) fail, naming it.
+pub(super) fn wait_or_fail(held: &Path, start: Instant) -> Result<(), GitError> {
+    if crate::interrupt::exit_requested() {
+        return Err(GitError::Interrupted);
+    }
+    if start.elapsed() >= GIT_LOCK_WAIT {
+        return Err(GitError::Locked {
+            path: held.to_owned(),
+        });
+    }
+    std::thread::sleep(Duration::from_millis(25));
+    Ok(())
 }
 
 /// The lock file git uses for `resource`.
@@ -70,4 +299,174 @@ fn lock_path(resource: &Path) -> PathBuf {
     let mut p = resource.as_os_str().to_owned();
     p.push(".lock");
     PathBuf::from(p)
+}
+
+fn remove_if_present(path: &Path) -> Result<(), GitError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(GitError::Io {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// What identifies the git lock files one commit takes, written to
+/// `<git_dir>/docket/held-locks` while they may exist (see the module documentation).
+pub(super) struct Ledger {
+    path: PathBuf,
+    lines: Vec<String>,
+}
+
+impl Ledger {
+    /// An empty ledger for a commit in `repo` (nothing is written until something is noted).
+    pub(super) fn new(repo: &Repo) -> Ledger {
+        Ledger {
+            path: Ledger::path(repo),
+            lines: Vec::new(),
+        }
+    }
+
+    fn path(repo: &Repo) -> PathBuf {
+        repo.docket_dir().join("held-locks")
+    }
+
+    /// Note that `lock`, if it is a hard link of the marker file `mark`, is this process's.
+    fn note_mark(&mut self, mark: &Path, lock: &Path) -> Result<(), GitError> {
+        self.lines
+            .push(format!("mark\t{}\t{}", mark.display(), lock.display()));
+        self.save()
+    }
+
+    /// Note that the ref lock files at `locks`, if they hold exactly `new_id` (a commit
+    /// nobody else knows yet) or are still empty and born from now on, are this process's.
+    pub(super) fn note_refs(&mut self, locks: &[PathBuf], new_id: &str) -> Result<(), GitError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        for lock in locks {
+            self.lines
+                .push(format!("ref\t{new_id}\t{now}\t{}", lock.display()));
+        }
+        self.save()
+    }
+
+    fn save(&self) -> Result<(), GitError> {
+        let io = |source| GitError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let mut text = self.lines.join("\n");
+        text.push('\n');
+        // A process kill does not lose page-cache writes; after a power loss an unproven
+        // lock is only reported, never removed, so no fsync is needed.
+        let mut file = File::create(&self.path).map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)
+    }
+
+    /// Forget everything noted: the locks were released.
+    pub(super) fn clear(&mut self) -> Result<(), GitError> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        self.lines.clear();
+        remove_if_present(&self.path)
+    }
+}
+
+/// One line of the ledger.
+enum LedgerEntry {
+    Mark {
+        mark: PathBuf,
+        path: PathBuf,
+    },
+    Ref {
+        id: String,
+        since: u128,
+        path: PathBuf,
+    },
+}
+
+impl LedgerEntry {
+    fn parse(line: &str) -> Option<LedgerEntry> {
+        let mut parts = line.splitn(4, '\t');
+        match parts.next()? {
+            "mark" => {
+                let mark = PathBuf::from(parts.next()?);
+                let path = PathBuf::from(parts.next()?);
+                Some(LedgerEntry::Mark { mark, path })
+            }
+            "ref" => {
+                let id = parts.next()?.to_owned();
+                let since = parts.next()?.parse().ok()?;
+                let path = PathBuf::from(parts.next()?);
+                Some(LedgerEntry::Ref { id, since, path })
+            }
+            _ => None,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            LedgerEntry::Mark { path, .. } | LedgerEntry::Ref { path, .. } => path,
+        }
+    }
+
+    /// Whether the lock file noted is still the very one this entry describes, and removes
+    /// a marker file that was noted.
+    fn matches(&self) -> bool {
+        let Some(name) = self.path().file_name() else {
+            return false;
+        };
+        if !name.to_string_lossy().ends_with(".lock") {
+            return false;
+        }
+        match self {
+            LedgerEntry::Mark { mark, path } => {
+                let same = match (
+                    std::fs::symlink_metadata(mark),
+                    std::fs::symlink_metadata(path),
+                ) {
+                    (Ok(m), Ok(l)) => m.is_file() && m.dev() == l.dev() && m.ino() == l.ino(),
+                    _ => false,
+                };
+                let _ = std::fs::remove_file(mark);
+                same
+            }
+            LedgerEntry::Ref { id, since, path } => {
+                let read = || {
+                    let mut text = String::new();
+                    File::open(path)
+                        .and_then(|f| f.take(200).read_to_string(&mut text))
+                        .map(|_| text)
+                };
+                match read() {
+                    Ok(text) if text.trim_end() == id => true,
+                    Ok(text) if text.is_empty() => {
+                        let born_since = std::fs::symlink_metadata(path)
+                            .ok()
+                            .and_then(|m| birth(&m))
+                            .is_some_and(|b| b >= *since);
+                        if !born_since {
+                            return false;
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                        read().is_ok_and(|t| t.is_empty())
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+/// The birth time of a file in nanoseconds since the epoch, where the file system has one.
+fn birth(meta: &std::fs::Metadata) -> Option<u128> {
+    let t = meta.created().ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }

@@ -1,9 +1,10 @@
 //! Git access for docket: find the repository, tell whether a work-tree file is clean, commit
 //! exactly a given set of paths on top of HEAD (and update `.git/index` for them so that
-//! `git status` stays clean), read the history of paths, resolve signatures and serialise
-//! docket's own writers with a lock file. This is the only module that touches the `gix`
-//! crate, so that a gix upgrade (its API changes often) is confined to these files; it
-//! imports nothing else of docket's and never runs the git CLI.
+//! `git status` stays clean), read the history of paths, resolve signatures, serialise
+//! docket's own writers with a kernel lock and remove git lock files a killed docket left.
+//! This is the only module that touches the `gix` crate, so that a gix upgrade (its API
+//! changes often) is confined to these files; of docket's it imports only the leaf
+//! `interrupt` (to stop waiting on Ctrl-C) and it never runs the git CLI.
 
 mod commit;
 mod history;
@@ -71,14 +72,26 @@ pub enum GitError {
         #[source]
         source: std::io::Error,
     },
-    /// A lock file stayed taken for longer than docket is willing to wait.
+    /// Another docket process kept the write lock for longer than docket waits.
+    #[error("another docket process has held the write lock {path} for {waited} s")]
+    WriteLockTimeout {
+        /// docket's write lock file (a kernel lock: it is never left behind).
+        path: PathBuf,
+        /// How long docket waited, in seconds.
+        waited: u64,
+    },
+    /// One of git's lock files exists: a git process is working, or one stopped without
+    /// removing it. docket removes only lock files it provably left itself.
     #[error(
-        "timed out waiting for the lock {path}: another docket or git process holds it (delete the file if no such process is running)"
+        "{path} exists: a git process is using the repository, or one stopped and left it (if no git process is running: rm {path})"
     )]
-    LockTimeout {
+    Locked {
         /// The lock file.
         path: PathBuf,
     },
+    /// Ctrl-C or SIGTERM arrived while docket was waiting; nothing was committed.
+    #[error("interrupted")]
+    Interrupted,
     /// HEAD kept moving under us while committing.
     #[error("gave up committing in {path}: HEAD kept changing during {attempts} attempts")]
     Contended {
@@ -86,19 +99,6 @@ pub enum GitError {
         path: PathBuf,
         /// How many attempts were made.
         attempts: u32,
-    },
-    /// The commit was made but `.git/index` could not be updated for its paths.
-    #[error(
-        "made commit {id} but could not update the index {path}: `git status` may show its files as changed"
-    )]
-    IndexUpdate {
-        /// The index file.
-        path: PathBuf,
-        /// The commit that was made.
-        id: String,
-        /// The underlying error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// `.git/index` could not be brought up to date for the paths (no commit was made).
     #[error("cannot update the index {path}")]

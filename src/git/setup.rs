@@ -31,6 +31,12 @@ impl GitError {
                 Some("write it like --author \"Dana Whitfield <dana@example.org>\"")
             }
             GitError::Contended { .. } => Some("run the command again"),
+            GitError::Locked { .. } => Some(
+                "wait for the other git command to finish and run docket again; docket removes only lock files it left itself",
+            ),
+            GitError::WriteLockTimeout { .. } => {
+                Some("wait for the other docket command to finish, then run this one again")
+            }
             _ => None,
         }
     }

@@ -62,6 +62,14 @@ impl Repo {
         })
     }
 
+    /// The id git gives a blob of `data`, to recognise a file's content later without
+    /// keeping it.
+    pub fn blob_id(&self, data: &[u8]) -> Result<String, GitError> {
+        gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, data)
+            .map(|id| id.to_string())
+            .map_err(|e| self.gix_err("hashing a file", e))
+    }
+
     /// Read the work-tree file at `rel`, or `None` if it (or a parent directory) is absent.
     pub(super) fn read_worktree(&self, rel: &RelPath) -> Result<Option<WorktreeFile>, GitError> {
         let path = self.worktree_path(rel);

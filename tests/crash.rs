@@ -1,0 +1,471 @@
+//! Writers killed or interrupted at any moment: nothing acknowledged is lost, no lock is
+//! left behind, and nothing is left that the user's next `git commit` could damage. The
+//! real binary is killed with SIGKILL at random moments and interrupted with SIGTERM and
+//! SIGINT; git's CLI then checks the repository.
+
+mod common;
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Repo;
+
+/// A small deterministic generator for kill delays, seeded from the clock and printed so
+/// that a failing run can be repeated with `DOCKET_CRASH_SEED`.
+struct Delays(u64);
+
+impl Delays {
+    fn new() -> Delays {
+        let seed = std::env::var("DOCKET_CRASH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(7)
+            });
+        eprintln!("DOCKET_CRASH_SEED={seed}");
+        Delays(seed | 1)
+    }
+
+    /// A delay of 0 to `max_ms` milliseconds, in steps of 0.1 ms.
+    fn next(&mut self, max_ms: u64) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        Duration::from_micros(self.0 % (max_ms * 1000 + 1) / 100 * 100)
+    }
+}
+
+/// Starts docket in the repository without waiting for it.
+fn spawn(r: &Repo, args: &[&str], env: &[(&str, &str)]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
+    common::hermetic(&mut cmd, r.home());
+    cmd.current_dir(&r.root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("docket starts")
+}
+
+/// Sends `signal` (`TERM`, `INT`) to the child with the `kill` utility.
+fn signal(child: &Child, signal: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(
+        status.success() || child_gone(child),
+        "kill -{signal} failed"
+    );
+}
+
+fn child_gone(child: &Child) -> bool {
+    !Path::new(&format!("/proc/{}", child.id())).exists()
+}
+
+/// Waits for the child and returns its exit code (`None`: killed by a signal) and stdout.
+fn finish(mut child: Child) -> (Option<i32>, String, String) {
+    let status = child.wait().expect("docket is waited for");
+    let mut out = String::new();
+    let mut err = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_string(&mut out);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.read_to_string(&mut err);
+    }
+    (status.code(), out, err)
+}
+
+/// Every lock file under `.git` except docket's own `docket/write.lock`, which is a
+/// permanent file the kernel locks (it is never stale).
+fn lock_files(r: &Repo) -> Vec<String> {
+    let git = r.root.join(".git");
+    walkdir::WalkDir::new(&git)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(&git)
+                .expect("below .git")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|p| p != "docket/write.lock")
+        .collect()
+}
+
+/// The files of HEAD's tree.
+fn head_files(r: &Repo) -> Vec<String> {
+    r.git(&["ls-tree", "-r", "--name-only", "HEAD"])
+        .ok()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn ticket_path(id: &str) -> String {
+    format!("support/tickets/{}/{id}.md", &id[2..4])
+}
+
+/// Lines of `git status --porcelain` that show a path as deleted in the index (`D `)
+/// while it is untracked in the work tree (`??`): the state in which a plain
+/// `git commit` would delete committed tickets.
+fn deleted_and_untracked(status: &str) -> Vec<String> {
+    let deleted: Vec<&str> = status
+        .lines()
+        .filter_map(|l| l.strip_prefix("D  "))
+        .collect();
+    status
+        .lines()
+        .filter_map(|l| l.strip_prefix("?? "))
+        .filter(|p| {
+            deleted
+                .iter()
+                .any(|d| d.starts_with(p.trim_end_matches('/')))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Waits until `path` exists (or the child ends), for the debug-build pause points.
+fn wait_for_file(path: &Path, child: &Child) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(!child_gone(child), "docket ended before {}", path.display());
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn killed_new_never_leaves_the_index_behind_head() {
+    let r = Repo::with_desk();
+    let mut delays = Delays::new();
+    let mut acknowledged = Vec::new();
+    for i in 0..40 {
+        let child = spawn(&r, &["new", "--title", &format!("killed {i}")], &[]);
+        std::thread::sleep(delays.next(60));
+        let mut child = child;
+        let _ = child.kill();
+        let (code, out, _) = finish(child);
+        if code == Some(0) {
+            acknowledged.push(out.trim().to_string());
+        }
+        r.fsck();
+        // The user's next plain commit must not delete anything already in HEAD.
+        let status = r.status();
+        assert!(
+            deleted_and_untracked(&status).is_empty(),
+            "kill {i}:\n{status}"
+        );
+        // The next docket command takes over: it must not wait for a stale lock.
+        let start = Instant::now();
+        let next = r.docket(&["new", "--title", &format!("after {i}")]);
+        let id = next.ok().trim().to_string();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "kill {i}: {:?}",
+            start.elapsed()
+        );
+        acknowledged.push(id);
+        assert_eq!(lock_files(&r), Vec::<String>::new(), "kill {i}");
+        assert_eq!(r.status(), "", "kill {i}: docket left something behind");
+        r.fsck();
+    }
+    let files = head_files(&r);
+    for id in &acknowledged {
+        assert!(files.contains(&ticket_path(id)), "{id} is not in HEAD");
+    }
+    r.git(&["commit", "-q", "-a", "--allow-empty", "-m", "user commit"])
+        .ok();
+    let after = head_files(&r);
+    for f in &files {
+        assert!(after.contains(f), "the user's commit deleted {f}");
+    }
+}
+
+#[test]
+fn sigterm_and_sigint_during_a_write_finish_the_step_and_leave_no_lock() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Interrupted");
+    let mut delays = Delays::new();
+    for (i, sig) in ["TERM", "INT"].iter().cycle().take(24).enumerate() {
+        let child = spawn(&r, &["comment", &id, "-m", &format!("comment {i}")], &[]);
+        std::thread::sleep(delays.next(60));
+        signal(&child, sig);
+        let (code, _, err) = finish(child);
+        let expected = if *sig == "TERM" { 143 } else { 130 };
+        assert!(
+            code.is_none() || code == Some(0) || code == Some(expected),
+            "{sig} {i}: exit {code:?}\n{err}"
+        );
+        assert_eq!(lock_files(&r), Vec::<String>::new(), "{sig} {i}");
+        assert_eq!(
+            r.status(),
+            "",
+            "{sig} {i}: the step was neither finished nor undone"
+        );
+        r.fsck();
+    }
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_the_write_lock_exits_at_once() {
+    let r = Repo::with_desk();
+    let dir = r.root.join(".git/docket");
+    std::fs::create_dir_all(&dir).expect("docket dir");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("write.lock"))
+        .expect("lock file");
+    held.lock().expect("the test holds the write lock");
+    for sig in ["INT", "TERM"] {
+        let child = spawn(&r, &["new", "--title", "Waiting"], &[]);
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(!child_gone(&child), "docket did not wait for the lock");
+        let start = Instant::now();
+        signal(&child, sig);
+        let (code, _, err) = finish(child);
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{sig}: {:?}",
+            start.elapsed()
+        );
+        let expected = if sig == "TERM" { 143 } else { 130 };
+        assert_eq!(code, Some(expected), "{sig}: {err}");
+    }
+    drop(held);
+    assert_eq!(r.status(), "");
+}
+
+#[test]
+fn an_old_write_lock_file_does_not_block() {
+    let r = Repo::with_desk();
+    // The previous format was a file that existed only while held; one left by a killed
+    // process used to make every later write wait 30 s and fail.
+    r.write(".git/docket/write.lock", "");
+    let start = Instant::now();
+    r.new_ticket("After an old lock");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_held_index_lock_fails_fast_naming_the_lock_and_changing_nothing() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Locked out");
+    let head = r.git(&["rev-parse", "HEAD"]).ok().to_string();
+    // As `git commit` holds it while the editor is open.
+    r.write(".git/index.lock", "");
+    let start = Instant::now();
+    let run = r.docket(&["set", &id, "status=pending"]);
+    let took = start.elapsed();
+    let err = run.fails(1);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(err.contains(".git/index.lock"), "{err}");
+    assert!(err.contains("rm ") && err.contains("index.lock"), "{err}");
+    assert_eq!(r.git(&["rev-parse", "HEAD"]).ok(), head);
+    assert_eq!(r.status(), "");
+    assert!(
+        r.root.join(".git/index.lock").exists(),
+        "docket removed a lock it does not own"
+    );
+    std::fs::remove_file(r.root.join(".git/index.lock")).expect("rm");
+    r.docket(&["set", &id, "status=pending"]).ok();
+    assert_eq!(r.status(), "");
+}
+
+#[test]
+fn a_held_head_lock_is_named_instead_of_head_kept_changing() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Ref locked");
+    r.write(".git/refs/heads/main.lock", "");
+    let start = Instant::now();
+    let run = r.docket(&["set", &id, "status=pending"]);
+    let err = run.fails(1);
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!err.contains("kept changing"), "{err}");
+    assert!(
+        err.contains("refs/heads/main.lock") && err.contains("rm "),
+        "{err}"
+    );
+    std::fs::remove_file(r.root.join(".git/refs/heads/main.lock")).expect("rm");
+    // Whatever the failed command left is finished by the next one.
+    r.docket(&["list"]).ok();
+    r.docket(&["set", &id, "status=pending"]).ok();
+    assert_eq!(r.status(), "");
+    let text = r
+        .git(&["show", &format!("HEAD:{}", ticket_path(&id))])
+        .ok()
+        .to_string();
+    assert!(text.contains("status: pending"), "{text}");
+}
+
+#[test]
+fn set_after_no_commit_set_with_the_same_value_is_reported() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Half done");
+    r.docket(&["--no-commit", "set", &id, "status=pending"])
+        .ok();
+    let run = r.docket(&["set", &id, "status=pending"]);
+    let err = run.fails(1);
+    let path = ticket_path(&id);
+    assert!(err.contains(&path), "{err}");
+    assert!(err.contains(&format!("git commit {path}")), "{err}");
+    assert!(err.contains(&format!("git checkout -- {path}")), "{err}");
+    // Nothing was committed behind the user's back.
+    let head = r.git(&["show", &format!("HEAD:{path}")]).ok().to_string();
+    assert!(head.contains("status: open"), "{head}");
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_set_killed_after_writing_is_committed_by_the_next_command() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Killed set");
+    let path = ticket_path(&id);
+    let before = r.read(&path);
+    let mut child = spawn(
+        &r,
+        &["set", &id, "status=pending"],
+        &[("DOCKET_TEST_PAUSE", "written")],
+    );
+    let start = Instant::now();
+    while r.read(&path) == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the file was never written"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let _ = child.kill();
+    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    assert_eq!(r.status(), format!(" M {path}\n"));
+    // A read command says so, and leaves it alone.
+    let list = r.docket(&["list"]);
+    assert!(list.stderr.contains("interrupted"), "{}", list.stderr);
+    assert_eq!(r.status(), format!(" M {path}\n"));
+    // The next write finishes it with its own message; the same value then has nothing to do.
+    let run = r.docket(&["set", &id, "status=pending"]);
+    run.ok();
+    assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
+    assert!(run.stderr.contains("finished"), "{}", run.stderr);
+    assert_eq!(r.status(), "");
+    let subject = r
+        .git(&["log", "-1", "--format=%s", "--", &path])
+        .ok()
+        .to_string();
+    assert!(
+        subject.starts_with(&format!("docket: set {id}")),
+        "{subject}"
+    );
+    let head = r.git(&["show", &format!("HEAD:{path}")]).ok().to_string();
+    assert!(head.contains("status: pending"), "{head}");
+    r.fsck();
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_new_killed_after_writing_leaves_no_orphan() {
+    let r = Repo::with_desk();
+    let tickets = r.root.join("support/tickets");
+    let mut child = spawn(
+        &r,
+        &["new", "--title", "Orphan"],
+        &[("DOCKET_TEST_PAUSE", "written")],
+    );
+    let start = Instant::now();
+    let file = loop {
+        let found = walkdir::WalkDir::new(&tickets)
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().ends_with(".md"));
+        if let Some(f) = found {
+            break f.path().to_path_buf();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no ticket was written"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    let _ = child.kill();
+    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    let rel = file
+        .strip_prefix(&r.root)
+        .expect("in the repo")
+        .to_string_lossy()
+        .into_owned();
+    r.new_ticket("Next");
+    assert_eq!(r.status(), "");
+    assert!(
+        head_files(&r).contains(&rel),
+        "the orphan {rel} was not committed"
+    );
+    let subject = r
+        .git(&["log", "-1", "--format=%s", "--", &rel])
+        .ok()
+        .to_string();
+    assert!(subject.starts_with("docket: new T-"), "{subject}");
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn an_index_lock_left_by_a_killed_docket_is_removed_by_the_next_command() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Lock owner");
+    let mut child = spawn(
+        &r,
+        &["set", &id, "status=pending"],
+        &[("DOCKET_TEST_PAUSE", "index-locked")],
+    );
+    wait_for_file(&r.root.join(".git/index.lock"), &child);
+    std::thread::sleep(Duration::from_millis(50));
+    let _ = child.kill();
+    finish(child);
+    assert!(r.root.join(".git/index.lock").exists());
+    let start = Instant::now();
+    r.docket(&["set", &id, "labels+=x"]).ok();
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(lock_files(&r), Vec::<String>::new());
+    assert_eq!(r.status(), "");
+    let head = r
+        .git(&["show", &format!("HEAD:{}", ticket_path(&id))])
+        .ok()
+        .to_string();
+    assert!(
+        head.contains("status: pending") && head.contains("- x"),
+        "{head}"
+    );
+    r.fsck();
+}
