@@ -282,7 +282,10 @@ fn kill_round(
     let after = docket(repo, &cfg.bin, &str_args(&next.args()), cfg.prompt);
     figures.slowest_next = figures.slowest_next.max(after.elapsed);
     if !locks_before.is_empty() {
-        context.push_str(&format!("\n  git lock files left by it: {locks_before:?}"));
+        context.push_str(&format!(
+            "\n  git lock files left by it: {}",
+            describe_locks(&repo.root, &locks_before)
+        ));
     }
     let own_locks = docket_lock_files(&repo.root);
     if !own_locks.is_empty() {
@@ -344,6 +347,22 @@ fn kill_round(
         ));
     }
     tally.round(&context, problems, lost);
+}
+
+/// Lock files with their content (a ref lock holds a commit id; an empty one was taken and
+/// not yet written), so a message tells whose lock it could be.
+fn describe_locks(root: &Path, locks: &[String]) -> String {
+    let described: Vec<String> = locks
+        .iter()
+        .map(|l| match std::fs::read(root.join(l)) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(60)]).into_owned();
+                format!("{l} ({} bytes: {text:?})", bytes.len())
+            }
+            Err(e) => format!("{l} (unreadable: {e})"),
+        })
+        .collect();
+    described.join(", ")
 }
 
 /// The `*.lock` files in `.git/docket`, where docket keeps its own write lock.
