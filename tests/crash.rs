@@ -469,3 +469,100 @@ fn an_index_lock_left_by_a_killed_docket_is_removed_by_the_next_command() {
     );
     r.fsck();
 }
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_kill_between_staging_and_moving_head_leaves_the_ticket_staged_then_committed() {
+    let r = Repo::with_desk();
+    let head = r.git(&["rev-parse", "HEAD"]).ok().to_string();
+    let child = spawn(
+        &r,
+        &["new", "--title", "Staged"],
+        &[("DOCKET_TEST_PAUSE", "staged")],
+    );
+    let start = Instant::now();
+    let status = loop {
+        let s = r.status();
+        if s.starts_with("A  ") {
+            break s;
+        }
+        assert!(!child_gone(&child), "docket ended before staging");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never staged: {s}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    let mut child = child;
+    let _ = child.kill();
+    assert_eq!(finish(child).0, None, "docket did not pause");
+    // HEAD did not move, and the ticket is staged: a plain `git commit` would keep it.
+    assert_eq!(r.git(&["rev-parse", "HEAD"]).ok(), head);
+    let rel = status.trim_start_matches("A  ").trim().to_string();
+    assert!(rel.starts_with("support/tickets/"), "{status}");
+    // The next docket command commits it with its own message.
+    r.new_ticket("Next");
+    assert_eq!(r.status(), "");
+    let subject = r
+        .git(&["log", "-1", "--format=%s", "--", &rel])
+        .ok()
+        .to_string();
+    assert!(
+        subject.starts_with("docket: new T-") && subject.contains("Staged"),
+        "{subject}"
+    );
+    r.fsck();
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn an_interrupted_change_to_a_file_edited_since_is_reported_and_left_alone() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Edited since");
+    let other = r.new_ticket("Other");
+    let path = ticket_path(&id);
+    let before = r.read(&path);
+    let mut child = spawn(
+        &r,
+        &["set", &id, "status=pending"],
+        &[("DOCKET_TEST_PAUSE", "written")],
+    );
+    let start = Instant::now();
+    while r.read(&path) == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the file was never written"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let _ = child.kill();
+    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    let edited = r
+        .read(&path)
+        .replace("Steps to reproduce.", "Edited by hand.");
+    r.write(&path, &edited);
+    // Another change goes ahead, says what it left alone, and does not touch the file.
+    let run = r.docket(&["set", &other, "status=pending"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("not finished") && run.stderr.contains(&path),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("git checkout -- {path}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.read(&path), edited);
+    assert_eq!(r.status(), format!(" M {path}\n"));
+    // Once the user drops the edit, the record goes away without a word.
+    r.git(&["checkout", "--", &path]).ok();
+    let run = r.docket(&["set", &other, "labels+=x"]);
+    run.ok();
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    assert_eq!(r.status(), "");
+    assert!(!r.docket(&["list"]).stderr.contains("interrupted"));
+}

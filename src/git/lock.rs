@@ -26,7 +26,6 @@
 
 use std::fs::File;
 use std::io::{Read as _, Write as _};
-use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -225,9 +224,48 @@ impl Repo {
                         return Err(e);
                     }
                 }
-                Err(e) => {
+                // A file system without hard links: take the lock as git does (create
+                // exclusive); if this process is killed, the next one only reports it.
+                Err(_) => {
                     let _ = std::fs::remove_file(&mark);
-                    return Err(io(&lock)(e));
+                    return self.create_lock(resource, &lock, &mark, start);
+                }
+            }
+        }
+    }
+}
+
+impl Repo {
+    /// Take `lock` by creating it exclusively, waiting briefly while it exists.
+    fn create_lock(
+        &self,
+        resource: &Path,
+        lock: &Path,
+        mark: &Path,
+        start: Instant,
+    ) -> Result<OwnedLock, GitError> {
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(lock)
+            {
+                Ok(file) => {
+                    return Ok(OwnedLock {
+                        lock: lock.to_owned(),
+                        mark: mark.to_owned(),
+                        resource: resource.to_owned(),
+                        file: Some(file),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    wait_or_fail(lock, start)?;
+                }
+                Err(source) => {
+                    return Err(GitError::Io {
+                        path: lock.to_owned(),
+                        source,
+                    });
                 }
             }
         }
@@ -432,7 +470,7 @@ impl LedgerEntry {
                     std::fs::symlink_metadata(mark),
                     std::fs::symlink_metadata(path),
                 ) {
-                    (Ok(m), Ok(l)) => m.is_file() && m.dev() == l.dev() && m.ino() == l.ino(),
+                    (Ok(m), Ok(l)) => m.is_file() && same_inode(&m, &l),
                     _ => false,
                 };
                 let _ = std::fs::remove_file(mark);
@@ -463,6 +501,19 @@ impl LedgerEntry {
             }
         }
     }
+}
+
+/// Whether two files are one (hard links of each other).
+#[cfg(unix)]
+fn same_inode(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// Without inode numbers nothing is provably docket's: such a lock is only reported.
+#[cfg(not(unix))]
+fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// The birth time of a file in nanoseconds since the epoch, where the file system has one.
