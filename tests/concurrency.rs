@@ -91,8 +91,9 @@ fn rounds() -> usize {
         .unwrap_or(4)
 }
 
-/// `rounds` rounds of three writers and five readers at once.
-fn storm(r: &Repo, ids: &[String], env: &[(&str, &str)], rounds: usize) -> Tally {
+/// `rounds` rounds of three writers and five readers at once; with `rebuild`, the first
+/// writer of every other round runs `docket index` instead (a rebuild from scratch).
+fn storm(r: &Repo, ids: &[String], env: &[(&str, &str)], rounds: usize, rebuild: bool) -> Tally {
     let mut tally = Tally::default();
     for round in 0..rounds {
         let mut readers: Vec<(String, Child)> = Vec::new();
@@ -102,6 +103,7 @@ fn storm(r: &Repo, ids: &[String], env: &[(&str, &str)], rounds: usize) -> Tally
             let title = format!("Scanner {round}-{w} drops pages");
             let msg = format!("Seen again in round {round}");
             let args: Vec<&str> = match w % 3 {
+                0 if rebuild && round % 2 == 1 => vec!["index"],
                 0 => vec![
                     "new",
                     "--title",
@@ -152,11 +154,11 @@ fn storm(r: &Repo, ids: &[String], env: &[(&str, &str)], rounds: usize) -> Tally
 
 /// Warms the index, runs the storm, and checks that every reader succeeded and that the
 /// index still answers for every ticket afterwards.
-fn readers_never_fail(env: &[(&str, &str)]) -> Repo {
+fn readers_never_fail(env: &[(&str, &str)], rebuild: bool) -> Repo {
     let (r, ids) = desk(300);
     r.docket_env(&["search", "printer"], env).ok();
     let start = std::time::Instant::now();
-    let tally = storm(&r, &ids, env, rounds());
+    let tally = storm(&r, &ids, env, rounds(), rebuild);
     eprintln!(
         "{} reader calls, {} failed, {} answered from the last state, {:.1} s",
         tally.calls,
@@ -183,18 +185,79 @@ fn readers_never_fail(env: &[(&str, &str)]) -> Repo {
 
 #[test]
 fn concurrent_search_during_writes_never_fails_on_a_small_desk() {
-    readers_never_fail(&[]);
+    readers_never_fail(&[], false);
 }
 
 #[test]
 fn concurrent_search_during_writes_never_fails_without_a_watcher() {
-    readers_never_fail(&[("DOCKET_INDEX_FULL_SCAN_LIMIT", "0"), ("DOCKET_WATCH", "0")]);
+    readers_never_fail(
+        &[("DOCKET_INDEX_FULL_SCAN_LIMIT", "0"), ("DOCKET_WATCH", "0")],
+        false,
+    );
 }
 
 #[test]
 fn concurrent_search_during_writes_never_fails_with_a_watcher() {
     let env = [("DOCKET_INDEX_FULL_SCAN_LIMIT", "0")];
-    let r = readers_never_fail(&env);
+    let r = readers_never_fail(&env, false);
     let status = r.docket(&["watch", "--status"]).ok().to_string();
     assert!(status.starts_with("running: pid "), "{status}");
+}
+
+/// Regression: a reader that met a rebuild half done took the folder for damaged and
+/// rebuilt it again under the first one.
+#[test]
+fn concurrent_search_during_a_rebuild_never_fails() {
+    readers_never_fail(&[], true);
+}
+
+/// The modification times of every file under the index's manifest folder.
+fn manifest_stamps(r: &Repo) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let dir = r.root.join(".git/docket/index/manifest");
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let t = e.metadata().expect("stat").modified().expect("mtime");
+            (e.path().to_path_buf(), t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Regression: a reader that could not take the writer lock still wrote the manifest
+/// (the lock was released before the manifest write), racing the process that held it.
+/// Now a reader that finds the lock busy answers from the last committed state and
+/// writes nothing.
+#[test]
+fn a_reader_that_finds_the_writer_lock_busy_writes_nothing() {
+    let (r, ids) = desk(20);
+    r.docket(&["search", "printer"]).ok();
+    let rel = format!("support/tickets/{}/{}.md", &ids[3][2..4], ids[3]);
+    let text = r.read(&rel).replace("Printer 3 jams", "Stapler 3 jams");
+    r.write(&rel, &text);
+    let before = manifest_stamps(&r);
+    assert!(!before.is_empty());
+    // Hold the lock as another docket would while it syncs.
+    let lock = std::fs::File::open(r.root.join(".git/docket/index-lock")).expect("lock file");
+    lock.lock().expect("lock");
+    let run = r.docket(&["search", "stapler"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("answering from its last state"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        manifest_stamps(&r),
+        before,
+        "a reader without the lock wrote"
+    );
+    lock.unlock().expect("unlock");
+    // Once the lock is free, the next read syncs and finds the edit.
+    let found = r.docket(&["search", "stapler", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(found.ok()).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
 }

@@ -812,3 +812,107 @@ fn a_read_with_nothing_changed_rewrites_no_manifest() {
         "a read with nothing changed rewrote the manifest"
     );
 }
+
+/// Writes a ticket file at `rel` with this id and title.
+fn ticket_at(r: &Repo, rel: &str, id: &str, title: &str) {
+    r.write(
+        rel,
+        &format!(
+            "---\nid: {id}\ntitle: {title}\nstatus: open\ncreated: 2026-11-02T00:00:00Z\n---\nThe printer jams.\n"
+        ),
+    );
+}
+
+/// What `list`, `list --json`, `show`, `show --json` and `search` take for the ticket
+/// `id`, each as (title or path, stderr).
+fn copy_shown(r: &Repo, id: &str) -> Vec<(String, String)> {
+    let list = r.docket(&["list"]);
+    let list_json = r.docket(&["list", "--json"]);
+    let show = r.docket(&["show", id]);
+    let show_json = r.docket(&["show", id, "--json"]);
+    let search = r.docket(&["search", "printer", "--json"]);
+    let json =
+        |run: &common::Run| -> serde_json::Value { serde_json::from_str(run.ok()).expect("json") };
+    let listed = json(&list_json);
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let hits = json(&search);
+    let hits = hits.as_array().expect("array");
+    assert_eq!(hits.len(), 1, "one hit for two copies: {hits:?}");
+    vec![
+        (
+            list.ok().lines().next().unwrap_or_default().to_string(),
+            list.stderr.clone(),
+        ),
+        (
+            listed[0]["path"].as_str().expect("path").to_string(),
+            list_json.stderr.clone(),
+        ),
+        (
+            show.ok().lines().next().unwrap_or_default().to_string(),
+            show.stderr.clone(),
+        ),
+        (
+            json(&show_json)["path"].as_str().expect("path").to_string(),
+            show_json.stderr.clone(),
+        ),
+        (
+            hits[0]["path"].as_str().expect("path").to_string(),
+            search.stderr.clone(),
+        ),
+    ]
+}
+
+/// Regression: with two files of one id, `list` showed one copy, `show` the other and
+/// `search` both. Now the file at the ticket's own path is the ticket everywhere, and
+/// every command names both files.
+#[test]
+fn duplicate_ids_are_one_ticket_in_list_show_search_and_json() {
+    let r = Repo::with_desk();
+    let id = "T-AB12345678";
+    let home = "support/tickets/AB/T-AB12345678.md";
+    let copy = "support/tickets/00/T-AB12345678.md";
+    ticket_at(&r, home, id, "Printer jams at home");
+    ticket_at(&r, copy, id, "Printer jams in the copy");
+    commit_all(&r, "a ticket and a copy of it");
+    let shown = copy_shown(&r, id);
+    for (what, stderr) in &shown {
+        assert!(
+            what.contains("at home") || what == home,
+            "the copy was shown: {what}"
+        );
+        assert!(
+            stderr.contains(home) && stderr.contains(copy),
+            "stderr does not name both files: {stderr}"
+        );
+    }
+    // `check` fails and names both files.
+    let check = r.docket(&["check"]);
+    assert_ne!(check.code, 0, "{check:?}");
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(said.contains(home) && said.contains(copy), "{said}");
+    assert!(said.contains("new id"), "no fix named: {said}");
+}
+
+/// With no copy at the ticket's own path, the first path in byte order is the ticket.
+#[test]
+fn duplicate_ids_away_from_home_pick_the_first_path() {
+    let r = Repo::with_desk();
+    let id = "T-AB12345678";
+    let first = "support/tickets/MM/T-AB12345678.md";
+    let second = "support/tickets/QQ/T-AB12345678.md";
+    // Written in the other order, so no listing order decides it.
+    ticket_at(&r, second, id, "Printer jams in the second");
+    ticket_at(&r, first, id, "Printer jams in the first");
+    commit_all(&r, "two copies away from home");
+    for (what, stderr) in copy_shown(&r, id) {
+        assert!(
+            what.contains("in the first") || what == first,
+            "the second was shown: {what}"
+        );
+        assert!(
+            stderr.contains(first) && stderr.contains(second),
+            "{stderr}"
+        );
+    }
+}

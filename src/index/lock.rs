@@ -2,12 +2,14 @@
 //! manifest writes, rebuilds); readers take no lock and answer from the last committed
 //! state.
 //!
-//! It is an OS file lock on `<git_dir>/docket/index-writer.lock`, outside the index
+//! It is an OS file lock on `<git_dir>/docket/index-lock`, outside the index
 //! folder, so a rebuild that replaces the folder keeps holding it and the kernel releases
 //! it when the process ends, however it ends: it is never stale. tantivy's own writer
 //! lock lives inside the folder and only guards tantivy's files. Within one process the
-//! lock is re-entrant (a rebuild that then syncs takes it twice). Uses the standard
-//! library only.
+//! lock is re-entrant (a rebuild that then syncs takes it twice). The file stays when
+//! no one holds it (like the watcher's `watch/lock`); its name has no `.lock` suffix so
+//! it is not taken for one of git's lock files, whose mere presence blocks. Uses the
+//! standard library only.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, TryLockError};
@@ -30,7 +32,7 @@ static HELD: Mutex<BTreeMap<PathBuf, Weak<File>>> = Mutex::new(BTreeMap::new());
 impl WriterLock {
     /// The lock file of a repository's index.
     pub fn path(git_dir: &Path) -> PathBuf {
-        git_dir.join("docket").join("index-writer.lock")
+        git_dir.join("docket").join("index-lock")
     }
 
     /// Takes the lock, waiting up to `wait` for another process; `None` when it stayed

@@ -57,6 +57,7 @@ pub mod text;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tantivy::indexer::LogMergePolicy;
@@ -111,10 +112,13 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Which folder this index was opened in (a rebuild renames another into its place).
+    folder: Option<u64>,
     /// The writer lock, while a rebuild holds it until its first sync is done.
     held: Option<WriterLock>,
-    /// One-line notices for stderr (rebuilt, answered from an older state).
-    pub notices: Vec<String>,
+    /// One-line notices for stderr (rebuilt, answered from an older state, copies of a
+    /// ticket), collected while the index is only borrowed.
+    notices: Mutex<Vec<String>>,
 }
 
 impl SearchIndex {
@@ -222,7 +226,7 @@ impl SearchIndex {
         let mut idx = SearchIndex::open_dir(&dir, false)?;
         idx.held = Some(lock);
         if !notice.is_empty() {
-            idx.notices.push(notice);
+            idx.notice(notice);
         }
         Ok(idx)
     }
@@ -258,9 +262,28 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            folder: folder_identity(dir),
             held: None,
-            notices: Vec::new(),
+            notices: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Adds a line for stderr, once.
+    fn notice(&self, line: String) {
+        let mut notices = self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !notices.contains(&line) {
+            notices.push(line);
+        }
+    }
+
+    /// The lines for stderr collected so far.
+    pub fn into_notices(self) -> Vec<String> {
+        self.notices
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The index folder.
@@ -275,6 +298,11 @@ impl SearchIndex {
         let Some(lock) = self.write_lock(LOCK_WAIT)? else {
             return Ok(None);
         };
+        if folder_identity(&self.dir) != self.folder {
+            // Rebuilt by another process since this one opened it: its files and lists
+            // are not this index's. The answer comes from the state this one read.
+            return Ok(None);
+        }
         let start = Instant::now();
         loop {
             match self.index.writer_with_num_threads(1, WRITER_BUDGET) {
@@ -333,7 +361,7 @@ impl SearchIndex {
             idx.sync(store, progress)?;
             idx.held = None;
             let v = f(&idx)?;
-            Ok((v, idx.notices))
+            Ok((v, idx.into_notices()))
         })
     }
 }
@@ -398,6 +426,20 @@ fn recovering<T>(
             "note: the search index was damaged ({e}); rebuilt it"
         ))),
         other => other,
+    }
+}
+
+/// The inode of a folder, which tells a folder renamed into place from the one opened.
+fn folder_identity(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir).ok().map(|m| m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
     }
 }
 

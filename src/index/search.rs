@@ -2,6 +2,7 @@
 //! rows for `list` (from the `row` and `tid` fast fields for the table, from stored
 //! fields for JSON), and ticket ids for prefix resolution.
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -13,6 +14,11 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use super::schema::{ListRow, decode_problem, decode_row};
 use super::{IndexError, SearchIndex};
 use crate::model::Ticket;
+use crate::store::copy_order;
+
+/// How many hits beyond the limit a search reads, to fill the places of dropped copies
+/// of a ticket.
+const COPY_SLACK: usize = 8;
 
 /// Which kind of record to search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,8 +340,13 @@ impl SearchIndex {
         }
         let q = BooleanQuery::new(clauses);
         let searcher = self.searcher();
+        // A few more than asked for, in place of copies of a ticket that are dropped.
+        let want = opts.limit.max(1);
         let top = searcher
-            .search(&q, &TopDocs::with_limit(opts.limit.max(1)).order_by_score())
+            .search(
+                &q,
+                &TopDocs::with_limit(want.saturating_add(COPY_SLACK)).order_by_score(),
+            )
             .map_err(IndexError::tantivy(&self.dir, "searching"))?;
         let mut body_snips = SnippetGenerator::create(&searcher, &*user, f.body)
             .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
@@ -343,11 +354,32 @@ impl SearchIndex {
         let mut title_snips = SnippetGenerator::create(&searcher, &*user, f.title)
             .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
         title_snips.set_max_num_chars(160);
-        let mut hits = Vec::with_capacity(top.len());
+        let mut hits = Vec::with_capacity(top.len().min(want));
+        let mut winners: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (score, addr) in top {
+            if hits.len() >= want {
+                break;
+            }
             let doc: TantivyDocument = searcher
                 .doc(addr)
                 .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+            let kind =
+                Kind::parse(&SearchIndex::text_of(&doc, f.kind)).map_or("ticket", Kind::as_str);
+            let id = SearchIndex::text_of(&doc, f.id);
+            let path = SearchIndex::text_of(&doc, f.key);
+            if kind == "ticket" {
+                let winner = match winners.get(&id) {
+                    Some(w) => w.clone(),
+                    None => {
+                        let w = self.winning_copy(&searcher, &id)?;
+                        winners.insert(id.clone(), w.clone());
+                        w
+                    }
+                };
+                if winner.is_some_and(|w| w != path) {
+                    continue;
+                }
+            }
             let mut snip = body_snips.snippet_from_doc(&doc);
             if snip.highlighted().is_empty() {
                 let t = title_snips.snippet_from_doc(&doc);
@@ -357,14 +389,12 @@ impl SearchIndex {
             }
             snip.set_snippet_prefix_postfix(&opts.marks.0, &opts.marks.1);
             let snippet = marked(snip.fragment(), snip.highlighted(), &opts.marks);
-            let kind =
-                Kind::parse(&SearchIndex::text_of(&doc, f.kind)).map_or("ticket", Kind::as_str);
             let status = Some(SearchIndex::text_of(&doc, f.status)).filter(|s| !s.is_empty());
             hits.push(Hit {
                 kind,
-                id: SearchIndex::text_of(&doc, f.id),
+                id,
                 title: SearchIndex::text_of(&doc, f.title),
-                path: SearchIndex::text_of(&doc, f.key),
+                path,
                 status,
                 score,
                 snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
@@ -674,7 +704,41 @@ impl SearchIndex {
         Ok(out)
     }
 
+    /// When several ticket documents have the id `id` (copies of one ticket file), the
+    /// file that is the ticket by [`copy_order`], after noting a warning that names every
+    /// copy; `None` when there is one (one postings lookup, no document read).
+    fn winning_copy(&self, searcher: &Searcher, id: &str) -> Result<Option<String>, IndexError> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.tid, id),
+            IndexRecordOption::Basic,
+        );
+        let docs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(IndexError::tantivy(&self.dir, "looking up an id"))?;
+        if docs.len() < 2 {
+            return Ok(None);
+        }
+        let mut copies = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+            copies.push(SearchIndex::text_of(&doc, self.fields.key));
+        }
+        copies.sort_by(|a, b| copy_order(id, a).cmp(&copy_order(id, b)));
+        let [winner, others @ ..] = copies.as_slice() else {
+            return Ok(None);
+        };
+        self.notice(format!(
+            "warning: ticket id `{id}` is used by {} files: {winner} (the ticket docket shows) and {}; hint: give the other copies a new id (file name and `id:`) or delete them",
+            copies.len(),
+            others.join(", ")
+        ));
+        Ok(Some(winner.clone()))
+    }
+
     /// Ticket ids starting with `prefix` (exact case), sorted, from the term dictionary.
+    /// When there is one and other files are copies of it, notes a warning naming them.
     pub fn ticket_ids_with_prefix(&self, prefix: &str) -> Result<Vec<String>, IndexError> {
         let f = self.fields;
         let searcher = self.searcher();
@@ -733,6 +797,9 @@ impl SearchIndex {
             ids.sort_unstable();
         }
         ids.dedup();
+        if let [one] = ids.as_slice() {
+            self.winning_copy(&searcher, one)?;
+        }
         Ok(ids)
     }
 }

@@ -915,7 +915,7 @@ impl SearchIndex {
             return Ok(SyncReport::default());
         }
         let Some((_lock, mut writer)) = self.writer()? else {
-            self.notices.push(
+            self.notice(
                 "note: another docket is updating the search index; answering from its last state"
                     .into(),
             );

@@ -337,7 +337,11 @@ impl Store {
                 }
             }
         }
-        out.sort_by(|a, b| a.id.cmp(&b.id));
+        // Copies of one id (a file copied into another shard) in the order they win.
+        out.sort_by(|a, b| {
+            (&a.id, copy_order(a.id.as_str(), &a.rel))
+                .cmp(&(&b.id, copy_order(b.id.as_str(), &b.rel)))
+        });
         Ok(out)
     }
 
@@ -392,29 +396,37 @@ impl Store {
         })
     }
 
-    /// Loads every ticket; unusable files become problems, never failures.
+    /// Loads every ticket; unusable files become problems, never failures. Of several
+    /// files with one `id:`, the one [`copy_order`] puts first is the ticket and each
+    /// other is a problem that names both files.
     pub fn tickets(&self) -> Result<Loaded<TicketFile>, StoreError> {
         let mut out = Loaded::default();
-        let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+        let mut loaded = Vec::new();
         for e in self.ticket_entries()? {
             match self.load_ticket(&e.rel) {
-                Ok(t) => {
-                    let id = t.ticket.id.to_string();
-                    if let Some(first) = seen.insert(id.clone(), t.rel.clone()) {
-                        out.problems.push(
-                            Problem::at(
-                                &t.rel,
-                                t.doc.line_of(&["id"]).unwrap_or(1),
-                                format!("ticket id `{id}` is also used by {first}"),
-                            )
-                            .hint("give one of them a new id (file name and `id:`)"),
-                        );
-                        continue;
-                    }
-                    out.items.push(t);
-                }
+                Ok(t) => loaded.push(t),
                 Err(StoreError::Bad(p)) => out.problems.push(p),
                 Err(err) => out.problems.push(Problem::at(&e.rel, 1, err.to_string())),
+            }
+        }
+        // The winning file of each id (the file name and `id:` may disagree).
+        let mut winner: std::collections::BTreeMap<&str, &str> = Default::default();
+        for t in &loaded {
+            let id = t.ticket.id.as_str();
+            let w = winner.entry(id).or_insert(&t.rel);
+            if copy_order(id, &t.rel) < copy_order(id, w) {
+                *w = &t.rel;
+            }
+        }
+        let winner: std::collections::BTreeMap<String, String> = winner
+            .into_iter()
+            .map(|(id, rel)| (id.to_string(), rel.to_string()))
+            .collect();
+        for t in loaded {
+            let id = t.ticket.id.as_str();
+            match winner.get(id) {
+                Some(first) if *first != t.rel => out.problems.push(duplicate_problem(&t, first)),
+                _ => out.items.push(t),
             }
         }
         Ok(out)
@@ -734,7 +746,34 @@ fn config_as_doc(bytes: &[u8]) -> Vec<u8> {
     v
 }
 
-/// Finds the one entry whose id starts with `prefix`, like git does for hashes.
+/// The order in which files that claim one ticket id win, so that `list`, `show`,
+/// `search` and `check` agree on which is the ticket: the file at the ticket's own path
+/// (`<shard>/<id>.md`, where docket writes it and where `show` looks first), then the
+/// others by path in byte order. Compare the results of two paths for one id.
+pub fn copy_order<'a>(id: &str, rel: &'a str) -> (bool, &'a str) {
+    let home = id
+        .parse::<TicketId>()
+        .ok()
+        .map(|id| format!("/{}/{id}.md", id.shard()));
+    (!home.is_some_and(|h| rel.ends_with(&h)), rel)
+}
+
+/// The problem of a ticket file whose id a file that wins by [`copy_order`] also has.
+fn duplicate_problem(t: &TicketFile, first: &str) -> Problem {
+    Problem::at(
+        &t.rel,
+        t.doc.line_of(&["id"]).unwrap_or(1),
+        format!(
+            "ticket id `{}` is also used by {first}, which is the ticket docket shows",
+            t.ticket.id
+        ),
+    )
+    .hint("give this copy a new id (file name and `id:`) or delete it")
+}
+
+/// Finds the one entry whose id starts with `prefix`, like git does for hashes. Of
+/// entries with one id (copies of a ticket), the first wins: callers pass them in
+/// [`copy_order`].
 pub fn resolve_in(entries: &[TicketEntry], prefix: &str) -> Result<TicketEntry, StoreError> {
     let want = prefix.trim();
     if want.is_empty() {
@@ -748,13 +787,15 @@ pub fn resolve_in(entries: &[TicketEntry], prefix: &str) -> Result<TicketEntry, 
     {
         return Ok(exact.clone());
     }
-    let matches: Vec<&TicketEntry> = entries
+    let mut matches: Vec<&TicketEntry> = entries
         .iter()
         .filter(|e| {
             let id = e.id.as_str().to_uppercase();
             id.starts_with(&upper) || id.starts_with(&with_prefix)
         })
         .collect();
+    // Copies of one ticket are one match (entries come sorted by id).
+    matches.dedup_by(|b, a| a.id == b.id);
     match matches.as_slice() {
         [] => Err(StoreError::NotFound(prefix.to_string())),
         [one] => Ok((*one).clone()),
@@ -811,5 +852,27 @@ mod tests {
             resolve_in(&es, "ZZZ"),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn the_copy_at_home_wins_then_the_first_path() {
+        let id = "T-AB12345678";
+        let home = "support/tickets/AB/T-AB12345678.md";
+        let early = "support/tickets/00/T-AB12345678.md";
+        let late = "support/tickets/ZZ/T-AB12345678.md";
+        assert!(copy_order(id, home) < copy_order(id, early));
+        assert!(copy_order(id, early) < copy_order(id, late));
+        // Copies of one id are one match for a prefix, the first of them.
+        let copies = [
+            TicketEntry {
+                id: id.parse().expect("safe"),
+                rel: home.into(),
+            },
+            TicketEntry {
+                id: id.parse().expect("safe"),
+                rel: late.into(),
+            },
+        ];
+        assert_eq!(resolve_in(&copies, "ab12").expect("one ticket").rel, home);
     }
 }
