@@ -105,6 +105,16 @@ fn a_symlinked_shard_folder_is_not_read_written_or_committed_through() {
         "{err}"
     );
     assert!(err.contains("hint:"), "{err}");
+    let check = r.docket(&["check"]);
+    assert!(
+        check
+            .stdout
+            .contains(&format!("{shard}:1:1: is a symbolic link"))
+            || check
+                .stderr
+                .contains(&format!("{shard}:1:1: is a symbolic link")),
+        "check names the linked shard: {check:?}"
+    );
 
     for args in [
         vec!["set", id.as_str(), "status=pending"],
@@ -449,8 +459,15 @@ fn a_symlink_inside_the_private_customers_folder_is_not_followed() {
     .expect("copy");
     let before = tree(&elsewhere);
 
-    let list = r.docket(&["customer", "list"]).ok().to_string();
+    let run = r.docket(&["customer", "list"]);
+    let list = run.ok().to_string();
     assert!(!list.contains("Acme"), "{list}");
+    assert!(
+        run.stderr
+            .contains("../private/customers/acme.md:1:1: is a symbolic link"),
+        "the link left out is named: {}",
+        run.stderr
+    );
     assert!(
         list.contains("kestrel"),
         "a plain record there is read: {list}"
@@ -479,5 +496,52 @@ fn a_symlink_inside_the_private_customers_folder_is_not_followed() {
         tree(&elsewhere),
         before,
         "nothing written through the links"
+    );
+}
+
+#[test]
+fn links_inside_the_kb_folder_are_left_out_of_list_and_export_and_named() {
+    let r = Repo::with_desk();
+    r.write(
+        "support/kb/real.md",
+        "---\ntitle: Real article\nstatus: published\naudience: public\n---\nIn the repo.\n",
+    );
+    let outside = r.root.parent().expect("parent").join("outside-kb");
+    std::fs::create_dir_all(outside.join("docs")).expect("mkdir");
+    std::fs::write(outside.join("outside.md"), ARTICLE).expect("write");
+    std::fs::write(outside.join("docs/outside.md"), ARTICLE).expect("write");
+    symlink(
+        outside.join("outside.md"),
+        r.root.join("support/kb/linked.md"),
+    )
+    .expect("symlink");
+    symlink(outside.join("docs"), r.root.join("support/kb/docs")).expect("symlink");
+
+    let run = r.docket(&["kb", "list"]);
+    let list = run.ok().to_string();
+    assert!(
+        list.contains("Real article") && !list.contains("Outside"),
+        "{list}"
+    );
+    for link in ["support/kb/linked.md", "support/kb/docs"] {
+        assert!(
+            run.stderr
+                .contains(&format!("{link}:1:1: is a symbolic link")),
+            "{link}: {}",
+            run.stderr
+        );
+    }
+    let site = r.root.parent().expect("parent").join("site");
+    export_into(&r, &site).ok();
+    let written = tree(&site);
+    assert!(
+        written.iter().any(|(p, _)| p.ends_with("real.md")),
+        "{written:?}"
+    );
+    assert!(
+        !written
+            .iter()
+            .any(|(_, b)| String::from_utf8_lossy(b).contains("Outside")),
+        "nothing from outside is exported: {written:?}"
     );
 }

@@ -324,9 +324,8 @@ mod tests {
         }
     }
 
+    // 256 cases each by default; `PROPTEST_CASES=5000` for a longer run.
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
-
         /// Whatever the text and whatever links the tree holds, an admitted path resolves
         /// inside the root.
         #[test]

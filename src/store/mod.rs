@@ -304,6 +304,12 @@ impl Store {
 
     /// Every ticket file, from directory names alone (no file is read).
     pub fn ticket_entries(&self) -> Result<Vec<TicketEntry>, StoreError> {
+        self.ticket_listing(&mut Vec::new())
+    }
+
+    /// [`Store::ticket_entries`], also collecting the links it left out (shard folders
+    /// or ticket files that are symbolic links).
+    fn ticket_listing(&self, links: &mut Vec<String>) -> Result<Vec<TicketEntry>, StoreError> {
         let dir = self.dir_path(self.tickets_rel())?;
         let mut out = Vec::new();
         // The folder is checked once; shards and files are taken from the listing's own
@@ -315,10 +321,14 @@ impl Store {
         };
         for shard in shards {
             let shard = shard.map_err(|e| StoreError::io(&dir, e))?;
-            if !shard.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            let shard_name = shard.file_name().to_string_lossy().into_owned();
+            let kind = shard.file_type().ok();
+            if kind.is_some_and(|t| t.is_symlink()) {
+                links.push(format!("{}/{shard_name}", self.tickets_rel()));
+            }
+            if !kind.is_some_and(|t| t.is_dir()) {
                 continue;
             }
-            let shard_name = shard.file_name().to_string_lossy().into_owned();
             let rd = fs::read_dir(shard.path()).map_err(|e| StoreError::io(shard.path(), e))?;
             for f in rd {
                 let f = f.map_err(|e| StoreError::io(shard.path(), e))?;
@@ -326,7 +336,11 @@ impl Store {
                 let Some(stem) = name.strip_suffix(".md") else {
                     continue;
                 };
-                if !f.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                let kind = f.file_type().ok();
+                if kind.is_some_and(|t| t.is_symlink()) {
+                    links.push(format!("{}/{shard_name}/{name}", self.tickets_rel()));
+                }
+                if !kind.is_some_and(|t| t.is_file()) {
                     continue;
                 }
                 if let Ok(id) = stem.parse::<TicketId>() {
@@ -402,7 +416,10 @@ impl Store {
     pub fn tickets(&self) -> Result<Loaded<TicketFile>, StoreError> {
         let mut out = Loaded::default();
         let mut loaded = Vec::new();
-        for e in self.ticket_entries()? {
+        let mut links = Vec::new();
+        let entries = self.ticket_listing(&mut links)?;
+        out.problems.extend(links.iter().map(|l| link_problem(l)));
+        for e in entries {
             match self.load_ticket(&e.rel) {
                 Ok(t) => loaded.push(t),
                 Err(StoreError::Bad(p)) => out.problems.push(p),
@@ -436,7 +453,10 @@ impl Store {
     pub fn comments(&self, ticket_rel: &str) -> Result<Loaded<CommentFile>, StoreError> {
         let dir_rel = self.comments_rel(ticket_rel);
         let mut out = Loaded::default();
-        for rel in self.md_files(&dir_rel)? {
+        let mut links = Vec::new();
+        let files = self.md_files(&dir_rel, &mut links)?;
+        out.problems.extend(links.iter().map(|l| link_problem(l)));
+        for rel in files {
             match self.read_doc(&rel).and_then(|doc| {
                 comment_from_doc(&doc)
                     .map(|comment| CommentFile {
@@ -532,11 +552,13 @@ impl Store {
         convert: fn(&Document) -> Result<T, Problem>,
     ) -> Result<Loaded<RecordFile<T>>, StoreError> {
         let mut out = Loaded::default();
+        let mut links = Vec::new();
         let files = if recursive {
-            self.md_files_recursive(dir)?
+            self.md_files_recursive(dir, &mut links)?
         } else {
-            self.md_files(dir)?
+            self.md_files(dir, &mut links)?
         };
+        out.problems.extend(links.iter().map(|l| link_problem(l)));
         for rel in files {
             let loaded = self.read_doc(&rel).and_then(|doc| {
                 let value = convert(&doc).map_err(|p| StoreError::Bad(p.with_path(&rel)))?;
@@ -565,8 +587,9 @@ impl Store {
         Ok(out)
     }
 
-    /// `.md` files directly in a folder, sorted; none when it does not exist.
-    fn md_files(&self, dir_rel: &str) -> Result<Vec<String>, StoreError> {
+    /// `.md` files directly in a folder, sorted; none when it does not exist. Links are
+    /// left out, and collected in `links`.
+    fn md_files(&self, dir_rel: &str, links: &mut Vec<String>) -> Result<Vec<String>, StoreError> {
         let dir = self.dir_path(dir_rel)?;
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
@@ -577,7 +600,10 @@ impl Store {
         for f in rd {
             let f = f.map_err(|e| StoreError::io(&dir, e))?;
             let name = f.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".md") && f.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            let kind = f.file_type().ok();
+            if kind.is_some_and(|t| t.is_symlink()) {
+                links.push(format!("{dir_rel}/{name}"));
+            } else if name.ends_with(".md") && kind.is_some_and(|t| t.is_file()) {
                 out.push(format!("{dir_rel}/{name}"));
             }
         }
@@ -586,23 +612,31 @@ impl Store {
     }
 
     /// `.md` files anywhere under a folder (a docs tree), sorted; symlinks not followed.
-    fn md_files_recursive(&self, dir_rel: &str) -> Result<Vec<String>, StoreError> {
+    fn md_files_recursive(
+        &self,
+        dir_rel: &str,
+        links: &mut Vec<String>,
+    ) -> Result<Vec<String>, StoreError> {
         // walkdir follows a link given as the root: the guard checks the root first.
         let base = self.dir_path(dir_rel)?;
-        let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+        let mut out = Vec::new();
+        let entries = walkdir::WalkDir::new(&base)
             .follow_links(false)
             .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-            .filter_map(|e| {
-                let rel = e.path().strip_prefix(&base).ok()?;
-                Some(format!(
-                    "{dir_rel}/{}",
-                    rel.to_string_lossy().replace('\\', "/")
-                ))
-            })
-            .collect();
+            .filter_map(Result::ok);
+        for e in entries {
+            let Ok(rel) = e.path().strip_prefix(&base) else {
+                continue;
+            };
+            let rel = format!("{dir_rel}/{}", rel.to_string_lossy().replace('\\', "/"));
+            if e.path_is_symlink() {
+                links.push(rel);
+            } else if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+                out.push(rel);
+            }
+        }
         out.sort();
+        links.sort();
         Ok(out)
     }
 
@@ -681,6 +715,13 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// What a listing says about a link it left out.
+fn link_problem(rel: &str) -> Problem {
+    Problem::at(rel, 1, "is a symbolic link, which docket does not follow").hint(
+        "replace the link with the file or folder itself; docket reads nothing outside the work tree",
+    )
 }
 
 /// A folder setting without its trailing `/` (but `/` itself stays `/`).
