@@ -269,6 +269,8 @@ fn kill_round(
         }
     }
     let locks_before = checks::leftover_git_locks(&repo.root);
+    let locks_described = describe_locks(&repo.root, &locks_before);
+    let own_locks = docket_lock_files(&repo.root);
     let status_before = repo
         .git(&["status", "--porcelain", "--untracked-files=all"])
         .stdout;
@@ -284,10 +286,9 @@ fn kill_round(
     if !locks_before.is_empty() {
         context.push_str(&format!(
             "\n  git lock files left by it: {}",
-            describe_locks(&repo.root, &locks_before)
+            locks_described
         ));
     }
-    let own_locks = docket_lock_files(&repo.root);
     if !own_locks.is_empty() {
         context.push_str(&format!(
             "\n  docket's lock files after it (may be kernel locks that stay): {own_locks:?}"
