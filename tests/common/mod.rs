@@ -2,8 +2,10 @@
 //! check the outcome with the real git CLI.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// A temporary repository with a fixed identity and no user or system git config.
 pub struct Repo {
@@ -27,6 +29,11 @@ impl Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// The outcome of a command the caller ran itself (for example with its own binary).
+    pub fn of(out: Output) -> Run {
+        Run::from(out)
     }
 
     /// Asserts success and returns stdout.
@@ -185,6 +192,78 @@ impl Repo {
             .trim()
             .parse()
             .expect("count")
+    }
+
+    /// A hermetic command for `program` in the repository, stdin closed, not yet started:
+    /// for tests that start, signal or time the process themselves.
+    pub fn command(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
+        hermetic(&mut cmd, &self.home);
+        cmd.current_dir(&self.root).args(args).stdin(Stdio::null());
+        cmd
+    }
+
+    /// Every file in the tree of `rev` with its content, read with two git processes
+    /// (`ls-tree` and `cat-file --batch`) however many files there are.
+    pub fn tree_files(&self, rev: &str) -> BTreeMap<String, Vec<u8>> {
+        let listing = self.git(&["ls-tree", "-r", "-z", rev]);
+        let listing = listing.ok();
+        let mut blobs = Vec::new();
+        for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+            let (meta, path) = entry.split_once('\t').expect("ls-tree entry has a tab");
+            let mut fields = meta.split(' ');
+            let (_mode, kind, id) = (fields.next(), fields.next(), fields.next());
+            if kind == Some("blob") {
+                blobs.push((
+                    path.to_string(),
+                    id.expect("ls-tree entry has an id").to_string(),
+                ));
+            }
+        }
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.home);
+        let mut child = cmd
+            .current_dir(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("git cat-file runs");
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let request: String = blobs.iter().map(|(_, id)| format!("{id}\n")).collect();
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let out = child.wait_with_output().expect("git cat-file finishes");
+        writer
+            .join()
+            .expect("the writer thread does not panic")
+            .expect("git cat-file reads its input");
+        let mut rest = out.stdout.as_slice();
+        let mut files = BTreeMap::new();
+        for (path, id) in blobs {
+            let eol = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .expect("cat-file header line");
+            let header = String::from_utf8_lossy(&rest[..eol]).into_owned();
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("cat-file header for {path} ({id}): {header}"));
+            let body = &rest[eol + 1..eol + 1 + size];
+            files.insert(path, body.to_vec());
+            rest = &rest[eol + 1 + size + 1..];
+        }
+        files
+    }
+
+    /// The paths in the tree of `rev` (`git ls-tree -r --name-only`).
+    pub fn tree_paths(&self, rev: &str) -> Vec<String> {
+        self.git(&["ls-tree", "-r", "--name-only", rev])
+            .ok()
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     /// Asserts `git fsck` finds nothing wrong.
