@@ -25,6 +25,13 @@ pub enum DocError {
         col: usize,
         message: String,
     },
+    /// Lists and mappings nested deeper than docket reads (libyaml is slow on them).
+    #[error("nesting is too deep: more than {limit} levels of lists and mappings")]
+    TooDeep {
+        line: usize,
+        col: usize,
+        limit: usize,
+    },
     /// Frontmatter must be a mapping of keys to values.
     #[error("frontmatter is not a mapping of keys to values")]
     NotAMapping { line: usize },
@@ -46,6 +53,7 @@ impl DocError {
             DocError::NotUtf8 { line, col } => (*line, *col),
             DocError::Unclosed { line } => (*line, 1),
             DocError::Yaml { line, col, .. } => (*line, *col),
+            DocError::TooDeep { line, col, .. } => (*line, *col),
             DocError::NotAMapping { line } => (*line, 1),
             DocError::Edit { line, .. } => (*line, 1),
         }
@@ -63,6 +71,9 @@ impl DocError {
             DocError::Unclosed { .. } => "end the frontmatter with a line holding only `---`",
             DocError::Yaml { .. } => {
                 "fix the YAML at that position; quote values that contain `: ` or start with `@`, `*`, `&` or `!`"
+            }
+            DocError::TooDeep { .. } => {
+                "flatten the value there, or quote it if the brackets are text (docket reads at most 64 levels)"
             }
             DocError::NotAMapping { .. } => "write the frontmatter as `key: value` lines",
             DocError::Edit { .. } => "edit the file by hand, or rewrite that key as `key: value`",

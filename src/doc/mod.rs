@@ -10,11 +10,13 @@
 //! It depends on nothing else in docket. serde_yaml stays behind this module so that a
 //! maintained fork is a one-line swap.
 
+mod depth;
 mod error;
 mod lines;
 mod render;
 mod split;
 
+pub use depth::MAX_DEPTH;
 pub use error::DocError;
 pub use serde_yaml::{Mapping, Value};
 pub use split::MAX_FILE_BYTES;
@@ -221,7 +223,19 @@ impl Document {
 /// Parses a whole YAML file (such as a config file) into a typed value.
 pub fn parse_yaml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DocError> {
     let text = split::decode(bytes)?;
+    check_depth(text, 1)?;
     serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(&e, 1))
+}
+
+/// Refuses YAML nested past [`MAX_DEPTH`] before libyaml, which is slow on it, reads it.
+fn check_depth(yaml: &str, first_line: usize) -> Result<(), DocError> {
+    depth::scan(yaml, MAX_DEPTH)
+        .map(|_| ())
+        .map_err(|e| DocError::TooDeep {
+            line: first_line + e.line - 1,
+            col: e.col,
+            limit: MAX_DEPTH,
+        })
 }
 
 /// Converts a frontmatter value to a typed form; the error says what was expected.
@@ -240,6 +254,7 @@ pub fn render_scalar(v: &Value) -> String {
 }
 
 fn parse_mapping(yaml: &str, first_line: usize) -> Result<Mapping, DocError> {
+    check_depth(yaml, first_line)?;
     match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),
