@@ -347,6 +347,9 @@ invalid! {
     invalid_kb_unsafe_slug => "kb/unsafe-slug.md",
     invalid_ticket_alias_bomb => "tickets/alias-bomb.md",
     invalid_ticket_binary_nul => "tickets/binary-nul.md",
+    invalid_ticket_conflict_around_frontmatter => "tickets/conflict-around-frontmatter.md",
+    invalid_ticket_conflict_in_body_diff3 => "tickets/conflict-in-body-diff3.md",
+    invalid_ticket_conflict_in_frontmatter => "tickets/conflict-in-frontmatter.md",
     invalid_ticket_created_impossible_date => "tickets/created-impossible-date.md",
     invalid_ticket_created_not_a_date => "tickets/created-not-a-date.md",
     invalid_ticket_deep_nesting => "tickets/deep-nesting.md",
@@ -416,5 +419,45 @@ fn deep_nesting_50000_flow_mappings_are_refused_by_check() {
     assert!(
         err.contains(&format!("{rel}:6:")) && err.contains("nesting is too deep"),
         "{err}"
+    );
+}
+
+/// Issue 8, defect 7: after a `git merge` of two branches that set one field of a ticket
+/// differently, the file holds conflict markers. `check` fails and names the file and the
+/// line of the first marker; `list` skips the file with the same message.
+#[test]
+fn merge_conflict_markers_in_a_ticket_are_reported_as_a_conflict() {
+    let r = common::Repo::with_desk();
+    let id = r.new_ticket("Dashboard stays blank");
+    let path = r.ticket_path(&id);
+    r.docket(&["new", "--title", "Another one"]).ok();
+    r.git(&["checkout", "-q", "-b", "other"]).ok();
+    r.docket(&["set", &id, "status=pending"]).ok();
+    r.git(&["checkout", "-q", "main"]).ok();
+    r.docket(&["set", &id, "status=closed"]).ok();
+    let merge = r.git(&["merge", "-q", "other"]);
+    assert_ne!(merge.code, 0, "the merge should conflict: {merge:?}");
+    let text = r.read(&path);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("<<<<<<< "))
+        .expect("git wrote conflict markers")
+        + 1;
+    let check = r.docket(&["check"]);
+    let out = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        out.contains(&format!("{path}:{line}:1: unresolved merge conflict")),
+        "{out}"
+    );
+    assert!(out.contains("git add"), "{out}");
+    let list = r.docket(&["list", "--all"]);
+    assert!(list.ok().contains("Another one"), "{}", list.stdout);
+    assert!(!list.stdout.contains("Dashboard"), "{}", list.stdout);
+    assert!(
+        list.stderr.contains(&format!(
+            "warning: {path}:{line}:1: unresolved merge conflict"
+        )),
+        "{}",
+        list.stderr
     );
 }

@@ -15,6 +15,9 @@ pub enum DocError {
     /// Text must be UTF-8; the position points at the first bad byte.
     #[error("file is not valid UTF-8 (line {line}, column {col})")]
     NotUtf8 { line: usize, col: usize },
+    /// `git merge` left conflict markers in the file; the line is the first marker's.
+    #[error("unresolved merge conflict: git's conflict markers start on line {line}")]
+    Conflict { line: usize },
     /// The opening `---` has no closing `---` or `...` line.
     #[error("unclosed frontmatter: the `---` on line {line} has no closing `---` line")]
     Unclosed { line: usize },
@@ -51,6 +54,7 @@ impl DocError {
             DocError::TooLarge { .. } => (1, 1),
             DocError::Binary { line } => (*line, 1),
             DocError::NotUtf8 { line, col } => (*line, *col),
+            DocError::Conflict { line } => (*line, 1),
             DocError::Unclosed { line } => (*line, 1),
             DocError::Yaml { line, col, .. } => (*line, *col),
             DocError::TooDeep { line, col, .. } => (*line, *col),
@@ -67,6 +71,9 @@ impl DocError {
             }
             DocError::Binary { .. } | DocError::NotUtf8 { .. } => {
                 "save the file as UTF-8 text, or move it out of the data folders"
+            }
+            DocError::Conflict { .. } => {
+                "resolve the conflict: keep the lines you want, delete the `<<<<<<<`, `=======` and `>>>>>>>` lines, then `git add` the file"
             }
             DocError::Unclosed { .. } => "end the frontmatter with a line holding only `---`",
             DocError::Yaml { .. } => {

@@ -10,6 +10,7 @@
 //! It depends on nothing else in docket. serde_yaml stays behind this module so that a
 //! maintained fork is a one-line swap.
 
+mod conflict;
 mod depth;
 mod error;
 mod lines;
@@ -46,9 +47,18 @@ pub enum Edit {
 }
 
 impl Document {
-    /// Parses a file's bytes. Files without frontmatter parse with no values.
+    /// Parses a file's bytes. Files without frontmatter parse with no values; a file
+    /// with git's conflict markers is refused as an unresolved merge conflict.
     pub fn parse(bytes: &[u8]) -> Result<Document, DocError> {
         let text = split::decode(bytes)?;
+        let body_start = match split::layout(text) {
+            Ok(Some(l)) => Some(l.body_start),
+            Ok(None) => Some(0),
+            Err(_) => None,
+        };
+        if let Some(line) = conflict::first_marker(text, body_start) {
+            return Err(DocError::Conflict { line });
+        }
         Document::from_text(text.to_string())
     }
 
