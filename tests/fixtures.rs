@@ -461,3 +461,43 @@ fn merge_conflict_markers_in_a_ticket_are_reported_as_a_conflict() {
         list.stderr
     );
 }
+
+/// Issue 8, defect 7: a 10,000-character unsafe id was echoed whole into the error, from
+/// a file's `id:` and from the command line.
+#[test]
+fn long_unsafe_ids_are_cut_in_errors() {
+    let r = common::Repo::with_desk();
+    let long = format!("../{}", "A".repeat(10_000));
+    let rel = "support/tickets/5Q/T-5QD8WN2KTE.md";
+    r.write(
+        rel,
+        &format!(
+            "---\nid: {long}\ntitle: Long\nstatus: open\ncreated: 2026-11-06T11:20:00Z\n---\n"
+        ),
+    );
+    let check = r.docket(&["check"]);
+    let out = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        out.contains(&format!(
+            "{rel}:2:1: unsafe id: `../{}…` (10003 characters)",
+            "A".repeat(37)
+        )),
+        "{out}"
+    );
+    assert!(out.len() < 1_000, "{out}");
+    for args in [
+        vec!["show", long.as_str()],
+        vec!["set", long.as_str(), "status=closed"],
+        vec!["kb", "show", long.as_str()],
+        vec!["customer", "show", long.as_str()],
+    ] {
+        let run = r.docket(&args);
+        assert_ne!(run.code, 0, "{args:?}");
+        assert!(
+            run.stderr.contains("(10003 characters)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.len() < 1_000, "{args:?}: {}", run.stderr);
+    }
+}
