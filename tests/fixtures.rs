@@ -501,3 +501,55 @@ fn long_unsafe_ids_are_cut_in_errors() {
         assert!(run.stderr.len() < 1_000, "{args:?}: {}", run.stderr);
     }
 }
+
+/// Whether text holds a control character other than a line break.
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Issue 8, defect 7: titles with terminal escape sequences (ESC, OSC, C1, DEL) were
+/// printed raw by `list`, `show` and `search` and went raw into commit subjects.
+#[test]
+fn terminal_escapes_in_titles_are_escaped_on_output() {
+    let r = common::Repo::with_desk();
+    let title = "Evil \u{1b}]0;owned\u{7}\u{1b}[2J title\u{9b}31m\u{7f}";
+    let id = r
+        .docket(&[
+            "new",
+            "--title",
+            title,
+            "--body",
+            "line one\n\u{1b}[31mred\nline three",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let shown = "Evil \\x1b]0;owned\\x07\\x1b[2J title\\u{9b}31m\\x7f";
+    let list = r.docket(&["list"]);
+    assert!(list.ok().contains(shown), "{}", list.stdout);
+    assert!(!has_control(&list.stdout), "{:?}", list.stdout);
+    let show = r.docket(&["show", &id]);
+    assert!(show.ok().contains(shown), "{}", show.stdout);
+    assert!(!has_control(&show.stdout), "{:?}", show.stdout);
+    assert!(
+        show.stdout
+            .contains("    line one\n    \\x1b[31mred\n    line three\n"),
+        "{}",
+        show.stdout
+    );
+    let search = r.docket(&["search", "evil"]);
+    assert!(search.ok().contains(shown), "{}", search.stdout);
+    assert!(!has_control(&search.stdout), "{:?}", search.stdout);
+    let json = r.docket(&["show", &id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
+    assert_eq!(v["title"], title, "JSON keeps the title as it is");
+    let commit = r.git(&["cat-file", "commit", "HEAD"]);
+    let subject = commit
+        .ok()
+        .split("\n\n")
+        .nth(1)
+        .and_then(|m| m.lines().next())
+        .expect("a subject");
+    assert!(!has_control(subject), "{subject:?}");
+    assert!(subject.contains("\\x1b]0;owned"), "{subject}");
+}
