@@ -8,11 +8,14 @@
 //! conflict. Markers inside a fenced code block of the body are taken as quoted text
 //! (a ticket about a merge may show one) and are not reported.
 
+/// A quick test that lets almost every file skip [`first_marker`].
+pub fn may_have_markers(text: &str) -> bool {
+    text.contains("<<<<<<<")
+}
+
 /// The 1-based line of the first marker of an unresolved conflict, if the text has one.
+/// `body_start`: the byte offset where the Markdown body starts, when known.
 pub fn first_marker(text: &str, body_start: Option<usize>) -> Option<usize> {
-    if !text.contains("<<<<<<<") {
-        return None;
-    }
     let mut start = None;
     let mut fence: Option<(u8, usize)> = None;
     let mut offset = 0;

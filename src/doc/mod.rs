@@ -51,13 +51,15 @@ impl Document {
     /// with git's conflict markers is refused as an unresolved merge conflict.
     pub fn parse(bytes: &[u8]) -> Result<Document, DocError> {
         let text = split::decode(bytes)?;
-        let body_start = match split::layout(text) {
-            Ok(Some(l)) => Some(l.body_start),
-            Ok(None) => Some(0),
-            Err(_) => None,
-        };
-        if let Some(line) = conflict::first_marker(text, body_start) {
-            return Err(DocError::Conflict { line });
+        if conflict::may_have_markers(text) {
+            let body_start = match split::layout(text) {
+                Ok(Some(l)) => Some(l.body_start),
+                Ok(None) => Some(0),
+                Err(_) => None,
+            };
+            if let Some(line) = conflict::first_marker(text, body_start) {
+                return Err(DocError::Conflict { line });
+            }
         }
         Document::from_text(text.to_string())
     }
