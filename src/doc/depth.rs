@@ -371,7 +371,8 @@ impl Scanner<'_> {
                 }
                 b' ' | b'\t' | b'\r' => {}
                 b'#' if blank(self.b[self.i - 1]) => {
-                    // A comment runs to the line's end.
+                    // A comment runs to the line's end, and ends a plain scalar.
+                    in_plain = false;
                     match self.b[self.i..].iter().position(|&c| c == b'\n') {
                         Some(n) => self.i += n,
                         None => self.i = self.b.len(),
