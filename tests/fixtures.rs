@@ -2,6 +2,8 @@
 //! round-trip byte for byte, valid fixtures pass validation and the JSON Schemas, and each
 //! invalid fixture fails with a message that names its file and line.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -345,6 +347,9 @@ invalid! {
     invalid_kb_unsafe_slug => "kb/unsafe-slug.md",
     invalid_ticket_alias_bomb => "tickets/alias-bomb.md",
     invalid_ticket_binary_nul => "tickets/binary-nul.md",
+    invalid_ticket_conflict_around_frontmatter => "tickets/conflict-around-frontmatter.md",
+    invalid_ticket_conflict_in_body_diff3 => "tickets/conflict-in-body-diff3.md",
+    invalid_ticket_conflict_in_frontmatter => "tickets/conflict-in-frontmatter.md",
     invalid_ticket_created_impossible_date => "tickets/created-impossible-date.md",
     invalid_ticket_created_not_a_date => "tickets/created-not-a-date.md",
     invalid_ticket_deep_nesting => "tickets/deep-nesting.md",
@@ -367,4 +372,233 @@ invalid! {
     invalid_ticket_yaml_duplicate_key => "tickets/yaml-duplicate-key.md",
     invalid_ticket_yaml_tab_indent => "tickets/yaml-tab-indent.md",
     invalid_ticket_yaml_unclosed_quote => "tickets/yaml-unclosed-quote.md",
+}
+
+/// A ticket whose `labels` value is `nest` (a hostile, deeply nested YAML text).
+fn nested_ticket(r: &common::Repo, nest: &str) -> String {
+    let rel = "support/tickets/5Q/T-5QD8WN2KTE.md";
+    r.write(
+        rel,
+        &format!(
+            "---\nid: T-5QD8WN2KTE\ntitle: Nested\nstatus: open\ncreated: 2026-11-06T11:20:00Z\nlabels: {nest}\n---\nbody\n"
+        ),
+    );
+    rel.to_string()
+}
+
+/// Issue 8, defect 4: 900 KB of nested `[` made `list` take 517 s. The file is refused
+/// by the depth scan (the time is in RELIABILITY.md, not asserted here).
+#[test]
+fn deep_nesting_900_kb_of_brackets_is_refused_by_list_and_check() {
+    let r = common::Repo::with_desk();
+    let rel = nested_ticket(&r, &"[".repeat(900_000));
+    let list = r.docket(&["list", "--all"]);
+    list.ok();
+    assert!(
+        list.stderr.contains(&format!("warning: {rel}:6:"))
+            && list.stderr.contains("nesting is too deep"),
+        "{}",
+        list.stderr
+    );
+    let check = r.docket(&["check"]);
+    let err = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        err.contains(&format!("{rel}:6:72: nesting is too deep")),
+        "{err}"
+    );
+    assert!(err.contains("at most 64 levels"), "{err}");
+}
+
+/// Issue 8, defect 4: 50,000 levels of `{a:` made `check` take 9.8 s.
+#[test]
+fn deep_nesting_50000_flow_mappings_are_refused_by_check() {
+    let r = common::Repo::with_desk();
+    let rel = nested_ticket(&r, &"{a: ".repeat(50_000));
+    let check = r.docket(&["check"]);
+    let err = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        err.contains(&format!("{rel}:6:")) && err.contains("nesting is too deep"),
+        "{err}"
+    );
+}
+
+/// Issue 8, defect 7: after a `git merge` of two branches that set one field of a ticket
+/// differently, the file holds conflict markers. `check` fails and names the file and the
+/// line of the first marker; `list` skips the file with the same message.
+#[test]
+fn merge_conflict_markers_in_a_ticket_are_reported_as_a_conflict() {
+    let r = common::Repo::with_desk();
+    let id = r.new_ticket("Dashboard stays blank");
+    let path = r.ticket_path(&id);
+    r.docket(&["new", "--title", "Another one"]).ok();
+    r.git(&["checkout", "-q", "-b", "other"]).ok();
+    r.docket(&["set", &id, "status=pending"]).ok();
+    r.git(&["checkout", "-q", "main"]).ok();
+    r.docket(&["set", &id, "status=closed"]).ok();
+    let merge = r.git(&["merge", "-q", "other"]);
+    assert_ne!(merge.code, 0, "the merge should conflict: {merge:?}");
+    let text = r.read(&path);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("<<<<<<< "))
+        .expect("git wrote conflict markers")
+        + 1;
+    let check = r.docket(&["check"]);
+    let out = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        out.contains(&format!("{path}:{line}:1: unresolved merge conflict")),
+        "{out}"
+    );
+    assert!(out.contains("git add"), "{out}");
+    let list = r.docket(&["list", "--all"]);
+    assert!(list.ok().contains("Another one"), "{}", list.stdout);
+    assert!(!list.stdout.contains("Dashboard"), "{}", list.stdout);
+    assert!(
+        list.stderr.contains(&format!(
+            "warning: {path}:{line}:1: unresolved merge conflict"
+        )),
+        "{}",
+        list.stderr
+    );
+}
+
+/// Issue 8, defect 7: a 10,000-character unsafe id was echoed whole into the error, from
+/// a file's `id:` and from the command line.
+#[test]
+fn long_unsafe_ids_are_cut_in_errors() {
+    let r = common::Repo::with_desk();
+    let long = format!("../{}", "A".repeat(10_000));
+    let rel = "support/tickets/5Q/T-5QD8WN2KTE.md";
+    r.write(
+        rel,
+        &format!(
+            "---\nid: {long}\ntitle: Long\nstatus: open\ncreated: 2026-11-06T11:20:00Z\n---\n"
+        ),
+    );
+    let check = r.docket(&["check"]);
+    let out = format!("{}{}", check.stdout, check.fails(1));
+    assert!(
+        out.contains(&format!(
+            "{rel}:2:1: unsafe id: `../{}…` (10003 characters)",
+            "A".repeat(37)
+        )),
+        "{out}"
+    );
+    assert!(out.len() < 1_000, "{out}");
+    for args in [
+        vec!["show", long.as_str()],
+        vec!["set", long.as_str(), "status=closed"],
+        vec!["kb", "show", long.as_str()],
+        vec!["customer", "show", long.as_str()],
+    ] {
+        let run = r.docket(&args);
+        assert_ne!(run.code, 0, "{args:?}");
+        assert!(
+            run.stderr.contains("(10003 characters)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.len() < 1_000, "{args:?}: {}", run.stderr);
+    }
+}
+
+/// Whether text holds a control character other than a line break.
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Issue 8, defect 7: titles with terminal escape sequences (ESC, OSC, C1, DEL) were
+/// printed raw by `list`, `show` and `search` and went raw into commit subjects.
+#[test]
+fn terminal_escapes_in_titles_are_escaped_on_output() {
+    let r = common::Repo::with_desk();
+    let title = "Evil \u{1b}]0;owned\u{7}\u{1b}[2J title\u{9b}31m\u{7f}";
+    let id = r
+        .docket(&[
+            "new",
+            "--title",
+            title,
+            "--body",
+            "line one\n\u{1b}[31mred\nline three",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let shown = "Evil \\x1b]0;owned\\x07\\x1b[2J title\\u{9b}31m\\x7f";
+    let list = r.docket(&["list"]);
+    assert!(list.ok().contains(shown), "{}", list.stdout);
+    assert!(!has_control(&list.stdout), "{:?}", list.stdout);
+    let show = r.docket(&["show", &id]);
+    assert!(show.ok().contains(shown), "{}", show.stdout);
+    assert!(!has_control(&show.stdout), "{:?}", show.stdout);
+    assert!(
+        show.stdout
+            .contains("    line one\n    \\x1b[31mred\n    line three\n"),
+        "{}",
+        show.stdout
+    );
+    let search = r.docket(&["search", "evil"]);
+    assert!(search.ok().contains(shown), "{}", search.stdout);
+    assert!(!has_control(&search.stdout), "{:?}", search.stdout);
+    let json = r.docket(&["show", &id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
+    assert_eq!(v["title"], title, "JSON keeps the title as it is");
+    let commit = r.git(&["cat-file", "commit", "HEAD"]);
+    let subject = commit
+        .ok()
+        .split("\n\n")
+        .nth(1)
+        .and_then(|m| m.lines().next())
+        .expect("a subject");
+    assert!(!has_control(subject), "{subject:?}");
+    assert!(subject.contains("\\x1b]0;owned"), "{subject}");
+}
+
+/// Found by `scripts/fuzz` (target `query`, fuzz/fuzz_targets/query.rs, with the same
+/// documents): this query, NUL bytes included, made tantivy 0.27 trip a debug assertion
+/// (`PhraseScorer::seek_danger` under an excluded clause), a panic in debug builds. A
+/// query must give hits or a clear error, never a panic.
+#[test]
+#[ignore = "open: tantivy 0.27 panics in debug builds; the fix belongs to src/index"]
+fn fuzz_query_with_excluded_phrase_does_not_panic() {
+    let r = common::Repo::with_desk();
+    for (id, title, body) in [
+        (
+            "T-4K7QX2M9AB",
+            "Crash on start: empty config",
+            "The WAL replay fails after an upgrade to 2.4.",
+        ),
+        (
+            "T-4K7RAAAAAA",
+            "数据 连接 超时",
+            "TLS handshake times out on port 443; NOT a proxy problem.",
+        ),
+    ] {
+        r.write(
+            &format!("support/tickets/{}/{id}.md", &id[2..4]),
+            &format!(
+                "---\nid: {id}\ntitle: \"{title}\"\nstatus: open\ncreated: 2026-11-02T09:14:00Z\nlabels: [crash]\n---\n{body}\n"
+            ),
+        );
+    }
+    for e in std::fs::read_dir(common::fixture("demo/kb")).expect("demo kb") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().into_owned();
+        r.write(
+            &format!("support/kb/{name}"),
+            &std::fs::read_to_string(&p).expect("read"),
+        );
+    }
+    let store = docket::store::Store::open(&r.root).expect("store");
+    let git_dir = r.root.join(".git");
+    let mut index = docket::index::SearchIndex::recreate(&git_dir, String::new()).expect("index");
+    index.sync(&store, &docket::index::Quiet).expect("sync");
+    let query = "_AN\u{0}D LOT \u{1d} NOT \u{1d}\u{0}u+-0\u{1}";
+    let opts = docket::index::SearchOptions {
+        limit: 5,
+        ..Default::default()
+    };
+    if index.parse_user_query(query).is_ok() {
+        index.search(query, &opts).expect("a parsed query runs");
+    }
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::Failure;
 use super::tickets::Context;
+use crate::model::escape_text;
 use crate::store::{
     CONFIG_PATH, Known, Problem, Store, validate_article, validate_comment, validate_config,
     validate_customer, validate_ticket,
@@ -99,9 +100,9 @@ pub fn run(ctx: &Context, _a: &CheckArgs, out: &mut dyn Write) -> Result<(), Fai
     let desk = ctx.desk()?;
     let (files, problems) = problems(desk.store())?;
     for p in &problems {
-        writeln!(out, "{p}")?;
+        writeln!(out, "{}", escape_text(&p.to_string()))?;
         if let Some(h) = &p.hint {
-            writeln!(out, "  hint: {h}")?;
+            writeln!(out, "  hint: {}", escape_text(h))?;
         }
     }
     if problems.is_empty() {

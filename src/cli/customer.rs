@@ -11,7 +11,7 @@ use super::kb::{read_body, record_line};
 use super::render::{Failure, clip, json, table};
 use super::tickets::Context;
 use crate::desk::{Assignment, NewCustomer};
-use crate::model::{Contact, Customer};
+use crate::model::{Contact, Customer, escape_line};
 use crate::store::{RecordFile, TicketFile};
 
 /// Arguments of `customer`.
@@ -227,7 +227,7 @@ fn list(ctx: &Context, a: &CustomerListArgs, out: &mut dyn Write) -> Result<(), 
     let store = desk.store();
     let loaded = store.customers()?;
     for p in &loaded.problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     let tickets = store.tickets()?;
     let by = tickets_by_customer(&tickets.items);
@@ -295,7 +295,7 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
         );
         return json(out, &j);
     }
-    writeln!(out, "{}  {}", j.slug, j.name)?;
+    writeln!(out, "{}  {}", j.slug, escape_line(j.name))?;
     let mut fields: Vec<(String, String)> = vec![("path".into(), j.path.to_string())];
     for (k, v) in [
         ("org", j.org),
@@ -347,9 +347,7 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
     let body = r.doc.body().trim();
     if !body.is_empty() {
         writeln!(out)?;
-        for line in body.lines() {
-            writeln!(out, "    {line}")?;
-        }
+        super::render::indented(out, body)?;
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ pub fn run(ctx: &Context, a: &ExportArgs, out: &mut dyn Write) -> Result<(), Fai
         b.finish_and_clear();
     }
     for p in &report.problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     eprintln!(
         "exported {} articles as {} ({} files, {} bytes) in {:.2}s; {} not published (draft, internal or archived)",

@@ -9,7 +9,7 @@ use super::editor;
 use super::render::{Failure, clip, json, table};
 use super::tickets::Context;
 use crate::desk::{Assignment, NewArticle, Outcome};
-use crate::model::{Article, ArticleStatus, Audience};
+use crate::model::{Article, ArticleStatus, Audience, escape_line};
 use crate::store::RecordFile;
 
 /// Arguments of `kb`.
@@ -264,7 +264,7 @@ fn list(ctx: &Context, a: &KbListArgs, out: &mut dyn Write) -> Result<(), Failur
     let desk = ctx.desk()?;
     let loaded = desk.store().articles()?;
     for p in &loaded.problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     let rows: Vec<&RecordFile<Article>> = loaded
         .items
@@ -312,7 +312,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
         return json(out, &ArticleJson::of(&r, true));
     }
     let v = &r.value;
-    writeln!(out, "{}  {}", r.slug, v.title)?;
+    writeln!(out, "{}  {}", r.slug, escape_line(&v.title))?;
     let mut fields: Vec<(&str, String)> = vec![
         ("path", r.rel.clone()),
         ("status", status_name(v.status).to_string()),

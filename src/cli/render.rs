@@ -6,9 +6,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
 use crate::desk::{DeskError, Outcome};
 use crate::git::GitError;
-use crate::model::{Links, Ticket};
+use crate::model::{Links, Ticket, escape_line, escape_text};
 use crate::store::{CommentFile, Problem, StoreError, TicketFile};
 
 /// A failed command: what to print and the exit code.
@@ -27,12 +29,13 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// A failure with a message and a hint.
+    /// A failure with a message and a hint; control characters in them are escaped, as
+    /// messages quote values from files.
     pub fn new(message: impl Into<String>, hint: Option<String>) -> Failure {
         Failure {
-            message: message.into(),
+            message: escape_text(&message.into()).into_owned(),
             causes: Vec::new(),
-            hint,
+            hint: hint.map(|h| escape_text(&h).into_owned()),
             code: 1,
             broken_pipe: false,
         }
@@ -52,7 +55,7 @@ impl Failure {
         while let Some(c) = cur {
             let s = c.to_string();
             if !e.to_string().contains(&s) {
-                causes.push(s);
+                causes.push(escape_text(&s).into_owned());
             }
             cur = c.source();
         }
@@ -208,21 +211,35 @@ pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Failure>
     Ok(())
 }
 
-/// Prints rows as aligned columns (the last column is not padded).
+/// Terminal columns a cell takes (wide CJK characters count two, combining marks none).
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
+}
+
+/// Prints rows as aligned columns (the last column is not padded). Control characters in
+/// cells are escaped ([`escape_line`]), so a title cannot drive the terminal.
 pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    let rows: Vec<Vec<Cow<str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape_line(c)).collect())
+        .collect();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
+            widths[i] = widths[i].max(width(c));
         }
     }
-    for r in rows {
+    for r in &rows {
         let mut line = String::new();
         for (i, c) in r.iter().enumerate() {
             if i + 1 < r.len() {
                 line.push_str(c);
-                line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+                line.push_str(&" ".repeat(widths[i] - width(c) + 2));
             } else {
                 line.push_str(c);
             }
@@ -233,28 +250,26 @@ pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
 }
 
 /// Prints rows as [`table`] does, with the last column shortened by [`clip`] to `max`
-/// characters, without building a `String` per cell: `list` prints tens of thousands.
+/// characters, without building a `String` per cell that needs no escaping: `list`
+/// prints tens of thousands.
 pub fn table_clipped<const N: usize>(
     out: &mut dyn Write,
     rows: &[[&str; N]],
     max: usize,
 ) -> io::Result<()> {
-    let width = |s: &str| {
-        if s.is_ascii() {
-            s.len()
-        } else {
-            s.chars().count()
-        }
-    };
+    let rows: Vec<[Cow<str>; N]> = rows
+        .iter()
+        .map(|r| r.each_ref().map(|c| escape_line(c)))
+        .collect();
     let mut widths = [0; N];
-    for r in rows {
+    for r in &rows {
         for (w, c) in widths.iter_mut().zip(r).take(N.saturating_sub(1)) {
             *w = (*w).max(width(c));
         }
     }
     const SPACES: &[u8] = &[b' '; 256];
     let mut line: Vec<u8> = Vec::with_capacity(256);
-    for r in rows {
+    for r in &rows {
         line.clear();
         for (i, c) in r.iter().enumerate() {
             if i + 1 < N {
@@ -265,7 +280,7 @@ pub fn table_clipped<const N: usize>(
                     line.extend_from_slice(&SPACES[..n]);
                     pad -= n;
                 }
-            } else if width(c) <= max {
+            } else if c.chars().count() <= max {
                 line.extend_from_slice(c.as_bytes());
             } else {
                 let cut = c
@@ -277,10 +292,10 @@ pub fn table_clipped<const N: usize>(
             }
         }
         let trimmed = line.trim_ascii_end();
-        // `table` trims Unicode white space: past the ASCII kind, only a line ending in a
-        // non-ASCII character or a vertical tab can still end in some.
+        // `table` trims Unicode white space: past the ASCII kind (control characters are
+        // escaped by now), only a line ending in a non-ASCII character can still end in some.
         let text = match trimmed.last() {
-            Some(b) if *b >= 0x80 || *b == 0x0b => {
+            Some(b) if *b >= 0x80 => {
                 std::str::from_utf8(trimmed).map_or(trimmed, |t| t.trim_end().as_bytes())
             }
             _ => trimmed,
@@ -336,11 +351,23 @@ pub fn fields_and_body(
     let body = body.trim();
     if !body.is_empty() {
         writeln!(out)?;
-        for line in body.lines() {
-            writeln!(out, "    {line}")?;
-        }
+        indented(out, body)?;
     }
     Ok(())
+}
+
+/// Prints Markdown text indented by four spaces, its control characters escaped but for
+/// tabs ([`escape_text`]).
+pub fn indented(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    for line in text.trim().lines() {
+        writeln!(out, "    {}", escape_text(line))?;
+    }
+    Ok(())
+}
+
+/// Warns on stderr about a file that was left out, its text escaped.
+pub fn warn_skipped(problem: &dyn std::fmt::Display) {
+    eprintln!("warning: {} (skipped)", escape_text(&problem.to_string()));
 }
 
 /// Shortens a title for a table cell.
@@ -359,7 +386,13 @@ mod tests {
     fn both(rows: &[[&str; 3]], max: usize) -> (String, String) {
         let owned: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| vec![r[0].to_string(), r[1].to_string(), clip(r[2], max)])
+            .map(|r| {
+                vec![
+                    r[0].to_string(),
+                    r[1].to_string(),
+                    clip(&escape_line(r[2]), max),
+                ]
+            })
             .collect();
         let mut a = Vec::new();
         table(&mut a, &owned).expect("write");
@@ -391,6 +424,20 @@ mod tests {
         }
         let (a, b) = both(&[], 72);
         assert_eq!((a.as_str(), b.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_and_controls_are_escaped() {
+        let rows = vec![
+            vec!["数据".to_string(), "x".to_string()],
+            vec!["ab".to_string(), "\u{1b}[2J".to_string()],
+        ];
+        let mut a = Vec::new();
+        table(&mut a, &rows).expect("write");
+        assert_eq!(
+            String::from_utf8(a).expect("utf8"),
+            "数据  x\nab    \\x1b[2J\n"
+        );
     }
 
     proptest::proptest! {

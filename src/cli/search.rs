@@ -12,6 +12,7 @@ use crate::desk::Desk;
 use crate::index::{
     IndexError, Kind, Progress, QueryDoc, SearchIndex, SearchOptions, StatusFilter,
 };
+use crate::model::{escape_line, quoted};
 
 /// Arguments of `index`.
 #[derive(Debug, Args)]
@@ -171,6 +172,9 @@ pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), 
     Ok(())
 }
 
+/// Private-use characters that mark highlights in a snippet until it is escaped.
+const BOLD_MARKS: (&str, &str) = ("\u{e000}", "\u{e001}");
+
 /// `docket search`.
 pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.read_desk()?;
@@ -179,7 +183,8 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
     let marks = if a.json {
         ("**".to_string(), "**".to_string())
     } else if colour {
-        ("\x1b[1m".to_string(), "\x1b[0m".to_string())
+        // Stand-ins that survive escaping; swapped for the bold sequences afterwards.
+        (BOLD_MARKS.0.to_string(), BOLD_MARKS.1.to_string())
     } else {
         ("[".to_string(), "]".to_string())
     };
@@ -198,7 +203,7 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
         return json(out, &hits);
     }
     if hits.is_empty() {
-        eprintln!("no match for `{query}`");
+        eprintln!("no match for {}", quoted(&query));
         return Ok(());
     }
     for h in &hits {
@@ -210,7 +215,10 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
         ]];
         table(out, &rows)?;
         if !h.snippet.is_empty() {
-            writeln!(out, "    {}", h.snippet)?;
+            let snippet = escape_line(&h.snippet)
+                .replace(BOLD_MARKS.0, "\x1b[1m")
+                .replace(BOLD_MARKS.1, "\x1b[0m");
+            writeln!(out, "    {snippet}")?;
         }
     }
     Ok(())
@@ -236,7 +244,12 @@ pub fn suggest(ctx: &Context, a: &SuggestArgs, out: &mut dyn Write) -> Result<()
     if a.json {
         return json(out, &s);
     }
-    writeln!(out, "KB articles for {}  {}", t.ticket.id, t.ticket.title)?;
+    writeln!(
+        out,
+        "KB articles for {}  {}",
+        t.ticket.id,
+        escape_line(&t.ticket.title)
+    )?;
     let mut rows = Vec::new();
     for m in &s.articles {
         let mut why = Vec::new();

@@ -10,7 +10,7 @@ use super::render::{Failure, TicketJson, json, outcome_line, table, table_clippe
 use super::{Cli, editor};
 use crate::desk::{Assignment, Desk, LinkTarget, NewTicket, Options};
 use crate::index::{ListRow, StatusFilter};
-use crate::model::Ticket;
+use crate::model::{Ticket, escape_line};
 
 /// What every command knows: where it runs and as whom.
 pub struct Context {
@@ -303,7 +303,7 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
         }
     };
     for p in &problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     rows.retain(|(_, k)| {
         wanted(a, wf, k.status, k.assignee, k.customer) && a.label.iter().all(|l| k.has_label(l))
@@ -378,7 +378,7 @@ fn list_json(
             }
         };
     for p in &problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     let mut rows: Vec<&(String, Ticket)> = tickets
         .iter()
@@ -410,14 +410,14 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
     let t = store.ticket(&id)?;
     let comments = store.comments(&t.rel)?;
     for p in &comments.problems {
-        eprintln!("warning: {p} (skipped)");
+        super::render::warn_skipped(p);
     }
     let closed = store.config().workflow.is_closed(&t.ticket.status);
     if a.json {
         return json(out, &TicketJson::full(&t, closed, &comments.items));
     }
     let k = &t.ticket;
-    writeln!(out, "{}  {}", k.id, k.title)?;
+    writeln!(out, "{}  {}", k.id, escape_line(&k.title))?;
     let mut fields: Vec<(&str, String)> = vec![("status", k.status.clone())];
     let opt = |v: &Option<String>| v.clone();
     for (name, v) in [
@@ -472,11 +472,10 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
         writeln!(
             out,
             "--- {} at {}{tag}",
-            c.comment.author, c.comment.created
+            escape_line(&c.comment.author),
+            escape_line(&c.comment.created)
         )?;
-        for line in c.body.trim().lines() {
-            writeln!(out, "    {line}")?;
-        }
+        super::render::indented(out, &c.body)?;
     }
     Ok(())
 }

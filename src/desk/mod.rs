@@ -399,7 +399,9 @@ fn resolved(path: &Path) -> std::path::PathBuf {
 
 /// `docket: <action> <id> "<title>"`, details, then the trailers.
 pub fn commit_message(change: &Change) -> String {
-    let mut title: String = change.title.replace('"', "'").replace(['\n', '\r'], " ");
+    let mut title =
+        crate::model::escape_line(&change.title.replace('"', "'").replace(['\n', '\r'], " "))
+            .into_owned();
     if title.chars().count() > 60 {
         title = title.chars().take(57).collect::<String>() + "...";
     }

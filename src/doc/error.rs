@@ -15,6 +15,9 @@ pub enum DocError {
     /// Text must be UTF-8; the position points at the first bad byte.
     #[error("file is not valid UTF-8 (line {line}, column {col})")]
     NotUtf8 { line: usize, col: usize },
+    /// `git merge` left conflict markers in the file; the line is the first marker's.
+    #[error("unresolved merge conflict: git's conflict markers start on line {line}")]
+    Conflict { line: usize },
     /// The opening `---` has no closing `---` or `...` line.
     #[error("unclosed frontmatter: the `---` on line {line} has no closing `---` line")]
     Unclosed { line: usize },
@@ -24,6 +27,13 @@ pub enum DocError {
         line: usize,
         col: usize,
         message: String,
+    },
+    /// Lists and mappings nested deeper than docket reads (libyaml is slow on them).
+    #[error("nesting is too deep: more than {limit} levels of lists and mappings")]
+    TooDeep {
+        line: usize,
+        col: usize,
+        limit: usize,
     },
     /// Frontmatter must be a mapping of keys to values.
     #[error("frontmatter is not a mapping of keys to values")]
@@ -44,8 +54,10 @@ impl DocError {
             DocError::TooLarge { .. } => (1, 1),
             DocError::Binary { line } => (*line, 1),
             DocError::NotUtf8 { line, col } => (*line, *col),
+            DocError::Conflict { line } => (*line, 1),
             DocError::Unclosed { line } => (*line, 1),
             DocError::Yaml { line, col, .. } => (*line, *col),
+            DocError::TooDeep { line, col, .. } => (*line, *col),
             DocError::NotAMapping { line } => (*line, 1),
             DocError::Edit { line, .. } => (*line, 1),
         }
@@ -60,9 +72,15 @@ impl DocError {
             DocError::Binary { .. } | DocError::NotUtf8 { .. } => {
                 "save the file as UTF-8 text, or move it out of the data folders"
             }
+            DocError::Conflict { .. } => {
+                "resolve the conflict: keep the lines you want, delete the `<<<<<<<`, `=======` and `>>>>>>>` lines, then `git add` the file"
+            }
             DocError::Unclosed { .. } => "end the frontmatter with a line holding only `---`",
             DocError::Yaml { .. } => {
                 "fix the YAML at that position; quote values that contain `: ` or start with `@`, `*`, `&` or `!`"
+            }
+            DocError::TooDeep { .. } => {
+                "flatten the value there, or quote it if the brackets are text (docket reads at most 64 levels)"
             }
             DocError::NotAMapping { .. } => "write the frontmatter as `key: value` lines",
             DocError::Edit { .. } => "edit the file by hand, or rewrite that key as `key: value`",

@@ -10,11 +10,14 @@
 //! It depends on nothing else in docket. serde_yaml stays behind this module so that a
 //! maintained fork is a one-line swap.
 
+mod conflict;
+mod depth;
 mod error;
 mod lines;
 mod render;
 mod split;
 
+pub use depth::MAX_DEPTH;
 pub use error::DocError;
 pub use serde_yaml::{Mapping, Value};
 pub use split::MAX_FILE_BYTES;
@@ -44,9 +47,20 @@ pub enum Edit {
 }
 
 impl Document {
-    /// Parses a file's bytes. Files without frontmatter parse with no values.
+    /// Parses a file's bytes. Files without frontmatter parse with no values; a file
+    /// with git's conflict markers is refused as an unresolved merge conflict.
     pub fn parse(bytes: &[u8]) -> Result<Document, DocError> {
         let text = split::decode(bytes)?;
+        if conflict::may_have_markers(text) {
+            let body_start = match split::layout(text) {
+                Ok(Some(l)) => Some(l.body_start),
+                Ok(None) => Some(0),
+                Err(_) => None,
+            };
+            if let Some(line) = conflict::first_marker(text, body_start) {
+                return Err(DocError::Conflict { line });
+            }
+        }
         Document::from_text(text.to_string())
     }
 
@@ -221,7 +235,19 @@ impl Document {
 /// Parses a whole YAML file (such as a config file) into a typed value.
 pub fn parse_yaml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DocError> {
     let text = split::decode(bytes)?;
+    check_depth(text, 1)?;
     serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(&e, 1))
+}
+
+/// Refuses YAML nested past [`MAX_DEPTH`] before libyaml, which is slow on it, reads it.
+fn check_depth(yaml: &str, first_line: usize) -> Result<(), DocError> {
+    depth::scan(yaml, MAX_DEPTH)
+        .map(|_| ())
+        .map_err(|e| DocError::TooDeep {
+            line: first_line + e.line - 1,
+            col: e.col,
+            limit: MAX_DEPTH,
+        })
 }
 
 /// Converts a frontmatter value to a typed form; the error says what was expected.
@@ -240,6 +266,7 @@ pub fn render_scalar(v: &Value) -> String {
 }
 
 fn parse_mapping(yaml: &str, first_line: usize) -> Result<Mapping, DocError> {
+    check_depth(yaml, first_line)?;
     match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),

@@ -7,6 +7,8 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::text::quoted;
+
 /// Crockford base32: no I, L, O, U, so ids read aloud and typed by hand stay unambiguous.
 pub const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -25,11 +27,12 @@ pub enum IdError {
     Empty,
     /// Ids become file names, so they must stay inside their folder.
     #[error(
-        "`{0}` is not a safe id: it may not contain `/`, `\\`, `..`, spaces or control characters, or start with `.` or `-`"
+        "{} is not a safe id: it may not contain `/`, `\\`, `..`, spaces or control characters, or start with `.` or `-`",
+        quoted(.0)
     )]
     Unsafe(String),
     /// Very long ids make unusable paths.
-    #[error("`{0}` is longer than 100 characters")]
+    #[error("{} is longer than 100 characters", quoted(.0))]
     TooLong(String),
 }
 
@@ -237,6 +240,21 @@ mod tests {
             assert!(bad.parse::<TicketId>().is_err(), "{bad}");
             assert!(bad.parse::<Slug>().is_err(), "{bad}");
         }
+    }
+
+    /// Issue 8, defect 7: a 10,000-character id was echoed whole into the error.
+    #[test]
+    fn long_unsafe_ids_are_cut_in_the_error() {
+        let long = format!("../{}", "A".repeat(10_000));
+        let e = long.parse::<TicketId>().expect_err("too long");
+        let msg = e.to_string();
+        assert!(msg.len() < 120, "{msg}");
+        assert!(msg.contains("(10003 characters)"), "{msg}");
+        let e = "a/\u{1b}[2J".parse::<Slug>().expect_err("unsafe");
+        assert!(
+            e.to_string().starts_with("`a/\\x1b[2J` is not a safe id"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -6,12 +6,14 @@ mod article;
 mod config;
 mod customer;
 mod id;
+mod text;
 mod ticket;
 
 pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
 pub use customer::{Contact, Customer};
 pub use id::{CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, short_prefix};
+pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, Links, Ticket};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.

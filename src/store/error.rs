@@ -79,19 +79,19 @@ pub enum StoreError {
     #[error("{0}")]
     Bad(Problem),
     /// No ticket has this id or prefix.
-    #[error("no ticket matches `{0}`")]
+    #[error("no ticket matches {}", crate::model::quoted(.0))]
     NotFound(String),
     /// A prefix matches more than one ticket.
-    #[error("`{prefix}` matches {} tickets: {}", candidates.len(), candidates.join(", "))]
+    #[error("{} matches {} tickets: {}", crate::model::quoted(prefix), candidates.len(), candidates.join(", "))]
     Ambiguous {
         prefix: String,
         candidates: Vec<String>,
     },
     /// No article or customer has this slug.
-    #[error("no {kind} named `{slug}`")]
+    #[error("no {kind} named {}", crate::model::quoted(slug))]
     NoSuchRecord { kind: &'static str, slug: String },
     /// Several articles or customers share a slug.
-    #[error("`{slug}` names {} {kind}s: {}", paths.len(), paths.join(", "))]
+    #[error("{} names {} {kind}s: {}", crate::model::quoted(slug), paths.len(), paths.join(", "))]
     AmbiguousRecord {
         kind: &'static str,
         slug: String,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::Problem;
 use super::load::{lenient_with_dropped, scalar_string, ticket_id};
 use crate::doc::{Document, Mapping, Value};
-use crate::model::{Article, Comment, Config, Customer, Ticket};
+use crate::model::{Article, Comment, Config, Customer, Ticket, quoted};
 
 /// The priority bands docket derives and accepts.
 pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
@@ -74,7 +74,7 @@ fn check_time(doc: &Document, key: &str, required: bool, out: &mut Vec<Problem>)
             Problem::at(
                 "",
                 line(doc, &[key]),
-                format!("`{key}` is not an RFC 3339 date-time: `{s}`"),
+                format!("`{key}` is not an RFC 3339 date-time: {}", quoted(&s)),
             )
             .hint(format!("write it like `{key}: 2026-11-02T09:14:00Z`")),
         ),
@@ -117,7 +117,8 @@ pub fn validate_ticket(
     {
         out.push(
                 Problem::at("", line(doc, &["status"]), format!(
-                    "status `{status}` is not in the workflow ({})",
+                    "status {} is not in the workflow ({})",
+                    quoted(&status),
                     config.workflow.statuses.join(", ")
                 ))
                 .hint("use one of the statuses of `workflow.statuses` in .docket/config.yaml, or add it there"),
@@ -149,7 +150,7 @@ pub fn validate_ticket(
             Problem::at(
                 "",
                 line(doc, &["customer"]),
-                format!("unknown customer `{c}`"),
+                format!("unknown customer {}", quoted(&c)),
             )
             .hint("use the slug of a record in the customers folder (`docket customer list`)"),
         );
@@ -165,7 +166,7 @@ pub fn validate_ticket(
                     Problem::at(
                         "",
                         doc.item_line(&["links", "articles"], i).unwrap_or(1),
-                        format!("unknown KB article `{slug}`"),
+                        format!("unknown KB article {}", quoted(&slug)),
                     )
                     .hint("use the slug of an article in the KB folder (`docket kb list`)"),
                 );
@@ -179,7 +180,11 @@ pub fn validate_ticket(
             Problem::at(
                 "",
                 line(doc, &["priority"]),
-                format!("priority `{p}` is not one of {}", PRIORITIES.join(", ")),
+                format!(
+                    "priority {} is not one of {}",
+                    quoted(&p),
+                    PRIORITIES.join(", ")
+                ),
             )
             .hint("use one of those bands, or leave `priority` out and set importance and urgency"),
         );
@@ -247,7 +252,7 @@ pub fn validate_article(doc: &Document) -> Vec<Problem> {
             Problem::at(
                 "",
                 line(doc, &["date"]),
-                format!("`date` is not a date: `{d}`"),
+                format!("`date` is not a date: {}", quoted(&d)),
             )
             .hint("write it like `date: 2026-11-02` or `2026-11-02T09:14:00Z`"),
         );
@@ -269,7 +274,8 @@ pub fn validate_customer(doc: &Document, config: &Config) -> Vec<Problem> {
                 "",
                 line(doc, &["tier"]),
                 format!(
-                    "tier `{tier}` is not one of the configured tiers ({})",
+                    "tier {} is not one of the configured tiers ({})",
+                    quoted(&tier),
                     config.tiers.join(", ")
                 ),
             )
@@ -284,7 +290,7 @@ pub fn validate_customer(doc: &Document, config: &Config) -> Vec<Problem> {
                 Problem::at(
                     "",
                     line(doc, &[key]),
-                    format!("`{key}` is not a date: `{d}`"),
+                    format!("`{key}` is not a date: {}", quoted(&d)),
                 )
                 .hint(format!("write it like `{key}: 2026-11-02`")),
             );
@@ -321,7 +327,7 @@ pub fn validate_customer(doc: &Document, config: &Config) -> Vec<Problem> {
                     Problem::at(
                         "",
                         at,
-                        format!("contact email `{email}` is not an email address"),
+                        format!("contact email {} is not an email address", quoted(&email)),
                     )
                     .hint("write it like `email: dana@example.org`"),
                 );
