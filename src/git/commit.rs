@@ -228,6 +228,9 @@ impl Repo {
         ledger
             .note_refs(&locks, &id.to_string())
             .map_err(MoveError::Failed)?;
+        crate::interrupt::test_pause("ref-noted");
+        #[cfg(debug_assertions)]
+        leave_ref_locks_and_pause(&locks, id);
         let mut time = gix::date::parse::TimeBuf::default();
         let start = Instant::now();
         loop {
@@ -471,6 +474,32 @@ fn index_already_matches(
         seen += 1;
     }
     seen == wanted.len()
+}
+
+/// Debug builds only: when `DOCKET_TEST_PAUSE` is `head-locked` or `branch-locked`, leave
+/// the ref locks as gix leaves them at that point of its transaction, microseconds after
+/// the note (`head-locked`: an empty `HEAD.lock`; `branch-locked`: `HEAD.lock` holding the
+/// new id and an empty branch lock), and stop for good, so that tests can kill the process
+/// there (gix has no hook inside its transaction).
+#[cfg(debug_assertions)]
+fn leave_ref_locks_and_pause(locks: &[std::path::PathBuf], id: ObjectId) {
+    let Some(step) = std::env::var_os("DOCKET_TEST_PAUSE") else {
+        return;
+    };
+    let create = |path: &std::path::Path, text: &str| {
+        if let Ok(mut f) = std::fs::File::create_new(path) {
+            let _ = f.write_all(text.as_bytes());
+        }
+    };
+    if step == "head-locked" {
+        create(&locks[0], "");
+    } else if step == "branch-locked" && locks.len() > 1 {
+        create(&locks[0], &format!("{id}\n"));
+        create(&locks[1], "");
+    } else {
+        return;
+    }
+    crate::interrupt::test_pause(&step.to_string_lossy());
 }
 
 /// A gix signature for `who` at `time`.
