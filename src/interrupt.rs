@@ -78,8 +78,10 @@ pub fn exit_requested() -> bool {
 
 /// Debug builds only: stop for good at the named step when `DOCKET_TEST_PAUSE` names it,
 /// so that tests can kill the process at a known point (`index-locked`: holding
-/// `index.lock`; `staged`: the index written, HEAD not yet moved; `written`: the files
-/// written, nothing committed).
+/// `index.lock`; `staged`: the index written, HEAD not yet moved; `ref-noted`: the ref
+/// locks noted in the lock ledger, the ref transaction not yet begun; `head-locked` and
+/// `branch-locked`: the ref locks left as a kill inside gix's transaction leaves them;
+/// `written`: the files written, nothing committed).
 #[cfg(debug_assertions)]
 pub fn test_pause(step: &str) {
     if std::env::var_os("DOCKET_TEST_PAUSE").is_some_and(|v| v == step) {

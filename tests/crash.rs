@@ -157,7 +157,11 @@ fn killed_new_never_leaves_the_index_behind_head() {
     let r = Repo::with_desk();
     let mut delays = Delays::new();
     let mut acknowledged = Vec::new();
-    for i in 0..40 {
+    let kills = std::env::var("DOCKET_CRASH_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    for i in 0..kills {
         let child = spawn(&r, &["new", "--title", &format!("killed {i}")], &[]);
         std::thread::sleep(delays.next(60));
         let mut child = child;
@@ -580,4 +584,174 @@ fn a_ticket_missing_from_the_index_is_put_back_by_the_next_command_on_it() {
     let head = r.git(&["show", &format!("HEAD:{path}")]).ok().to_string();
     assert!(head.contains("status: pending"), "{head}");
     r.fsck();
+}
+
+/// Kills a `docket new` at the debug pause point `step` (`ref-noted`: its ref locks noted
+/// in the lock ledger, the ref transaction about to start; `head-locked`, `branch-locked`:
+/// inside that transaction, see `src/git/commit.rs`); returns the new commit's id it noted
+/// and the branch lock path (relative to the repository).
+fn kill_at(r: &Repo, title: &str, step: &str) -> (String, String) {
+    let branch = r.git(&["symbolic-ref", "HEAD"]).ok().trim().to_string();
+    let branch_lock = format!(".git/{branch}.lock");
+    let ledger = r.root.join(".git/docket/held-locks");
+    let child = spawn(
+        r,
+        &["new", "--title", title],
+        &[("DOCKET_TEST_PAUSE", step)],
+    );
+    let start = Instant::now();
+    let id = loop {
+        let text = std::fs::read_to_string(&ledger).unwrap_or_default();
+        let noted = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("ref\t"))
+            .filter_map(|l| l.split('\t').next())
+            .find(|id| id.len() == 40)
+            .map(str::to_string);
+        let placed = match step {
+            "head-locked" => r.root.join(".git/HEAD.lock").exists(),
+            "branch-locked" => r.root.join(&branch_lock).exists(),
+            _ => true,
+        };
+        if let (Some(id), true) = (noted, placed) {
+            break id;
+        }
+        assert!(!child_gone(&child), "docket ended before {step}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "docket never reached {step}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Everything of the step is written before the pause.
+    std::thread::sleep(Duration::from_millis(50));
+    let mut child = child;
+    let _ = child.kill();
+    assert_eq!(finish(child).0, None, "docket did not pause");
+    (id, branch_lock)
+}
+
+/// The next write after the kill, which must succeed at once and leave everything clean,
+/// with the killed ticket finished and committed too.
+fn next_write_recovers(r: &Repo, killed: &str, status: &str) {
+    let start = Instant::now();
+    let id = r
+        .docket(&["new", "--title", "after"])
+        .ok()
+        .trim()
+        .to_string();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(lock_files(r), Vec::<String>::new());
+    assert_eq!(r.status(), status, "docket left something behind");
+    r.fsck();
+    let titles = r.git(&["log", "--format=%s"]).ok().to_string();
+    assert!(
+        titles.contains(killed),
+        "{killed} was not committed:\n{titles}"
+    );
+    assert!(head_files(r).contains(&ticket_path(&id)));
+}
+
+/// The next write after the kill, which must refuse the lock `lock` (exit 1, naming it)
+/// and leave it in place, then succeed once it is removed.
+fn next_write_refuses(r: &Repo, lock: &str) {
+    let start = Instant::now();
+    let run = r.docket(&["new", "--title", "refused"]);
+    let err = run.fails(1);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(err.contains(".lock exists"), "{err}");
+    assert!(r.root.join(lock).exists(), "{lock} was removed");
+    for l in lock_files(r) {
+        std::fs::remove_file(r.root.join(".git").join(l)).expect("remove the lock");
+    }
+    r.docket(&["new", "--title", "then"]).ok();
+    assert_eq!(r.status(), "");
+    r.fsck();
+}
+
+#[test]
+fn an_empty_head_lock_left_by_a_killed_writer_is_removed_by_the_next() {
+    let r = Repo::with_desk();
+    r.new_ticket("First");
+    // Killed microseconds after gix created HEAD.lock, before it wrote the new id into it.
+    let _ = kill_at(&r, "killed", "head-locked");
+    assert_eq!(r.read(".git/HEAD.lock"), "");
+    next_write_recovers(&r, "killed", "");
+}
+
+#[test]
+fn an_empty_head_lock_on_an_unborn_branch_is_removed_by_the_next_writer() {
+    let r = Repo::new();
+    r.write(
+        ".docket/config.yaml",
+        &std::fs::read_to_string(common::fixture("demo/config.yaml")).expect("demo config"),
+    );
+    r.git(&["add", "."]).ok();
+    let (_, branch_lock) = kill_at(&r, "killed", "head-locked");
+    assert_ne!(r.git(&["rev-parse", "--verify", "-q", "HEAD"]).code, 0);
+    assert_eq!(r.read(".git/HEAD.lock"), "");
+    assert!(!r.root.join(&branch_lock).exists());
+    next_write_recovers(&r, "killed", "A  .docket/config.yaml\n");
+}
+
+#[test]
+fn an_empty_branch_lock_after_a_filled_head_lock_is_removed_by_the_next_writer() {
+    let r = Repo::with_desk();
+    r.new_ticket("First");
+    // Killed after gix filled HEAD.lock with the new id and created the branch's lock.
+    let (id, branch_lock) = kill_at(&r, "killed", "branch-locked");
+    assert_eq!(r.read(".git/HEAD.lock"), format!("{id}\n"));
+    assert_eq!(r.read(&branch_lock), "");
+    next_write_recovers(&r, "killed", "");
+}
+
+#[test]
+fn a_live_git_commits_ref_locks_are_kept_after_a_killed_writer() {
+    let r = Repo::with_desk();
+    r.new_ticket("First");
+    let (_, branch_lock) = kill_at(&r, "killed", "ref-noted");
+    // `git commit` holds an empty HEAD.lock during its ref transaction, with the branch's
+    // lock beside it holding git's own new commit.
+    let other = r.git(&["rev-parse", "HEAD"]).ok().to_string();
+    std::fs::File::create(r.root.join(".git/HEAD.lock")).expect("HEAD.lock");
+    std::fs::write(r.root.join(&branch_lock), other).expect("branch lock");
+    next_write_refuses(&r, ".git/HEAD.lock");
+}
+
+#[test]
+fn an_empty_head_lock_born_before_the_note_is_kept() {
+    let r = Repo::with_desk();
+    r.new_ticket("First");
+    // Made now, put in place after the kill: a rename keeps the birth time.
+    let early = r.root.join(".git/early");
+    std::fs::File::create(&early).expect("early file");
+    let meta = std::fs::metadata(&early).expect("early file");
+    if meta.created().is_err() {
+        eprintln!("skipped: this file system keeps no birth times");
+        return;
+    }
+    std::thread::sleep(Duration::from_millis(30));
+    let _ = kill_at(&r, "killed", "ref-noted");
+    std::fs::rename(&early, r.root.join(".git/HEAD.lock")).expect("HEAD.lock");
+    next_write_refuses(&r, ".git/HEAD.lock");
+}
+
+#[test]
+fn a_ref_lock_holding_dockets_id_is_kept_once_that_commit_landed() {
+    let r = Repo::with_desk();
+    r.new_ticket("First");
+    let (id, branch_lock) = kill_at(&r, "killed", "ref-noted");
+    // The branch already points at docket's commit, and someone (`git reset --hard`, say)
+    // now holds the branch's lock to write that same id.
+    r.git(&["update-ref", "HEAD", &id]).ok();
+    std::fs::write(r.root.join(&branch_lock), format!("{id}\n")).expect("branch lock");
+    next_write_refuses(&r, &branch_lock);
 }

@@ -10,8 +10,11 @@
 //! 3. the new index (the change set's paths staged with the new blobs) replaces
 //!    `.git/index`, which releases `index.lock`;
 //! 4. only then HEAD (or its branch) moves, by compare-and-swap against the parent read
-//!    in step 2 (`MustNotExist` on an unborn branch). If it moved meanwhile, steps 2-4
-//!    are done again on the new HEAD.
+//!    in step 2 (`MustNotExist` on an unborn branch), in a gix ref transaction whose lock
+//!    paths, with the new commit id and the file system's time, are noted in the ledger
+//!    right before each attempt and forgotten after a failed one (see `lock` for how the
+//!    next writer tells those locks from a live git's). If HEAD moved meanwhile, steps
+//!    2-4 are done again on the new HEAD.
 //!
 //! A kill before step 3 leaves HEAD and the index as they were; a kill between 3 and 4
 //! leaves docket's files staged, so the user's next commit includes them and nothing is
@@ -225,12 +228,18 @@ impl Repo {
         )
         .with_deref(true);
         let locks = self.ref_lock_paths();
-        ledger
-            .note_refs(&locks, &id.to_string())
-            .map_err(MoveError::Failed)?;
+        let hex = id.to_string();
         let mut time = gix::date::parse::TimeBuf::default();
         let start = Instant::now();
         loop {
+            // Noted afresh before each attempt and forgotten after a failed one, so the
+            // notes cover only the instants in which gix may hold docket's ref locks.
+            ledger
+                .note_refs(self, &locks, &hex)
+                .map_err(MoveError::Failed)?;
+            crate::interrupt::test_pause("ref-noted");
+            #[cfg(debug_assertions)]
+            leave_ref_locks_and_pause(&locks, id);
             let result = self
                 .repo
                 .refs
@@ -241,6 +250,9 @@ impl Repo {
                     gix::lock::acquire::Fail::Immediately,
                 )
                 .and_then(|t| t.commit(Some(committer.to_ref(&mut time))));
+            if result.is_err() {
+                ledger.forget_refs().map_err(MoveError::Failed)?;
+            }
             match result {
                 Ok(_) => return Ok(()),
                 Err(e) if e.is_conflict() => return Err(MoveError::Moved),
@@ -471,6 +483,32 @@ fn index_already_matches(
         seen += 1;
     }
     seen == wanted.len()
+}
+
+/// Debug builds only: when `DOCKET_TEST_PAUSE` is `head-locked` or `branch-locked`, leave
+/// the ref locks as gix leaves them at that point of its transaction, microseconds after
+/// the note (`head-locked`: an empty `HEAD.lock`; `branch-locked`: `HEAD.lock` holding the
+/// new id and an empty branch lock), and stop for good, so that tests can kill the process
+/// there (gix has no hook inside its transaction).
+#[cfg(debug_assertions)]
+fn leave_ref_locks_and_pause(locks: &[std::path::PathBuf], id: ObjectId) {
+    let Some(step) = std::env::var_os("DOCKET_TEST_PAUSE") else {
+        return;
+    };
+    let create = |path: &std::path::Path, text: &str| {
+        if let Ok(mut f) = std::fs::File::create_new(path) {
+            let _ = f.write_all(text.as_bytes());
+        }
+    };
+    if step == "head-locked" {
+        create(&locks[0], "");
+    } else if step == "branch-locked" && locks.len() > 1 {
+        create(&locks[0], &format!("{id}\n"));
+        create(&locks[1], "");
+    } else {
+        return;
+    }
+    crate::interrupt::test_pause(&step.to_string_lossy());
 }
 
 /// A gix signature for `who` at `time`.

@@ -18,11 +18,34 @@
 //! - `index.lock` is made as a hard link of a fresh marker file noted beforehand
 //!   (`link` fails when the lock exists, as `O_EXCL` does), so a lock with the marker's
 //!   inode is certainly docket's, at every instant;
-//! - a ref lock (`HEAD.lock`, `refs/heads/<branch>.lock`) is made by gix, which writes
-//!   the new commit id into it at once: a lock holding the id of docket's fresh commit
-//!   (which no other process knows) is docket's. One still empty is docket's only if it
-//!   was born after the note and is still empty a tenth of a second later: git fills its
-//!   lock files within microseconds, so only a process killed in between leaves one empty.
+//! - the ref locks (`HEAD.lock`, then `refs/heads/<branch>.lock`) are made by gix inside
+//!   one call, which gives no place to note anything in between. So right before each
+//!   attempt of the ref transaction docket notes the exact lock paths, docket's fresh
+//!   commit id and the file system's clock (the birth time of a stamp file made then), and
+//!   forgets them as soon as the attempt failed (gix has removed its locks by then).
+//!
+//! What a killed ref transaction can leave, in gix's order: an empty `HEAD.lock` (gix
+//! creates it, reads HEAD, then writes the id); `HEAD.lock` holding the id; that plus an
+//! empty branch lock; both holding the id; or, while committing, the branch lock alone. So
+//! a noted ref lock is docket's when HEAD does not yet point at the id (once it does, the
+//! transaction went through and consumed its locks, and a lock holding the id belongs to
+//! someone who moves a ref to it, `git reset --hard` say) and either
+//! - it holds the id, which nobody else knows before docket's commit lands, or
+//! - it is empty, was born at or after the note, every lock noted before it is gone or
+//!   holds the id, no lock noted after it exists, and it is still the same empty file a
+//!   tenth of a second later.
+//!
+//! Why the empty rule is so narrow: `git commit` itself keeps an empty `HEAD.lock` for its
+//! whole ref transaction (including while a `reference-transaction` hook runs), with the
+//! branch lock beside it holding git's new id; a lock's emptiness alone proves nothing, and
+//! "no later noted lock exists" is what tells such a git apart. The birth time is compared
+//! with a stamp file's rather than with the system clock because file systems stamp files
+//! from a coarse clock (one scheduler tick, 4 ms here, behind the clock docket reads), so a
+//! lock made microseconds after the note usually looks born before it; that comparison once
+//! failed for nearly every empty lock, leaving one behind in about 2% of kills. What is left
+//! to chance: a git that creates a noted lock in the microseconds between docket's note and
+//! docket's own attempt, or between docket's success and its clearing the note, keeps it
+//! empty with no branch lock for over 0.1 s, and meets the next docket writer meanwhile.
 
 use std::fs::File;
 use std::io::{Read as _, Write as _};
@@ -120,22 +143,37 @@ impl Repo {
                 });
             }
         };
-        for line in text.lines() {
-            let Some(entry) = LedgerEntry::parse(line) else {
-                continue;
-            };
-            if entry.matches() {
-                match std::fs::remove_file(entry.path()) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(source) => {
-                        return Err(GitError::Io {
-                            path: entry.path().to_owned(),
-                            source,
-                        });
+        let mut stale = Vec::new();
+        // Ref notes in the order gix takes the locks, one group per commit id.
+        let mut groups: Vec<(String, Vec<RefNote>)> = Vec::new();
+        for entry in text.lines().filter_map(LedgerEntry::parse) {
+            match entry {
+                LedgerEntry::Mark { mark, path } => {
+                    if mark_matches(&mark, &path) {
+                        stale.push(path);
+                    }
+                }
+                LedgerEntry::Ref { id, since, path } => {
+                    let note = RefNote { since, path };
+                    match groups.iter_mut().find(|(other, _)| *other == id) {
+                        Some((_, notes)) => notes.push(note),
+                        None => groups.push((id, vec![note])),
                     }
                 }
             }
+        }
+        if !groups.is_empty() {
+            // Once HEAD points at the commit, its transaction went through and used up its
+            // locks: a lock at those paths now is someone else's.
+            let head = self.head_commit().ok().flatten();
+            for (id, notes) in &groups {
+                if head.as_deref() != Some(id.as_str()) {
+                    stale.extend(own_ref_locks(id, notes));
+                }
+            }
+        }
+        for path in stale {
+            remove_if_present(&path)?;
         }
         remove_if_present(&ledger)?;
         // Marker files whose note was cleared are left by a kill after the lock was released.
@@ -377,18 +415,38 @@ impl Ledger {
         self.save()
     }
 
-    /// Note that the ref lock files at `locks`, if they hold exactly `new_id` (a commit
-    /// nobody else knows yet) or are still empty and born from now on, are this process's.
-    pub(super) fn note_refs(&mut self, locks: &[PathBuf], new_id: &str) -> Result<(), GitError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
+    /// Note, right before one attempt of the ref transaction, that the ref lock files at
+    /// `locks` (in the order gix takes them) may be this process's from now on: when they
+    /// hold `new_id` (a commit nobody else knows yet) or, under the module documentation's
+    /// rule, are empty and born from now on, by the file system's own clock.
+    pub(super) fn note_refs(
+        &mut self,
+        repo: &Repo,
+        locks: &[PathBuf],
+        new_id: &str,
+    ) -> Result<(), GitError> {
+        self.lines.retain(|l| !l.starts_with("ref\t"));
+        let now = file_system_now(&repo.docket_dir().join("locks"))?;
         for lock in locks {
             self.lines
                 .push(format!("ref\t{new_id}\t{now}\t{}", lock.display()));
         }
         self.save()
+    }
+
+    /// Forget the ref locks noted: an attempt of the ref transaction failed, and gix has
+    /// removed the locks it took, so none of them is this process's any more (a lock found
+    /// there now is someone else's).
+    pub(super) fn forget_refs(&mut self) -> Result<(), GitError> {
+        let before = self.lines.len();
+        self.lines.retain(|l| !l.starts_with("ref\t"));
+        if self.lines.len() == before {
+            Ok(())
+        } else if self.lines.is_empty() {
+            remove_if_present(&self.path)
+        } else {
+            self.save()
+        }
     }
 
     fn save(&self) -> Result<(), GitError> {
@@ -448,59 +506,105 @@ impl LedgerEntry {
             _ => None,
         }
     }
+}
 
-    fn path(&self) -> &Path {
-        match self {
-            LedgerEntry::Mark { path, .. } | LedgerEntry::Ref { path, .. } => path,
-        }
-    }
+/// One ref lock noted before a ref transaction: where, and the file system's time then.
+struct RefNote {
+    since: u128,
+    path: PathBuf,
+}
 
-    /// Whether the lock file noted is still the very one this entry describes, and removes
-    /// a marker file that was noted.
-    fn matches(&self) -> bool {
-        let Some(name) = self.path().file_name() else {
-            return false;
+/// Whether `path` names a git lock file (only those are ever removed).
+fn is_lock_name(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".lock"))
+}
+
+/// Whether the lock `path` is still a hard link of the marker `mark` noted before it was
+/// taken; removes the marker either way.
+fn mark_matches(mark: &Path, path: &Path) -> bool {
+    let same = is_lock_name(path)
+        && match (
+            std::fs::symlink_metadata(mark),
+            std::fs::symlink_metadata(path),
+        ) {
+            (Ok(m), Ok(l)) => m.is_file() && same_inode(&m, &l),
+            _ => false,
         };
-        if !name.to_string_lossy().ends_with(".lock") {
-            return false;
-        }
-        match self {
-            LedgerEntry::Mark { mark, path } => {
-                let same = match (
-                    std::fs::symlink_metadata(mark),
-                    std::fs::symlink_metadata(path),
-                ) {
-                    (Ok(m), Ok(l)) => m.is_file() && same_inode(&m, &l),
-                    _ => false,
-                };
-                let _ = std::fs::remove_file(mark);
-                same
+    let _ = std::fs::remove_file(mark);
+    same
+}
+
+/// What one noted ref lock file holds now.
+enum RefLock {
+    Absent,
+    /// Empty, with its metadata.
+    Empty(std::fs::Metadata),
+    /// Holds the noted commit id.
+    Own,
+    /// Anything else: someone else's.
+    Other,
+}
+
+fn read_ref_lock(path: &Path, id: &str) -> RefLock {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return RefLock::Absent,
+        Err(_) => return RefLock::Other,
+    };
+    if !meta.is_file() {
+        return RefLock::Other;
+    }
+    let mut text = String::new();
+    let read = File::open(path).and_then(|f| f.take(200).read_to_string(&mut text));
+    match read {
+        Ok(_) if text.is_empty() => RefLock::Empty(meta),
+        Ok(_) if text.trim_end() == id => RefLock::Own,
+        Ok(_) => RefLock::Other,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RefLock::Absent,
+        Err(_) => RefLock::Other,
+    }
+}
+
+/// The lock files among `notes` (one ref transaction's, in the order gix takes them, for
+/// commit `id`) that the module documentation's rule proves are docket's.
+fn own_ref_locks(id: &str, notes: &[RefNote]) -> Vec<PathBuf> {
+    let states: Vec<RefLock> = notes
+        .iter()
+        .map(|n| {
+            if is_lock_name(&n.path) {
+                read_ref_lock(&n.path, id)
+            } else {
+                RefLock::Other
             }
-            LedgerEntry::Ref { id, since, path } => {
-                let read = || {
-                    let mut text = String::new();
-                    File::open(path)
-                        .and_then(|f| f.take(200).read_to_string(&mut text))
-                        .map(|_| text)
-                };
-                match read() {
-                    Ok(text) if text.trim_end() == id => true,
-                    Ok(text) if text.is_empty() => {
-                        let born_since = std::fs::symlink_metadata(path)
-                            .ok()
-                            .and_then(|m| birth(&m))
-                            .is_some_and(|b| b >= *since);
-                        if !born_since {
-                            return false;
-                        }
-                        std::thread::sleep(Duration::from_millis(100));
-                        read().is_ok_and(|t| t.is_empty())
-                    }
-                    _ => false,
+        })
+        .collect();
+    let mut own = Vec::new();
+    for (i, (note, state)) in notes.iter().zip(&states).enumerate() {
+        match state {
+            RefLock::Own => own.push(note.path.clone()),
+            RefLock::Empty(meta) => {
+                let earlier_done = states[..i]
+                    .iter()
+                    .all(|s| matches!(s, RefLock::Absent | RefLock::Own));
+                let later_absent = states[i + 1..].iter().all(|s| matches!(s, RefLock::Absent));
+                let born_since = birth(meta).is_some_and(|b| b >= note.since);
+                if earlier_done && later_absent && born_since && still_empty(&note.path, meta) {
+                    own.push(note.path.clone());
                 }
             }
+            RefLock::Absent | RefLock::Other => {}
         }
     }
+    own
+}
+
+/// Whether the empty lock `path` is still the same empty file a tenth of a second later
+/// (git fills a lock it writes within microseconds of creating it).
+fn still_empty(path: &Path, before: &std::fs::Metadata) -> bool {
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::symlink_metadata(path)
+        .is_ok_and(|now| now.is_file() && now.len() == 0 && same_inode(before, &now))
 }
 
 /// Whether two files are one (hard links of each other).
@@ -516,8 +620,52 @@ fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
     false
 }
 
-/// The birth time of a file in nanoseconds since the epoch, where the file system has one.
+/// The file system's clock now, as it stamps a file created in `dir`: the birth time of a
+/// fresh stamp file, which is then removed. This clock runs up to a scheduler tick behind
+/// the system clock, so it is the one to compare other files' birth times with.
+fn file_system_now(dir: &Path) -> Result<u128, GitError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| GitError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let stamp = dir.join(format!("stamp.{}.{nanos}", std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&stamp)
+        .map_err(io(&stamp))?;
+    let meta = file.metadata().map_err(io(&stamp));
+    drop(file);
+    let _ = std::fs::remove_file(&stamp);
+    // Without a file-system time nothing empty can be proven born since: noting 0 would
+    // prove too much, so note the largest time instead.
+    Ok(birth(&meta?).unwrap_or(u128::MAX))
+}
+
+/// The birth time of a file in nanoseconds since the epoch: its creation time where the
+/// file system keeps one, else its status-change time (for a lock file never written nor
+/// renamed, that is when it was made).
 fn birth(meta: &std::fs::Metadata) -> Option<u128> {
-    let t = meta.created().ok()?;
-    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
+    if let Ok(t) = meta.created() {
+        return Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos());
+    }
+    ctime(meta)
+}
+
+#[cfg(unix)]
+fn ctime(meta: &std::fs::Metadata) -> Option<u128> {
+    use std::os::unix::fs::MetadataExt as _;
+    let secs = u128::try_from(meta.ctime()).ok()?;
+    let nanos = u128::try_from(meta.ctime_nsec()).ok()?;
+    Some(secs * 1_000_000_000 + nanos)
+}
+
+#[cfg(not(unix))]
+fn ctime(_: &std::fs::Metadata) -> Option<u128> {
+    None
 }
