@@ -1,5 +1,6 @@
 //! The tantivy directory the index lives in: tantivy's `MmapDirectory` without fsync.
-//! Reads, deletes, locks and the watch of `meta.json` are `MmapDirectory`'s own; new files
+//! Reads, deletes, locks and the watch of `meta.json` are `MmapDirectory`'s own (except
+//! that a missing positions file is an error, not "no positions"); new files
 //! and atomic writes go through the page cache like any other write, and syncing the folder
 //! does nothing.
 //!
@@ -25,6 +26,9 @@ use tantivy::directory::{
     AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, TerminatingWrite,
     WatchCallback, WatchHandle, WritePtr,
 };
+
+/// The extension of a segment's positions file.
+const POSITIONS: &str = "pos";
 
 /// `MmapDirectory` that never fsyncs: the index is a cache, rebuilt when damaged, so
 /// durability across a machine crash is not worth a sync per file on every commit.
@@ -67,7 +71,23 @@ impl TerminatingWrite for UnsyncedFile {
 
 impl Directory for NoSyncDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.inner.get_file_handle(path)
+        match self.inner.get_file_handle(path) {
+            // tantivy opens a segment without its positions file as if no field had
+            // positions, and then finds nothing for phrases and `suggest`. Every segment of
+            // docket's schema has one, so a missing one is damage (rebuilt), not an answer.
+            Err(OpenReadError::FileDoesNotExist(p))
+                if p.extension().is_some_and(|e| e == POSITIONS) =>
+            {
+                Err(OpenReadError::wrap_io_error(
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        "a segment's positions file is missing",
+                    ),
+                    p,
+                ))
+            }
+            other => other,
+        }
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {

@@ -38,6 +38,17 @@
 //! A missing, damaged or older-version index is then rebuilt in a folder beside it and
 //! renamed into place, with a one-line notice on stderr.
 //!
+//! Damage. A damaged file shows up wherever tantivy reads it, not only at open: a garbled
+//! document store fails to decompress or to deserialize when a search reads a hit, a
+//! garbled dictionary or fast field when a list reads ids. So every tantivy error but a
+//! busy lock, and an I/O error on a file of the index folder, counts as damage, whichever
+//! command met it (search, list, show, suggest, dupes all run inside the same recovery).
+//! tantivy also panics on some corrupt input; the work on the index runs under
+//! `catch_unwind`, and such a panic is damage too, never a docket crash. A missing
+//! positions file, which tantivy would read as "no positions", is refused by the
+//! directory. None of this reads anything more from a healthy index: the checks are on
+//! errors tantivy already returns.
+//!
 //! Durability. The index is written without fsync (see `directory`): the syncs cost most
 //! of a small commit and only guard the last commits against a power cut or an OS crash.
 //! A process that dies loses nothing; a machine crash can leave files the next open
@@ -390,7 +401,10 @@ impl Unusable {
                 "note: the search index has no version stamp; rebuilding it".into()
             }
             Unusable::Unopenable(e) => {
-                format!("note: the search index could not be opened ({e}); rebuilding it")
+                format!(
+                    "note: the search index could not be opened ({}); rebuilding it",
+                    one_line(&e.to_string())
+                )
             }
         }
     }
@@ -409,24 +423,30 @@ fn recovering<T>(
     let once = |rebuild: Option<String>| guarded(git_dir, || attempt(rebuild));
     let mut result = once(None);
     for nap in RETRY_NAPS {
-        if !result.as_ref().is_err_and(is_damage) {
+        if !result.as_ref().is_err_and(|e| is_damage(e, git_dir)) {
             return result;
         }
         std::thread::sleep(nap);
         result = once(None);
     }
-    if !result.as_ref().is_err_and(is_damage) {
+    if !result.as_ref().is_err_and(|e| is_damage(e, git_dir)) {
         return result;
     }
     let Some(_lock) = WriterLock::acquire(git_dir, REBUILD_WAIT)? else {
         return result;
     };
     match once(None) {
-        Err(e) if is_damage(&e) => once(Some(format!(
-            "note: the search index was damaged ({e}); rebuilt it"
+        Err(e) if is_damage(&e, git_dir) => once(Some(format!(
+            "note: the search index was damaged ({}); rebuilt it",
+            one_line(&e.to_string())
         ))),
         other => other,
     }
+}
+
+/// A message on one line (some of tantivy's span several), for a one-line notice.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The inode of a folder, which tells a folder renamed into place from the one opened.
@@ -474,20 +494,21 @@ fn guarded<T>(git_dir: &Path, f: impl FnOnce() -> Result<T, IndexError>) -> Resu
     })
 }
 
-/// Whether an error means the index files are unusable (rebuild), not a user mistake.
-fn is_damage(e: &IndexError) -> bool {
-    matches!(e, IndexError::Damaged { .. })
-        || matches!(
-            e,
-            IndexError::Tantivy {
-                source: TantivyError::DataCorruption(_)
-                    | TantivyError::IoError(_)
-                    | TantivyError::OpenReadError(_)
-                    | TantivyError::SchemaError(_)
-                    | TantivyError::IncompatibleIndex(_),
-                ..
-            }
-        )
+/// Whether an error means the files of the index at `git_dir` are unusable (rebuild), not
+/// a user mistake or a busy lock. Damage shows up anywhere tantivy reads: opening a
+/// segment, its term dictionary, postings and positions, fast fields and field norms, and
+/// the document store (a garbled block fails to decompress or to deserialize, for example
+/// as "stream did not contain valid UTF-8"). So every tantivy error counts except a busy
+/// lock, as does an I/O error on a file inside the index folder (a fast-field dictionary,
+/// the manifest). A real fault that is not damage (a full disk, say) fails again after the
+/// one rebuild, and that error is then reported.
+fn is_damage(e: &IndexError, git_dir: &Path) -> bool {
+    match e {
+        IndexError::Damaged { .. } => true,
+        IndexError::Tantivy { source, .. } => !matches!(source, TantivyError::LockFailure(..)),
+        IndexError::Io { path, .. } => path.starts_with(SearchIndex::location(git_dir)),
+        IndexError::Busy { .. } | IndexError::BadQuery { .. } | IndexError::Store(_) => false,
+    }
 }
 
 #[cfg(test)]
