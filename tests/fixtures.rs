@@ -554,14 +554,9 @@ fn terminal_escapes_in_titles_are_escaped_on_output() {
     assert!(subject.contains("\\x1b]0;owned"), "{subject}");
 }
 
-/// Found by `scripts/fuzz` (target `query`, fuzz/fuzz_targets/query.rs, with the same
-/// documents): this query, NUL bytes included, made tantivy 0.27 trip a debug assertion
-/// (`PhraseScorer::seek_danger` under an excluded clause), a panic in debug builds. A
-/// query must give hits or a clear error, never a panic.
-#[test]
-#[ignore = "open: tantivy 0.27 panics in debug builds; the fix belongs to src/index"]
-fn fuzz_query_with_excluded_phrase_does_not_panic() {
-    let r = common::Repo::with_desk();
+/// The index the `query` fuzz target searches (fuzz/fuzz_targets/query.rs): the demo
+/// desk's KB and two tickets.
+fn fuzz_query_index(r: &common::Repo) -> docket::index::SearchIndex {
     for (id, title, body) in [
         (
             "T-4K7QX2M9AB",
@@ -593,12 +588,123 @@ fn fuzz_query_with_excluded_phrase_does_not_panic() {
     let git_dir = r.root.join(".git");
     let mut index = docket::index::SearchIndex::recreate(&git_dir, String::new()).expect("index");
     index.sync(&store, &docket::index::Quiet).expect("sync");
+    index
+}
+
+fn hit_ids(index: &docket::index::SearchIndex, query: &str) -> Vec<String> {
+    let opts = docket::index::SearchOptions {
+        limit: 50,
+        ..Default::default()
+    };
+    let mut ids: Vec<String> = index
+        .search(query, &opts)
+        .unwrap_or_else(|e| panic!("{query:?}: {e}"))
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Found by `scripts/fuzz` (target `query`, fuzz/fuzz_targets/query.rs, with the same
+/// documents): this query, NUL bytes included, made tantivy 0.27 trip a debug assertion
+/// (`PhraseScorer::seek_danger` under an excluded clause), a panic in debug builds:
+/// `u+-0` is the phrase "u 0" and `NOT` excludes it. A query must give hits or a clear
+/// error, never a panic.
+#[test]
+fn fuzz_query_with_excluded_phrase_does_not_panic() {
+    let r = common::Repo::with_desk();
+    let index = fuzz_query_index(&r);
     let query = "_AN\u{0}D LOT \u{1d} NOT \u{1d}\u{0}u+-0\u{1}";
+    // Control characters carry no meaning in a query: it is `_AN D LOT NOT u+-0`.
+    assert_eq!(hit_ids(&index, query), hit_ids(&index, "_AN D LOT"));
+}
+
+/// The same shape in printable text: a phrase under an excluded clause, probed at a
+/// document before the phrase's first match (or with no match at all), panicked.
+#[test]
+fn excluded_phrase_queries_do_not_panic_and_exclude_the_phrase() {
+    let r = common::Repo::with_desk();
+    let index = fuzz_query_index(&r);
+    for q in [
+        "d lot NOT u+-0",
+        "d -\"u 0\"",
+        "crash -\"no such phrase\"",
+        "a -\"wal replay\"",
+        "(a OR crash) AND NOT \"wal replay\"",
+        "a -(\"wal replay\" OR \"tls handshake\")",
+        "a -(upgrade -\"wal replay\")",
+        "a -\"wal rep\"*",
+        "d -\"u 0\"~1",
+        "(d -\"u 0\")^2",
+    ] {
+        let ids = hit_ids(&index, q);
+        assert!(!ids.iter().any(|id| id.is_empty()), "{q}: {ids:?}");
+    }
+    // The exclusion still excludes: the ticket with "WAL replay" in its body goes.
+    let crash = hit_ids(&index, "crash");
+    assert!(crash.contains(&"T-4K7QX2M9AB".to_string()), "{crash:?}");
+    let without = hit_ids(&index, "crash -\"wal replay\"");
+    let expected: Vec<String> = crash
+        .iter()
+        .filter(|id| {
+            id.as_str() != "T-4K7QX2M9AB" && !hit_ids(&index, "\"wal replay\"").contains(id)
+        })
+        .cloned()
+        .collect();
+    assert_eq!(without, expected);
+    assert_eq!(
+        hit_ids(&index, "crash -\"no such phrase\""),
+        crash,
+        "a phrase that matches nothing excludes nothing"
+    );
+    assert_eq!(hit_ids(&index, "(crash -\"wal replay\")^2"), without);
+}
+
+/// Queries made of words of the indexed documents, phrases, groups, boosts and
+/// exclusions (the shape that panicked) give hits or a clear error, never a panic.
+#[test]
+fn queries_with_phrases_and_exclusions_never_panic() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let r = common::Repo::with_desk();
+    let index = fuzz_query_index(&r);
+    let word = proptest::sample::select(vec![
+        "wal", "replay", "crash", "tls", "upgrade", "u+-0", "d", "a", "the", "config", "数据",
+        "zzz",
+    ]);
+    let atom = proptest::prop_oneof![
+        word.clone().prop_map(str::to_string),
+        (word.clone(), word.clone()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
+        (word.clone(), word).prop_map(|(a, b)| format!("\"{a} {b}\"~1")),
+    ];
+    let query = atom.prop_recursive(3, 12, 3, |inner| {
+        proptest::prop_oneof![
+            proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["", "-", "+", "NOT ", "AND NOT "]),
+                    inner.clone()
+                ),
+                1..4
+            )
+            .prop_map(|cs| {
+                let parts: Vec<String> = cs.into_iter().map(|(o, q)| format!("{o}{q}")).collect();
+                format!("({})", parts.join(" "))
+            }),
+            inner.prop_map(|q| format!("{q}^2")),
+        ]
+    });
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
     let opts = docket::index::SearchOptions {
         limit: 5,
         ..Default::default()
     };
-    if index.parse_user_query(query).is_ok() {
-        index.search(query, &opts).expect("a parsed query runs");
+    for _ in 0..400 {
+        let q = query.new_tree(&mut runner).expect("a query").current();
+        let q = format!("crash {q}");
+        if index.parse_user_query(&q).is_ok() {
+            index
+                .search(&q, &opts)
+                .unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        }
     }
 }
