@@ -346,20 +346,18 @@ fn set_after_no_commit_set_with_the_same_value_is_reported() {
     assert!(head.contains("status: open"), "{head}");
 }
 
+/// Runs `set ID status=pending` paused right after it wrote the ticket file (a debug-only
+/// pause point), waits until the file changed, and kills it there.
 #[cfg(debug_assertions)]
-#[test]
-fn a_set_killed_after_writing_is_committed_by_the_next_command() {
-    let r = Repo::with_desk();
-    let id = r.new_ticket("Killed set");
-    let path = ticket_path(&id);
-    let before = r.read(&path);
+fn kill_set_once_written(r: &Repo, id: &str, path: &str) {
+    let before = r.read(path);
     let mut child = spawn(
-        &r,
-        &["set", &id, "status=pending"],
+        r,
+        &["set", id, "status=pending"],
         &[("DOCKET_TEST_PAUSE", "written")],
     );
     let start = Instant::now();
-    while r.read(&path) == before {
+    while r.read(path) == before {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "the file was never written"
@@ -369,6 +367,15 @@ fn a_set_killed_after_writing_is_committed_by_the_next_command() {
     std::thread::sleep(Duration::from_millis(50));
     let _ = child.kill();
     assert_eq!(finish(child).0, None, "docket did not pause after writing");
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_set_killed_after_writing_is_committed_by_the_next_command() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Killed set");
+    let path = ticket_path(&id);
+    kill_set_once_written(&r, &id, &path);
     assert_eq!(r.status(), format!(" M {path}\n"));
     // A read command says so, and leaves it alone.
     let list = r.docket(&["list"]);
@@ -526,23 +533,7 @@ fn an_interrupted_change_to_a_file_edited_since_is_reported_and_left_alone() {
     let id = r.new_ticket("Edited since");
     let other = r.new_ticket("Other");
     let path = ticket_path(&id);
-    let before = r.read(&path);
-    let mut child = spawn(
-        &r,
-        &["set", &id, "status=pending"],
-        &[("DOCKET_TEST_PAUSE", "written")],
-    );
-    let start = Instant::now();
-    while r.read(&path) == before {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the file was never written"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    std::thread::sleep(Duration::from_millis(50));
-    let _ = child.kill();
-    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    kill_set_once_written(&r, &id, &path);
     let edited = r
         .read(&path)
         .replace("Steps to reproduce.", "Edited by hand.");
