@@ -22,7 +22,6 @@
 //! Temporary files of the atomic writes (`.docket-*.tmp`) in the record's folders are
 //! removed too. Read commands only look (one `readdir`) and print a one-line notice.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -159,14 +158,8 @@ impl Desk {
                 "report this as a bug",
             )
         })?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".record-")
-            .tempfile_in(&dir)
-            .map_err(io(&dir))?;
-        tmp.write_all(&json)
-            .and_then(|()| tmp.as_file().sync_all())
+        crate::atomic::replace(&path, &json, crate::atomic::Durability::Synced)
             .map_err(io(&path))?;
-        tmp.persist(&path).map_err(|e| io(&path)(e.error))?;
         Ok(Intent { path })
     }
 

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -99,15 +98,8 @@ const TEMP_KEEP: std::time::Duration = std::time::Duration::from_secs(600);
 /// Writes `text` to a temporary file with a unique name in the same folder, then renames
 /// it over `path`: a reader sees the old or the new list, never a part.
 fn write_atomic(path: &Path, text: &str) -> Result<(), IndexError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(IndexError::io(dir))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(IndexError::io(path))?;
-    tmp.persist(path).map_err(|e| IndexError::Io {
-        path: path.to_owned(),
-        source: e.error,
-    })?;
-    Ok(())
+    crate::atomic::replace(path, text.as_bytes(), crate::atomic::Durability::Cached)
+        .map_err(IndexError::io(path))
 }
 
 /// Files modified this close to a sync may change again within the file system's

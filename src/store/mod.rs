@@ -13,7 +13,6 @@ mod load;
 mod validate;
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use error::{Problem, StoreError};
@@ -666,20 +665,8 @@ impl Store {
         let path = self.path(rel)?;
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".docket-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| StoreError::io(&dir, e))?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| StoreError::io(&path, e))?;
-        if let Ok(meta) = fs::metadata(&path) {
-            let _ = fs::set_permissions(tmp.path(), meta.permissions());
-        }
-        tmp.persist(&path)
-            .map_err(|e| StoreError::io(&path, e.error))?;
-        Ok(())
+        crate::atomic::replace(&path, text.as_bytes(), crate::atomic::Durability::Synced)
+            .map_err(|e| StoreError::io(&path, e))
     }
 
     /// Whether something is at a store path, looked at without following links (a path

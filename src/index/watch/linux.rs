@@ -126,13 +126,8 @@ fn take_lock(dir: &WatchDir) -> Result<File, WatchError> {
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<(), WatchError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(WatchError::io(dir))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(WatchError::io(path))?;
-    tmp.persist(path)
-        .map_err(|e| WatchError::io(path)(e.error))?;
-    Ok(())
+    crate::atomic::replace(path, text.as_bytes(), crate::atomic::Durability::Cached)
+        .map_err(WatchError::io(path))
 }
 
 /// Runs the watcher (see the module documentation of `watch`).
