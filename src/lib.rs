@@ -4,8 +4,8 @@
 //! the host repository; every state change is one git commit. Modules, from the bottom:
 //! `model` (plain types), `doc` (the only YAML text), `git` (the only gix), `store` (the
 //! files on disk), `desk` (operations as transactions), `export` (publishing the KB), `cli` (arguments
-//! and output); `interrupt` (deferring Ctrl-C during a write) and `atomic` (replacing a file whole) are
-//! leaves any of them may use.
+//! and output); `interrupt` (deferring Ctrl-C during a write), `atomic` (replacing a file whole)
+//! and `random` (the one random source, seedable for tests) are leaves any of them may use.
 
 pub mod atomic;
 pub mod cli;
@@ -16,4 +16,5 @@ pub mod git;
 pub mod index;
 pub mod interrupt;
 pub mod model;
+pub mod random;
 pub mod store;

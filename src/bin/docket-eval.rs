@@ -326,7 +326,8 @@ fn load_tickets(
                         ("links", docket::doc::Value::Mapping(links)),
                     ],
                     doc.body(),
-                );
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
                 (new_id, d.text().to_string())
             }
         };

@@ -36,12 +36,22 @@ impl Context {
             })?),
             _ => None,
         };
+        let seed = match std::env::var("DOCKET_SEED") {
+            Ok(v) if !v.is_empty() => Some(v.parse::<u64>().map_err(|e| {
+                Failure::usage(
+                    format!("DOCKET_SEED `{v}` is not a whole number: {e}"),
+                    "unset DOCKET_SEED, or set it like 42",
+                )
+            })?),
+            _ => None,
+        };
         Ok(Context {
             dir,
             options: Options {
                 author: cli.author.clone().filter(|a| !a.trim().is_empty()),
                 no_commit: cli.no_commit,
                 now,
+                seed,
             },
         })
     }

@@ -36,6 +36,9 @@ pub struct Options {
     pub no_commit: bool,
     /// The time to record instead of the clock (for imports, demos and tests).
     pub now: Option<jiff::Timestamp>,
+    /// Draw ids from this seed and HEAD instead of the system (`DOCKET_SEED`, for tests
+    /// and demos that must come out the same twice; see [`crate::random`]).
+    pub seed: Option<u64>,
 }
 
 /// A help desk: the files of one work tree and the repository that holds them.
@@ -114,6 +117,18 @@ impl Desk {
     /// The time to record, as precisely as the clock gives it.
     pub fn now_precise(&self) -> jiff::Timestamp {
         self.options.now.unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// The random source for one operation. Seeded, it is keyed by HEAD too, so the next
+    /// command (which finds HEAD moved) draws new ids; the caller still checks what it
+    /// draws against existing files, as HEAD stays put with `--no-commit`.
+    pub(crate) fn random(&self, for_id: bool) -> Result<crate::random::Random, DeskError> {
+        let state = match self.options.seed {
+            Some(_) => self.repo.head_commit()?.unwrap_or_default(),
+            None => String::new(),
+        };
+        crate::random::Random::new(self.options.seed, state.as_bytes())
+            .map_err(|error| DeskError::Random { for_id, error })
     }
 
     /// Acts as someone else, at another time, from now on (imports and the demo).
@@ -292,23 +307,14 @@ impl Desk {
                 Ok(inside) => (None, inside.to_path_buf()),
                 Err(_) => {
                     let start = existing_ancestor(&abs);
-                    let other = Repo::discover(&start).map_err(|_| {
-                        DeskError::invalid(
-                            format!("{rel} is outside this repository and not inside any other git repository"),
-                            "run `git init` in the folder that holds it (e.g. the private customers folder), or use --no-commit",
-                        )
-                    })?;
+                    let other = Repo::discover(&start)
+                        .map_err(|_| DeskError::NoRepository { rel: rel.clone() })?;
                     let inside = abs
                         .strip_prefix(other.workdir())
                         .map(Path::to_path_buf)
-                        .map_err(|_| {
-                            DeskError::invalid(
-                                format!(
-                                    "{rel} is not inside the work tree of {}",
-                                    other.workdir().display()
-                                ),
-                                "point paths.customers at a folder inside a git work tree",
-                            )
+                        .map_err(|_| DeskError::OutsideWorkTree {
+                            rel: rel.clone(),
+                            workdir: other.workdir().to_path_buf(),
                         })?;
                     (Some(other), inside)
                 }

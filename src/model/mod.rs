@@ -12,7 +12,9 @@ mod ticket;
 pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
 pub use customer::{Contact, Customer};
-pub use id::{CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, short_prefix};
+pub use id::{
+    CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, crockford, short_prefix,
+};
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, Links, Ticket};
 
