@@ -44,12 +44,7 @@ pub struct ExportArgs {
 
 impl From<ExportError> for Failure {
     fn from(e: ExportError) -> Failure {
-        let hint = e.hint();
-        let mut f = Failure::new(e.to_string(), hint);
-        if let ExportError::Io { source, .. } = &e {
-            f.causes.push(source.to_string());
-        }
-        f
+        Failure::from_error(&e, e.hint(), 1)
     }
 }
 

@@ -89,16 +89,7 @@ impl From<IndexError> for Failure {
         } else {
             1
         };
-        let mut causes = Vec::new();
-        let mut cur = std::error::Error::source(&e);
-        while let Some(c) = cur {
-            causes.push(c.to_string());
-            cur = c.source();
-        }
-        let mut f = Failure::new(e.to_string(), hint);
-        f.code = code;
-        f.causes = causes;
-        f
+        Failure::from_error(&e, hint, code)
     }
 }
 
