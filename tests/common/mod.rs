@@ -136,6 +136,12 @@ impl Repo {
         &self.home
     }
 
+    /// The temporary folder that holds the repository and its home, for other folders a
+    /// test needs (a demo desk, a second repository).
+    pub fn scratch(&self) -> &Path {
+        self._dir.path()
+    }
+
     /// Runs docket in the repository.
     pub fn docket(&self, args: &[&str]) -> Run {
         self.docket_env(args, &[])
@@ -155,11 +161,32 @@ impl Repo {
         Run::from(cmd.output().expect("docket runs"))
     }
 
-    /// Runs git in the repository.
+    /// Runs docket and gives what a reader of a transcript needs: the exit code, stdout
+    /// and stderr, with the temporary folder written as `[TMP]` (for snapshots).
+    pub fn transcript(&self, args: &[&str]) -> String {
+        self.transcript_env(args, &[])
+    }
+
+    /// [`Repo::transcript`] with extra environment variables.
+    pub fn transcript_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let run = self.docket_env(args, env);
+        let text = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            run.code, run.stdout, run.stderr
+        );
+        let tmp = self.scratch().display().to_string();
+        text.replace(&tmp, "[TMP]")
+    }
+
+    /// Runs git in the repository; its commits are dated [`CLOCK_START`], so that they,
+    /// and the ids docket draws after them, are the same in every run.
     pub fn git(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new("git");
         hermetic(&mut cmd, &self.home);
-        cmd.current_dir(&self.root).args(args);
+        cmd.env("GIT_AUTHOR_DATE", CLOCK_START)
+            .env("GIT_COMMITTER_DATE", CLOCK_START)
+            .current_dir(&self.root)
+            .args(args);
         Run::from(cmd.output().expect("git runs"))
     }
 
