@@ -42,13 +42,8 @@ impl Delays {
 
 /// Starts docket in the repository without waiting for it.
 fn spawn(r: &Repo, args: &[&str], env: &[(&str, &str)]) -> Child {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
-    common::hermetic(&mut cmd, r.home());
-    cmd.current_dir(&r.root)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = r.command(std::path::Path::new(env!("CARGO_BIN_EXE_docket")), args);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
