@@ -57,6 +57,7 @@
 //! stale until their files change again or `docket index` runs. Writes that replace a
 //! file (`meta.json`) still go through a rename, so readers never see half of one.
 
+mod clock;
 mod directory;
 mod error;
 mod lock;
@@ -85,6 +86,7 @@ use crate::store::Store;
 use directory::NoSyncDirectory;
 use lock::WriterLock;
 use schema::Fields;
+use watch::Launcher;
 
 /// Memory for one indexing thread (tantivy needs at least 15 MB per thread).
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -139,15 +141,17 @@ impl SearchIndex {
     }
 
     /// Opens the index (rebuilding it if missing, corrupt or of another version) and
-    /// brings it up to date with the files of `store`.
+    /// brings it up to date with the files of `store`. On a large desk, `launcher`
+    /// starts a watcher when none runs (`None`: never start one; see `watch`).
     pub fn open_fresh(
         store: &Store,
         git_dir: &Path,
         progress: &dyn Progress,
+        launcher: Option<&Launcher>,
     ) -> Result<SearchIndex, IndexError> {
         recovering(git_dir, |rebuild| {
             let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
-            idx.sync(store, progress)?;
+            idx.sync(store, progress, launcher)?;
             idx.held = None;
             Ok(idx)
         })
@@ -359,17 +363,19 @@ impl SearchIndex {
             .map_err(IndexError::tantivy(&self.dir, "reloading"))
     }
 
-    /// Runs `f` on the index brought up to date; if the index turns out to be damaged,
-    /// rebuilds it and runs `f` again (see [`recovering`]).
+    /// Runs `f` on the index brought up to date (as [`SearchIndex::open_fresh`] does);
+    /// if the index turns out to be damaged, rebuilds it and runs `f` again (see
+    /// [`recovering`]).
     pub fn with_recovery<T>(
         store: &Store,
         git_dir: &Path,
         progress: &dyn Progress,
+        launcher: Option<&Launcher>,
         f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
     ) -> Result<(T, Vec<String>), IndexError> {
         recovering(git_dir, |rebuild| {
             let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
-            idx.sync(store, progress)?;
+            idx.sync(store, progress, launcher)?;
             idx.held = None;
             let v = f(&idx)?;
             Ok((v, idx.into_notices()))

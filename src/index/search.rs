@@ -122,6 +122,25 @@ pub struct ListRows {
     pub duplicates: bool,
 }
 
+/// The rows [`SearchIndex::matching_rows`] found, before their ids are looked up.
+struct MatchedRows {
+    /// The `row` values, one after another.
+    arena: Vec<u8>,
+    /// Where each row is, and whose.
+    spans: Vec<RowSpan>,
+    /// `(path, message)` of files that did not load.
+    problems: Vec<(String, String)>,
+}
+
+/// One encoded row in [`MatchedRows::arena`], with the segment and `tid` ordinal of its
+/// ticket.
+struct RowSpan {
+    start: usize,
+    end: usize,
+    segment: usize,
+    tid: u64,
+}
+
 impl ListRows {
     /// Each ticket `filter` let through (in no particular order), with its short id.
     pub fn rows(&self) -> Vec<(&str, ListRow<'_>)> {
@@ -522,7 +541,11 @@ impl SearchIndex {
             path: self.dir.clone(),
             message: "reading the ticket ids stopped".into(),
         })??;
-        let (arena, raw, problems) = rows?;
+        let MatchedRows {
+            arena,
+            spans: raw,
+            problems,
+        } = rows?;
         let mut out = ListRows {
             duplicates: all.docs != all.ids.len(),
             problems,
@@ -532,10 +555,16 @@ impl SearchIndex {
             return Ok(out);
         }
         let mut spans = Vec::with_capacity(raw.len());
-        for (start, end, s, tid) in raw {
+        for RowSpan {
+            start,
+            end,
+            segment,
+            tid,
+        } in raw
+        {
             let pos = all
                 .ord_to_pos
-                .get(s)
+                .get(segment)
                 .and_then(|v| v.get(tid as usize))
                 .copied()
                 .filter(|p| *p < all.ids.len())
@@ -551,24 +580,16 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The encoded rows of the tickets `filter` lets through, each as `(start, end)` in
-    /// one buffer with its segment and `tid` ordinal, and the files that did not load.
-    #[allow(clippy::type_complexity)]
+    /// The encoded rows of the tickets `filter` lets through, and the files that did not
+    /// load.
     fn matching_rows(
         &self,
         searcher: &Searcher,
         filter: &StatusFilter,
-    ) -> Result<
-        (
-            Vec<u8>,
-            Vec<(usize, usize, usize, u64)>,
-            Vec<(String, String)>,
-        ),
-        IndexError,
-    > {
+    ) -> Result<MatchedRows, IndexError> {
         let f = self.fields;
         let mut arena: Vec<u8> = Vec::new();
-        let mut spans: Vec<(usize, usize, usize, u64)> = Vec::new();
+        let mut spans: Vec<RowSpan> = Vec::new();
         let mut problems: Vec<(String, String)> = Vec::new();
         let query = self.rows_query(filter);
         let weight = query
@@ -656,7 +677,12 @@ impl SearchIndex {
                     }
                     let start = arena.len();
                     arena.extend_from_slice(bytes);
-                    spans.push((start, arena.len(), s, tid));
+                    spans.push(RowSpan {
+                        start,
+                        end: arena.len(),
+                        segment: s,
+                        tid,
+                    });
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
@@ -667,7 +693,11 @@ impl SearchIndex {
             }
         }
         problems.sort();
-        Ok((arena, spans, problems))
+        Ok(MatchedRows {
+            arena,
+            spans,
+            problems,
+        })
     }
 
     /// Every ticket (or only those with one of `statuses`, compared without case), from
