@@ -11,6 +11,9 @@ use docket::cli::{Cli, Failure, launcher, run};
 
 fn main() -> ExitCode {
     install_signal_handlers();
+    // A panic the index turns into an error (tantivy panics on some damaged files) is
+    // reported as that error, not also as a crash message.
+    docket::index::panics::install_hook();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

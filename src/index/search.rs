@@ -15,7 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::schema::{ListRow, decode_problem, decode_row};
-use super::{IndexError, SearchIndex};
+use super::{IndexError, SearchIndex, panics};
 use crate::model::Ticket;
 use crate::store::copy_order;
 
@@ -533,14 +533,11 @@ impl SearchIndex {
         // The ids and the rows are read on two threads (the budget assumes two cores);
         // a row's position among the ids is looked up once both are done.
         let (all, rows) = std::thread::scope(|scope| {
-            let ids = scope.spawn(|| self.all_ids(&searcher));
+            let ids = panics::spawn(scope, "reading the ticket ids", || self.all_ids(&searcher));
             let rows = self.matching_rows(&searcher, filter);
             (ids.join(), rows)
         });
-        let all = all.map_err(|_| IndexError::Damaged {
-            path: self.dir.clone(),
-            message: "reading the ticket ids stopped".into(),
-        })??;
+        let all = all.map_err(|p| p.in_index(&self.dir))??;
         let MatchedRows {
             arena,
             spans: raw,

@@ -137,7 +137,7 @@ impl SearchIndex {
         pass: &Pass<'_>,
         watch: Option<JournalPos>,
     ) -> Result<SyncReport, IndexError> {
-        let mut now = scan::scan(pass.store);
+        let mut now = scan::scan(pass.store).map_err(|p| p.in_index(&self.dir))?;
         now.quick = fingerprint::quick(pass.store, &pass.git_dir);
         now.config = pass.config.clone();
         self.apply(

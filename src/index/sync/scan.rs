@@ -9,10 +9,15 @@ use std::path::{Path, PathBuf};
 use super::fingerprint::{Fingerprint, changed_folders};
 use super::manifest::{FileStamp, Manifest, config_hash, group_of};
 use crate::index::clock::now_ns;
+use crate::index::panics::{self, Panic};
 use crate::store::{Area, FolderRole, Store};
 
-/// Stats every data file now.
-pub fn scan(store: &Store) -> Manifest {
+/// What the scanning thread does, for the error a panic of its becomes.
+const SCANNING: &str = "scanning the ticket shards";
+
+/// Stats every data file now. A panic of the second thread is the error (a shorter
+/// scan would remove half the tickets from the index).
+pub fn scan(store: &Store) -> Result<Manifest, Panic> {
     let mut files = BTreeMap::new();
     let tickets = store.tickets_rel().to_string();
     let tickets_abs = store.abs(&tickets);
@@ -28,21 +33,21 @@ pub fn scan(store: &Store) -> Manifest {
     let half = shards.len() / 2;
     let (a, b) = shards.split_at(half);
     let (left, right) = std::thread::scope(|s| {
-        let h = s.spawn(|| walk_shards(a, &tickets_abs, &tickets));
+        let h = panics::spawn(s, SCANNING, || walk_shards(a, &tickets_abs, &tickets));
         let right = walk_shards(b, &tickets_abs, &tickets);
-        (h.join().unwrap_or_default(), right)
+        (h.join(), right)
     });
-    files.extend(left);
+    files.extend(left?);
     files.extend(right);
     files.extend(scan_area(store, Area::Kb));
     files.extend(scan_area(store, Area::Customers));
-    Manifest {
+    Ok(Manifest {
         config: config_hash(store),
         scanned: now_ns(),
         quick: BTreeMap::new(),
         file_count: files.len(),
         files,
-    }
+    })
 }
 
 /// The folder of an area, as the manifest names it.
