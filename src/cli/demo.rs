@@ -148,6 +148,7 @@ pub fn run(ctx: &Context, a: &DemoArgs, out: &mut dyn Write) -> Result<(), Failu
         no_commit: false,
         now: Some(at(SETUP_TIME)),
         seed: ctx.options.seed,
+        watcher: None,
     };
     let desk = Desk::open(&dir, options.clone())?;
     desk.transact(|_| {

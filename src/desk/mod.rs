@@ -39,6 +39,9 @@ pub struct Options {
     /// Draw ids from this seed and HEAD instead of the system (`DOCKET_SEED`, for tests
     /// and demos that must come out the same twice; see [`crate::random`]).
     pub seed: Option<u64>,
+    /// How the search index starts a watcher on a large desk (the binary's own way;
+    /// `None`: never start one).
+    pub watcher: Option<crate::index::watch::Launcher>,
 }
 
 /// A help desk: the files of one work tree and the repository that holds them.
@@ -91,6 +94,11 @@ impl Desk {
             repo,
             options,
         })
+    }
+
+    /// How to start a watcher for the search index, if the caller gave a way.
+    pub fn watcher(&self) -> Option<&crate::index::watch::Launcher> {
+        self.options.watcher.as_ref()
     }
 
     /// The files.
