@@ -655,7 +655,7 @@ fn a_body_docket_could_not_read_back_is_refused() {
         --- stdout
         --- stderr
         error: cannot write support/tickets/5F/T-5FEA4CJPWC.md: unresolved merge conflict: git's conflict markers start on line 9
-        hint: indent the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers), or leave them out
+        hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
         ");
     r.write("nul.txt", "a\0b\n");
     assert_snapshot!(r.transcript(&["new", "--title", "Binary", "--body-file", "nul.txt"]), @r"
@@ -670,9 +670,20 @@ fn a_body_docket_could_not_read_back_is_refused() {
         --- stdout
         --- stderr
         error: cannot write support/tickets/CZ/T-CZS009TYFP/20261102T090007000Z-alice-DMN5.md: unresolved merge conflict: git's conflict markers start on line 6
-        hint: indent the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers), or leave them out
+        hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
         ");
     assert_eq!(r.commit_count(), before, "nothing was committed");
     assert_eq!(r.status(), "?? nul.txt\n", "nothing was written");
     r.docket(&["show", &printer]).ok();
+    // As the hint says: in a code block the markers are quoted text.
+    let fenced = format!(
+        "Our config:\n```\n{}```\n",
+        &conflict["Our config:\n".len()..]
+    );
+    let id = r
+        .docket(&["new", "--title", "Merge help", "--body", &fenced])
+        .ok()
+        .trim()
+        .to_string();
+    r.docket(&["show", &id]).ok();
 }

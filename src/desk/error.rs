@@ -107,7 +107,7 @@ impl DeskError {
             DeskError::NotClosed { .. } => Some("only closed tickets can be reopened".into()),
             DeskError::Invalid { hint, .. } => Some(hint.clone()),
             DeskError::Unstorable { error, .. } => Some(match error {
-                DocError::Conflict { .. } => "indent the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers), or leave them out".into(),
+                DocError::Conflict { .. } => "put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them".into(),
                 DocError::Binary { .. } => "leave the NUL bytes out of the text".into(),
                 other => other.hint().into(),
             }),
