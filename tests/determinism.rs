@@ -92,6 +92,18 @@ fn one_seed_and_one_clock_for_every_command_still_draw_new_ids() {
         comments, 3,
         "three comments in one millisecond, three files"
     );
+    let mut kb_ids = std::collections::BTreeSet::new();
+    for title in ["First article", "Second article"] {
+        let slug = r
+            .docket_env(&["--no-commit", "kb", "new", "--title", title], &fixed)
+            .ok()
+            .trim()
+            .to_string();
+        let shown: serde_json::Value =
+            serde_json::from_str(r.docket(&["kb", "show", &slug, "--json"]).ok()).expect("json");
+        let id = shown["id"].as_str().expect("an article id").to_string();
+        assert!(kb_ids.insert(id.clone()), "{id} was drawn twice");
+    }
 }
 
 #[test]

@@ -203,16 +203,20 @@ impl Desk {
         };
         let mut slug_out = String::new();
         let outcome = self.transact(|store| {
-            let id = format!(
-                "KB-{}",
-                crockford(&self.random(true)?.bytes::<RANDOM_LEN>())
-            );
-            let existing: BTreeSet<String> = store
-                .articles()?
-                .items
-                .into_iter()
-                .map(|a| a.slug)
+            let articles = store.articles()?.items;
+            let ids: BTreeSet<&str> = articles
+                .iter()
+                .filter_map(|a| a.value.id.as_deref())
                 .collect();
+            // Drawn again on a clash, which a seeded source with HEAD unmoved repeats.
+            let mut random = self.random(true)?;
+            let id = loop {
+                let id = format!("KB-{}", crockford(&random.bytes::<RANDOM_LEN>()));
+                if !ids.contains(id.as_str()) {
+                    break id;
+                }
+            };
+            let existing: BTreeSet<String> = articles.into_iter().map(|a| a.slug).collect();
             let base = wanted
                 .clone()
                 .map_or_else(|| id.to_lowercase(), |s| s.to_string());
