@@ -7,9 +7,8 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::kb::{read_body, record_line};
+use super::context::{Context, read_body, report_record};
 use super::render::{Failure, clip, json, table};
-use super::tickets::Context;
 use crate::desk::{Assignment, NewCustomer};
 use crate::model::{Contact, Customer, escape_line};
 use crate::store::{RecordFile, TicketFile};
@@ -151,7 +150,7 @@ pub fn run(ctx: &Context, a: CustomerArgs, out: &mut dyn Write) -> Result<(), Fa
 
 fn new(ctx: &Context, a: CustomerNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let body = read_body(&a.body, &a.body_file)?;
+    let body = read_body(&a.body, &a.body_file)?.unwrap_or_default();
     let sla = a
         .sla
         .iter()
@@ -179,7 +178,7 @@ fn new(ctx: &Context, a: CustomerNewArgs, out: &mut dyn Write) -> Result<(), Fai
         sla,
         body,
     })?;
-    eprintln!("{}", record_line(&outcome, &slug));
+    report_record(&outcome, &slug);
     writeln!(out, "{slug}")?;
     Ok(())
 }
@@ -276,7 +275,7 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
         .iter()
         .filter(|t| t.ticket.customer.as_deref() == Some(r.slug.as_str()))
         .collect();
-    mine.sort_by(|x, y| y.ticket.created.cmp(&x.ticket.created));
+    mine.sort_by(|x, y| y.ticket.created.as_str().cmp(x.ticket.created.as_str()));
     let wf = &store.config().workflow;
     let closed = |s: &str| wf.is_closed(s);
     let mut j = summary(&r, &mine, &closed);
@@ -289,7 +288,7 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
                     title: &t.ticket.title,
                     status: &t.ticket.status,
                     closed: closed(&t.ticket.status),
-                    created: &t.ticket.created,
+                    created: t.ticket.created.as_str(),
                 })
                 .collect(),
         );
@@ -335,8 +334,9 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
                     t.ticket.status.clone(),
                     t.ticket
                         .created
+                        .as_str()
                         .get(..10)
-                        .unwrap_or(&t.ticket.created)
+                        .unwrap_or(t.ticket.created.as_str())
                         .to_string(),
                     clip(&t.ticket.title, 60),
                 ]
@@ -359,6 +359,6 @@ fn set(ctx: &Context, a: &CustomerSetArgs, _out: &mut dyn Write) -> Result<(), F
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = ctx.desk()?.set_customer(&a.slug, &assignments)?;
-    eprintln!("{}", record_line(&outcome, &a.slug));
+    report_record(&outcome, &a.slug);
     Ok(())
 }

@@ -5,10 +5,10 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use super::context::{Context, read_body, report_record};
 use super::editor;
 use super::render::{Failure, clip, json, table};
-use super::tickets::Context;
-use crate::desk::{Assignment, NewArticle, Outcome};
+use crate::desk::{Assignment, NewArticle};
 use crate::model::{Article, ArticleStatus, Audience, escape_line};
 use crate::store::RecordFile;
 
@@ -204,33 +204,6 @@ fn audience_name(a: Audience) -> &'static str {
     }
 }
 
-/// The status line of a record change on stderr: `kb-set slug [main abc1234]`.
-pub fn record_line(o: &Outcome, what: &str) -> String {
-    super::render::change_line(o, what)
-}
-
-/// Reads `--body` / `--body-file`.
-pub fn read_body(
-    body: &Option<String>,
-    file: &Option<std::path::PathBuf>,
-) -> Result<String, Failure> {
-    match (body, file) {
-        (Some(b), _) => Ok(b.clone()),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            Ok(s)
-        }
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
-            Failure::new(
-                format!("{}: {e}", f.display()),
-                Some("give a readable UTF-8 file with --body-file".into()),
-            )
-        }),
-        (None, None) => Ok(String::new()),
-    }
-}
-
 /// `docket kb ...`.
 pub fn run(ctx: &Context, a: KbArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match a.command {
@@ -244,7 +217,7 @@ pub fn run(ctx: &Context, a: KbArgs, out: &mut dyn Write) -> Result<(), Failure>
 
 fn new(ctx: &Context, a: KbNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let body = read_body(&a.body, &a.body_file)?;
+    let body = read_body(&a.body, &a.body_file)?.unwrap_or_default();
     let (outcome, slug) = desk.new_article(NewArticle {
         title: a.title,
         slug: a.slug,
@@ -255,7 +228,7 @@ fn new(ctx: &Context, a: KbNewArgs, out: &mut dyn Write) -> Result<(), Failure> 
         products: a.products,
         body,
     })?;
-    eprintln!("{}", record_line(&outcome, &slug));
+    report_record(&outcome, &slug);
     writeln!(out, "{slug}")?;
     Ok(())
 }
@@ -346,7 +319,7 @@ fn edit(ctx: &Context, a: &KbKeyArg, _out: &mut dyn Write) -> Result<(), Failure
     let before = desk.article_edit_begin(&a.slug)?;
     editor::open(&desk.store().abs(&before.rel))?;
     let outcome = desk.article_edit_finish(&before)?;
-    eprintln!("{}", record_line(&outcome, &before.slug));
+    report_record(&outcome, &before.slug);
     Ok(())
 }
 
@@ -357,6 +330,6 @@ fn set(ctx: &Context, a: &KbSetArgs, _out: &mut dyn Write) -> Result<(), Failure
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = ctx.desk()?.set_article(&a.slug, &assignments)?;
-    eprintln!("{}", record_line(&outcome, &a.slug));
+    report_record(&outcome, &a.slug);
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! module; handlers parse arguments, call one library function and print its result.
 
 mod check;
+mod context;
 mod customer;
 mod demo;
 mod editor;
@@ -12,6 +13,7 @@ mod kb;
 mod render;
 mod search;
 mod tickets;
+mod views;
 mod watch;
 
 use std::io::Write;
@@ -19,6 +21,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use context::Context;
 pub use render::Failure;
 
 /// docket: a help desk that lives in your repository.
@@ -92,7 +95,7 @@ pub enum Command {
 
 /// Runs a parsed command line, writing data to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
-    let ctx = tickets::Context::new(&cli)?;
+    let ctx = Context::new(&cli)?;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a, out),
         Command::New(a) => tickets::new(&ctx, a, out),

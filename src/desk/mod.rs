@@ -12,15 +12,27 @@
 //! any moment loses no acknowledged change, leaves no orphan file and no lock that
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
+mod demo;
 mod error;
+mod indexed;
+mod init;
+mod list;
 mod pending;
 mod records;
+mod show;
+mod suggest;
 mod tickets;
 
 use std::path::Path;
 
+pub use demo::{Demo, build_demo};
 pub use error::DeskError;
+pub use indexed::Indexed;
+pub use init::DEFAULT_CONFIG;
+pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
 pub use records::{NewArticle, NewCustomer};
+pub use show::ShownTicket;
+pub use suggest::Suggested;
 pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};

@@ -1,0 +1,150 @@
+//! Times as files write them (`created`, `resolved`, `due`): the text, kept so that
+//! output repeats it exactly as written, and what it means, parsed once here with jiff so
+//! that no other module compares or slices the text. Depends on jiff only.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a written time means: the instant (RFC 3339 only) and the calendar day as
+/// written, in the offset it was written in (a bare date has a day and no instant).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moment {
+    /// The instant, when the text is an RFC 3339 date-time.
+    pub instant: Option<jiff::Timestamp>,
+    /// The day the text names, when it starts with a date.
+    pub day: Option<jiff::civil::Date>,
+}
+
+impl Moment {
+    /// Reads a time as a file writes it; a text that is no time gives an empty moment
+    /// (lenient reading keeps such values; `check` reports them).
+    pub fn parse(text: &str) -> Moment {
+        let instant = text.parse::<jiff::Timestamp>().ok();
+        let day = jiff::fmt::temporal::Pieces::parse(text)
+            .ok()
+            .map(|p| p.date());
+        Moment { instant, day }
+    }
+}
+
+/// A time value of a file: the text as written and its [`Moment`]. It reads from and
+/// writes as a plain string, so files, the index's stored values and `--json` output
+/// keep the text byte for byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Time {
+    text: String,
+    moment: Moment,
+}
+
+impl Time {
+    /// A time from its text.
+    pub fn new(text: impl Into<String>) -> Time {
+        let text = text.into();
+        let moment = Moment::parse(&text);
+        Time { text, moment }
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The instant, when the text is an RFC 3339 date-time.
+    pub fn instant(&self) -> Option<jiff::Timestamp> {
+        self.moment.instant
+    }
+
+    /// What the text means.
+    pub fn moment(&self) -> Moment {
+        self.moment
+    }
+
+    /// The day the text names, as written.
+    pub fn day(&self) -> Option<jiff::civil::Date> {
+        self.moment.day
+    }
+}
+
+impl From<jiff::Timestamp> for Time {
+    fn from(t: jiff::Timestamp) -> Time {
+        Time::new(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl AsRef<str> for Time {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
+        String::deserialize(d).map(Time::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_is_kept_and_the_meaning_parsed() {
+        let t = Time::new("2026-11-02T01:30:00+02:00");
+        assert_eq!(t.as_str(), "2026-11-02T01:30:00+02:00");
+        assert_eq!(
+            t.instant(),
+            Some("2026-11-01T23:30:00Z".parse().expect("valid"))
+        );
+        assert_eq!(t.day(), Some(jiff::civil::date(2026, 11, 2)));
+        let day = Time::new("2026-11-30");
+        assert_eq!(
+            (day.instant(), day.day()),
+            (None, Some(jiff::civil::date(2026, 11, 30)))
+        );
+        assert_eq!(Time::new("yesterday").moment, Moment::default());
+        assert_eq!(
+            Time::from(jiff::Timestamp::from_second(0).expect("valid")).as_str(),
+            "1970-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn reads_and_writes_as_the_text() {
+        let t: Time = serde_json::from_str("\"2026-11-02T09:14:00Z\"").expect("reads");
+        assert_eq!(
+            serde_json::to_string(&t).expect("writes"),
+            "\"2026-11-02T09:14:00Z\""
+        );
+        let bad: Time = serde_json::from_str("\"not a time\"").expect("reads leniently");
+        assert_eq!(bad.to_string(), "not a time");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_round_trips(text in "\\PC{0,30}") {
+            let t = Time::new(text.clone());
+            let json = serde_json::to_string(&t).expect("writes");
+            let back: Time = serde_json::from_str(&json).expect("reads");
+            proptest::prop_assert_eq!(back.as_str(), text.as_str());
+            proptest::prop_assert_eq!(back, t);
+        }
+    }
+}
