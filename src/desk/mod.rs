@@ -12,6 +12,8 @@
 //! any moment loses no acknowledged change, leaves no orphan file and no lock that
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
+mod articles;
+mod customers;
 mod demo;
 mod error;
 mod indexed;
@@ -25,6 +27,8 @@ mod tickets;
 
 use std::path::Path;
 
+pub use articles::ArticleQuery;
+pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};
 pub use error::DeskError;
 pub use indexed::Indexed;

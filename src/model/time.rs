@@ -1,4 +1,4 @@
-//! Times as files write them (`created`, `resolved`, `due`): the text, kept so that
+//! Times as files write them (`created`, `resolved`, `due`, an article's `date`): the text, kept so that
 //! output repeats it exactly as written, and what it means, parsed once here with jiff so
 //! that no other module compares or slices the text. Depends on jiff only.
 
@@ -20,11 +20,20 @@ impl Moment {
     /// Reads a time as a file writes it; a text that is no time gives an empty moment
     /// (lenient reading keeps such values; `check` reports them).
     pub fn parse(text: &str) -> Moment {
-        let instant = text.parse::<jiff::Timestamp>().ok();
-        let day = jiff::fmt::temporal::Pieces::parse(text)
-            .ok()
-            .map(|p| p.date());
-        Moment { instant, day }
+        if let Ok(p) = jiff::fmt::temporal::Pieces::parse(text) {
+            return Moment {
+                instant: text.parse::<jiff::Timestamp>().ok(),
+                day: Some(p.date()),
+            };
+        }
+        // Jekyll's own form, `2024-03-11 09:30:00 +0000`, which KB articles may use.
+        match jiff::fmt::strtime::parse("%Y-%m-%d %H:%M:%S %z", text) {
+            Ok(t) => Moment {
+                instant: t.to_timestamp().ok(),
+                day: t.to_date().ok(),
+            },
+            Err(_) => Moment::default(),
+        }
     }
 }
 
@@ -68,6 +77,14 @@ impl Time {
     /// The day the text names, as written.
     pub fn day(&self) -> Option<jiff::civil::Date> {
         self.moment.day
+    }
+
+    /// The day as tables show it (`2026-11-02`), or the text as written when it names no
+    /// day.
+    pub fn day_or_text(&self) -> String {
+        self.moment
+            .day
+            .map_or_else(|| self.text.clone(), |d| d.to_string())
     }
 }
 
@@ -120,6 +137,21 @@ mod tests {
             (None, Some(jiff::civil::date(2026, 11, 30)))
         );
         assert_eq!(Time::new("yesterday").moment, Moment::default());
+        assert_eq!(Time::new("yesterday").day_or_text(), "yesterday");
+        assert_eq!(t.day_or_text(), "2026-11-02");
+        let jekyll = Time::new("2024-03-11 09:30:00 +0100");
+        assert_eq!(
+            (jekyll.instant(), jekyll.day()),
+            (
+                Some("2024-03-11T08:30:00Z".parse().expect("valid")),
+                Some(jiff::civil::date(2024, 3, 11))
+            )
+        );
+        let local = Time::new("2024-03-11 09:30");
+        assert_eq!(
+            (local.instant(), local.day()),
+            (None, Some(jiff::civil::date(2024, 3, 11)))
+        );
         assert_eq!(
             Time::from(jiff::Timestamp::from_second(0).expect("valid")).as_str(),
             "1970-01-01T00:00:00Z"
