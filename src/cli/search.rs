@@ -7,8 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, notices};
 use super::render::{Failure, clip, json, table};
-use crate::desk::Desk;
-use crate::index::{IndexError, Kind, SearchIndex, SearchOptions, StatusFilter};
+use crate::index::{IndexError, Kind, SearchIndex, SearchOptions};
 use crate::model::{escape_line, quoted};
 
 /// Arguments of `index`.
@@ -103,16 +102,6 @@ impl From<IndexError> for Failure {
     }
 }
 
-/// Runs `read` on the index brought up to date, printing its notices.
-fn with_index<T>(
-    desk: &Desk,
-    read: impl Fn(&SearchIndex) -> Result<T, IndexError>,
-) -> Result<T, Failure> {
-    let found = desk.with_index(&Bar::default(), read)?;
-    notices(&found.notices);
-    Ok(found.value)
-}
-
 /// `docket index`: rebuild from scratch.
 pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
@@ -154,7 +143,9 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
         limit: a.limit,
         marks,
     };
-    let hits = with_index(&desk, |idx| idx.search(&query, &opts))?;
+    let found = desk.with_index(&Bar::default(), |idx| idx.search(&query, &opts))?;
+    notices(&found.notices);
+    let hits = found.value;
     if a.json {
         return json(out, &hits);
     }
@@ -235,14 +226,11 @@ pub fn suggest(ctx: &Context, a: &SuggestArgs, out: &mut dyn Write) -> Result<()
 
 /// `docket dupes`.
 pub fn dupes(ctx: &Context, a: &DupesArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let wf = &desk.store().config().workflow;
-    let filter = if a.status.is_empty() {
-        StatusFilter::NoneOf(wf.closed.clone())
-    } else {
-        StatusFilter::OneOf(a.status.clone())
-    };
-    let pairs = with_index(&desk, |idx| idx.dupes(&filter, a.limit, a.min_score))?;
+    let found = ctx
+        .desk()?
+        .dupes(&a.status, a.limit, a.min_score, &Bar::default())?;
+    notices(&found.notices);
+    let pairs = found.value;
     if a.json {
         return json(out, &pairs);
     }

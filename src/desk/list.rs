@@ -275,3 +275,77 @@ impl Desk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(status: &str, assignee: Option<&str>, labels: &[&str]) -> Ticket {
+        serde_json::from_value(serde_json::json!({
+            "id": "T-ABCDEFGHJK",
+            "title": "Disk full",
+            "status": status,
+            "created": "2026-11-02T09:14:00Z",
+            "assignee": assignee,
+            "customer": "acme",
+            "labels": labels,
+        }))
+        .expect("ticket")
+    }
+
+    #[test]
+    fn a_query_lets_through_what_it_names() {
+        let wf = Workflow::default();
+        let open = ticket("open", None, &["db", "urgent"]);
+        let closed = ticket("closed", Some("bob"), &[]);
+        let pass = |q: &TicketQuery, k: &Ticket| q.matches(&wf, &ListRow::of(k));
+        let default = TicketQuery::default();
+        assert!(pass(&default, &open) && !pass(&default, &closed));
+        let all = TicketQuery {
+            all: true,
+            ..TicketQuery::default()
+        };
+        assert!(pass(&all, &closed));
+        let by_status = TicketQuery {
+            statuses: vec!["Closed".into()],
+            ..TicketQuery::default()
+        };
+        assert!(pass(&by_status, &closed) && !pass(&by_status, &open));
+        let nobody = TicketQuery {
+            assignee: Some(AssigneeFilter::parse("-")),
+            all: true,
+            ..TicketQuery::default()
+        };
+        assert!(pass(&nobody, &open) && !pass(&nobody, &closed));
+        let labels = TicketQuery {
+            labels: vec!["db".into(), "urgent".into()],
+            ..TicketQuery::default()
+        };
+        assert!(pass(&labels, &open));
+        let missing = TicketQuery {
+            labels: vec!["db".into(), "later".into()],
+            ..TicketQuery::default()
+        };
+        assert!(!pass(&missing, &open));
+        let other = TicketQuery {
+            customer: Some("kestrel".into()),
+            ..TicketQuery::default()
+        };
+        assert!(!pass(&other, &open));
+    }
+
+    #[test]
+    fn newest_first_puts_times_that_do_not_parse_last() {
+        let t = |s: &str| Moment::parse(s).instant;
+        let mut keys = [
+            (t("yesterday"), "T-B"),
+            (t("2026-11-01T00:00:00Z"), "T-A"),
+            (t("2026-11-03T00:30:00+02:00"), "T-C"),
+            (t("2026-11-02T23:30:00Z"), "T-D"),
+            (t("2026-11-02T23:30:00Z"), "T-E"),
+        ];
+        keys.sort_by(|x, y| newest_first(*x, *y));
+        let ids: Vec<&str> = keys.iter().map(|k| k.1).collect();
+        assert_eq!(ids, ["T-E", "T-D", "T-C", "T-A", "T-B"]);
+    }
+}

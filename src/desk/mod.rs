@@ -19,10 +19,10 @@ mod error;
 mod indexed;
 mod init;
 mod list;
+mod matching;
 mod pending;
 mod records;
 mod show;
-mod suggest;
 mod tickets;
 
 use std::path::Path;
@@ -34,9 +34,9 @@ pub use error::DeskError;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
 pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
+pub use matching::Suggested;
 pub use records::{NewArticle, NewCustomer};
 pub use show::ShownTicket;
-pub use suggest::Suggested;
 pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
