@@ -20,9 +20,15 @@ impl Moment {
     /// Reads a time as a file writes it; a text that is no time gives an empty moment
     /// (lenient reading keeps such values; `check` reports them).
     pub fn parse(text: &str) -> Moment {
+        // One parse gives both (`list` reads tens of thousands): the instant is the
+        // date-time at its offset, as `jiff::Timestamp`'s own parser makes it.
         if let Ok(p) = jiff::fmt::temporal::Pieces::parse(text) {
+            let instant = match (p.time(), p.to_numeric_offset()) {
+                (Some(time), Some(offset)) => offset.to_timestamp(p.date().to_datetime(time)).ok(),
+                _ => None,
+            };
             return Moment {
-                instant: text.parse::<jiff::Timestamp>().ok(),
+                instant,
                 day: Some(p.date()),
             };
         }
@@ -170,6 +176,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn the_instant_is_the_one_jiff_parses(
+            date in "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+            sep in "[Tt ]",
+            time in "([01][0-9]|2[0-4]):[0-5][0-9](:([0-5][0-9]|60)(\\.[0-9]{1,9})?)?",
+            offset in "(Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?|-00:00)?",
+            note in "(\\[(UTC|America/New_York|!Europe/Paris|\\+02:00)\\])?",
+        ) {
+            let text = format!("{date}{sep}{time}{offset}{note}");
+            let moment = Moment::parse(&text);
+            proptest::prop_assert_eq!(moment.instant, text.parse::<jiff::Timestamp>().ok(), "{}", text);
+            if let (Ok(day), Some(_)) = (date.parse::<jiff::civil::Date>(), moment.day) {
+                proptest::prop_assert_eq!(moment.day, Some(day));
+            }
+        }
+
         #[test]
         fn any_text_round_trips(text in "\\PC{0,30}") {
             let t = Time::new(text.clone());
