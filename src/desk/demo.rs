@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Assignment, Change, Desk, DeskError, LinkTarget, NewTicket, Options};
+use crate::model::Slug;
 use crate::store::CONFIG_PATH;
 
 const CONFIG: &str = include_str!("../../fixtures/demo/config.yaml");
@@ -141,19 +142,24 @@ pub fn build_demo(dir: &Path) -> Result<Demo, DeskError> {
         })
     })?;
     let mut desk = Desk::open(dir, options)?;
-    let customers_dir = desk.store().config().paths.customers.clone();
-    let kb_dir = desk.store().config().paths.kb.clone();
-    for (kind, folder, files) in [
-        ("customer", customers_dir, CUSTOMERS),
-        ("article", kb_dir, ARTICLES),
-    ] {
+    for (kind, files) in [("customer", CUSTOMERS), ("article", ARTICLES)] {
         for (name, text) in files {
+            let slug: Slug =
+                name.trim_end_matches(".md")
+                    .parse()
+                    .map_err(|e| DeskError::DemoFixture {
+                        message: format!("fixtures/demo/{name}: {e}"),
+                    })?;
+            let rel = match kind {
+                "customer" => desk.store().customer_rel(&slug),
+                _ => desk.store().article_rel(&slug),
+            };
             desk.transact(|_| {
                 Ok(Change {
                     action: "add",
                     id: None,
-                    title: format!("{kind} {}", name.trim_end_matches(".md")),
-                    files: vec![(format!("{folder}/{name}"), (*text).to_string())],
+                    title: format!("{kind} {slug}"),
+                    files: vec![(rel.clone(), (*text).to_string())],
                     details: Vec::new(),
                 })
             })?;

@@ -2,8 +2,9 @@
 //! docket's write lock, reads the current files, edits them as text, writes them
 //! atomically and makes one commit with a fixed message grammar
 //! (`docket: close T-4K7QX2M9AB "title"` plus `Docket-Ticket:` and `Docket-Action:`
-//! trailers). It uses `model`, `store` (files), `git` (commits) and the leaf `interrupt`;
-//! it prints nothing.
+//! trailers). It uses `model`, `store` (files), `doc` (text edits), `git` (commits),
+//! `index` (the reads it serves: `list`, `show`, `suggest`, `dupes`, which fall back to
+//! the files where they can) and the leaf `interrupt`; it prints nothing.
 //!
 //! Crash safety: a transaction records itself under `.git/docket/pending` before it
 //! writes a file, defers Ctrl-C and SIGTERM until its commits are made, and begins by
