@@ -10,6 +10,7 @@ use super::Cli;
 use super::render::{Failure, change_line, outcome_line};
 use crate::desk::{Desk, Options, Outcome};
 use crate::index::Progress;
+use crate::index::watch::Launcher;
 
 /// What every command knows: where it runs and as whom.
 pub struct Context {
@@ -20,8 +21,8 @@ pub struct Context {
 }
 
 impl Context {
-    /// Resolves the global flags.
-    pub fn new(cli: &Cli) -> Result<Context, Failure> {
+    /// Resolves the global flags; `watcher` is how the binary starts a watcher.
+    pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
         let dir = match &cli.chdir {
             Some(d) => d.clone(),
             None => std::env::current_dir()?,
@@ -41,6 +42,7 @@ impl Context {
                 author: cli.author.clone().filter(|a| !a.trim().is_empty()),
                 no_commit: cli.no_commit,
                 now,
+                watcher,
             },
         })
     }

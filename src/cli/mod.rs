@@ -23,6 +23,7 @@ use clap::{Parser, Subcommand};
 
 use context::Context;
 pub use render::Failure;
+pub use watch::launcher;
 
 /// docket: a help desk that lives in your repository.
 #[derive(Debug, Parser)]
@@ -94,8 +95,12 @@ pub enum Command {
 }
 
 /// Runs a parsed command line, writing data to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
-    let ctx = Context::new(&cli)?;
+pub fn run(
+    cli: Cli,
+    watcher: Option<crate::index::watch::Launcher>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let ctx = Context::new(&cli, watcher)?;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a, out),
         Command::New(a) => tickets::new(&ctx, a, out),

@@ -107,7 +107,7 @@ pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), 
     let desk = ctx.desk()?;
     let start = Instant::now();
     let mut idx = SearchIndex::recreate(desk.repo().git_dir(), String::new())?;
-    let report = idx.sync(desk.store(), &Bar::default())?;
+    let report = idx.sync(desk.store(), &Bar::default(), desk.watcher())?;
     eprintln!(
         "indexed {} documents in {:.1} s ({})",
         report.changed,

@@ -130,6 +130,7 @@ pub fn build_demo(dir: &Path) -> Result<Demo, DeskError> {
         author: Some(SETUP_AUTHOR.into()),
         no_commit: false,
         now: Some(at(SETUP_TIME)),
+        watcher: None,
     };
     let desk = Desk::open(dir, options.clone())?;
     desk.transact(|_| {

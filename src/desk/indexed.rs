@@ -22,8 +22,13 @@ impl Desk {
         progress: &dyn Progress,
         read: impl Fn(&SearchIndex) -> Result<T, IndexError>,
     ) -> Result<Indexed<T>, IndexError> {
-        let (value, notices) =
-            SearchIndex::with_recovery(self.store(), self.repo().git_dir(), progress, read)?;
+        let (value, notices) = SearchIndex::with_recovery(
+            self.store(),
+            self.repo().git_dir(),
+            progress,
+            self.watcher(),
+            read,
+        )?;
         Ok(Indexed { value, notices })
     }
 }
