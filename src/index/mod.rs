@@ -58,7 +58,6 @@
 //! stale until their files change again or `docket index` runs. Writes that replace a
 //! file (`meta.json`) still go through a rename, so readers never see half of one.
 
-mod clock;
 mod directory;
 mod error;
 mod lock;

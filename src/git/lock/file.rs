@@ -76,10 +76,8 @@ impl Repo {
             path: dir.clone(),
             source,
         })?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        let mark = dir.join(format!("{}.{}", std::process::id(), now.as_nanos()));
+        let now = crate::clock::now_ns();
+        let mark = dir.join(format!("{}.{now}", std::process::id()));
         ledger.note_mark(&mark, &lock)?;
         let io = |path: &Path| {
             let path = path.to_owned();

@@ -332,10 +332,7 @@ fn file_system_now(dir: &Path) -> Result<u128, GitError> {
         move |source| GitError::Io { path, source }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
+    let nanos = crate::clock::now_ns();
     let stamp = dir.join(format!("stamp.{}.{nanos}", std::process::id()));
     let file = std::fs::OpenOptions::new()
         .write(true)

@@ -26,9 +26,9 @@ use journal::{JournalPos, Touched};
 use manifest::{Manifest, config_hash, group_of};
 use plan::Plan;
 
-use super::clock::now_ns;
 use super::watch::Launcher;
 use super::{IndexError, Progress, SearchIndex};
+use crate::clock::now_ns;
 use crate::store::Store;
 
 /// What a sync did.

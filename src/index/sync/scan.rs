@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::fingerprint::{Fingerprint, changed_folders};
 use super::manifest::{FileStamp, Manifest, config_hash, group_of};
-use crate::index::clock::now_ns;
+use crate::clock::now_ns;
 use crate::index::panics::{self, Panic};
 use crate::store::{Area, FolderRole, Store};
 
@@ -190,7 +190,6 @@ pub fn changed_ns(meta: &fs::Metadata) -> i128 {
     }
     #[cfg(not(unix))]
     {
-        meta.modified()
-            .map_or(0, crate::index::clock::since_epoch_ns)
+        meta.modified().map_or(0, crate::clock::since_epoch_ns)
     }
 }

@@ -36,7 +36,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::index::clock::now_ns;
+use crate::clock::now_ns;
 use crate::store::Store;
 
 pub use launch::{Launcher, start};

@@ -1,6 +1,7 @@
-//! The wall clock as the index's files record it: nanoseconds since the Unix epoch, the
-//! unit of the manifest's stamps and of the watcher's session and cookie names. A leaf:
-//! it uses nothing of docket's.
+//! The wall clock as docket's own files record it: nanoseconds since the Unix epoch, the
+//! unit of the index manifest's stamps, of the watcher's session and cookie names and of
+//! the lock ledger's marker names. A leaf: it uses nothing of docket's. (The time written
+//! into tickets and commits is the desk's clock, `DOCKET_NOW`-aware, not this one.)
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
