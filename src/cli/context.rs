@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Cli;
-use super::render::{Failure, change_line, outcome_line};
+use super::render::{Failure, change_line, outcome_line, warn_skipped};
 use crate::desk::{Desk, Options, Outcome};
 use crate::index::Progress;
 use crate::index::watch::Launcher;
@@ -86,6 +86,15 @@ pub fn report_record(outcome: &Outcome, what: &str) {
 pub fn notices(lines: &[String]) {
     for n in lines {
         eprintln!("{n}");
+    }
+}
+
+/// Prints what a read has to say on stderr: the index's notices, then a warning for
+/// each file it left out.
+pub fn read_notes<P: std::fmt::Display>(index_notices: &[String], skipped: &[P]) {
+    notices(index_notices);
+    for p in skipped {
+        warn_skipped(p);
     }
 }
 

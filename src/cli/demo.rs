@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::context::{Bar, Context, notices};
-use super::render::{Failure, warn_skipped};
+use super::Failure;
+use super::context::{Bar, Context, read_notes};
 use super::views::{list_table, ticket_view};
 use crate::desk::{TicketQuery, build_demo};
 
@@ -48,14 +48,12 @@ pub fn run(ctx: &Context, a: &DemoArgs, out: &mut dyn Write) -> Result<(), Failu
         ..TicketQuery::default()
     };
     let listing = desk.list(&all, &Bar::default())?;
-    notices(&listing.notices);
-    listing.problems.iter().for_each(|p| warn_skipped(p));
+    read_notes(&listing.notices, &listing.problems);
     list_table(out, &listing)?;
     if let Some(first) = demo.ids.first() {
         writeln!(out, "\n$ docket show {first}")?;
         let ticket = desk.show(first, &Bar::default())?;
-        notices(&ticket.notices);
-        ticket.value.problems.iter().for_each(|p| warn_skipped(p));
+        read_notes(&ticket.notices, &ticket.value.problems);
         ticket_view(out, &ticket.value)?;
     }
     writeln!(

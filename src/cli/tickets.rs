@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::context::{Bar, Context, notices, read_body, report};
+use super::context::{Bar, Context, read_body, read_notes, report};
 use super::editor;
-use super::render::{Failure, TicketJson, json, table, warn_skipped};
+use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
 use crate::desk::{AssigneeFilter, Assignment, LinkTarget, NewTicket, TicketQuery};
 
@@ -217,8 +217,7 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
     let desk = ctx.read_desk()?;
     if a.json {
         let listing = desk.list_tickets(&a.query(), &Bar::default())?;
-        notices(&listing.notices);
-        listing.problems.iter().for_each(|p| warn_skipped(p));
+        read_notes(&listing.notices, &listing.problems);
         let items: Vec<TicketJson> = listing
             .tickets
             .iter()
@@ -227,17 +226,15 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
         return json(out, &items);
     }
     let listing = desk.list(&a.query(), &Bar::default())?;
-    notices(&listing.notices);
-    listing.problems.iter().for_each(|p| warn_skipped(p));
+    read_notes(&listing.notices, &listing.problems);
     list_table(out, &listing)
 }
 
 /// `docket show`.
 pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let shown = ctx.read_desk()?.show(&a.id, &Bar::default())?;
-    notices(&shown.notices);
+    read_notes(&shown.notices, &shown.value.problems);
     let shown = shown.value;
-    shown.problems.iter().for_each(|p| warn_skipped(p));
     let t = &shown.file;
     if a.json {
         return json(out, &TicketJson::full(t, shown.closed, &shown.comments));

@@ -109,7 +109,7 @@ impl Desk {
                 (t, closed)
             })
             .collect();
-        tickets.sort_by_key(|(t, _)| std::cmp::Reverse(t.ticket.created.instant()));
+        tickets.sort_by_key(|(t, _)| std::cmp::Reverse(t.ticket.created.moment().order()));
         let open = tickets.iter().filter(|(_, closed)| !closed).count();
         Ok(CustomerTickets {
             summary: CustomerSummary {

@@ -138,7 +138,7 @@ impl Listing {
                 .collect(),
         };
         rows.sort_by(|x, y| {
-            newest_first((x.created.instant, x.row.id), (y.created.instant, y.row.id))
+            newest_first((x.created.order(), x.row.id), (y.created.order(), y.row.id))
         });
         rows
     }
@@ -166,7 +166,8 @@ pub struct TicketListing {
     pub notices: Vec<String>,
 }
 
-/// Descending order of `(created, id)`; a time that does not parse counts as oldest.
+/// Descending order of `(created, id)`, `created` as [`Moment::order`] places it: a time
+/// that is no time at all counts as the oldest.
 fn newest_first<T: Ord>(x: T, y: T) -> std::cmp::Ordering {
     y.cmp(&x)
 }
@@ -249,8 +250,8 @@ impl Desk {
             .collect();
         tickets.sort_by(|x, y| {
             newest_first(
-                (x.ticket.created.instant(), x.ticket.id.as_str()),
-                (y.ticket.created.instant(), y.ticket.id.as_str()),
+                (x.ticket.created.moment().order(), x.ticket.id.as_str()),
+                (y.ticket.created.moment().order(), y.ticket.id.as_str()),
             )
         });
         Ok(TicketListing {
@@ -336,9 +337,10 @@ mod tests {
 
     #[test]
     fn newest_first_puts_times_that_do_not_parse_last() {
-        let t = |s: &str| Moment::parse(s).instant;
+        let t = |s: &str| Moment::parse(s).order();
         let mut keys = [
             (t("yesterday"), "T-B"),
+            (t("2026-11-02"), "T-F"),
             (t("2026-11-01T00:00:00Z"), "T-A"),
             (t("2026-11-03T00:30:00+02:00"), "T-C"),
             (t("2026-11-02T23:30:00Z"), "T-D"),
@@ -346,6 +348,6 @@ mod tests {
         ];
         keys.sort_by(|x, y| newest_first(*x, *y));
         let ids: Vec<&str> = keys.iter().map(|k| k.1).collect();
-        assert_eq!(ids, ["T-E", "T-D", "T-C", "T-A", "T-B"]);
+        assert_eq!(ids, ["T-E", "T-D", "T-C", "T-F", "T-A", "T-B"]);
     }
 }

@@ -43,6 +43,18 @@ impl Moment {
     }
 }
 
+impl Moment {
+    /// Where the moment sorts among others: its instant, else the start of its day in
+    /// UTC (a bare date), else before every time (`None`: the text is no time at all).
+    pub fn order(&self) -> Option<jiff::Timestamp> {
+        self.instant.or_else(|| {
+            self.day
+                .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+        })
+    }
+}
+
 /// A time value of a file: the text as written and its [`Moment`]. It reads from and
 /// writes as a plain string, so files, the index's stored values and `--json` output
 /// keep the text byte for byte.
@@ -144,6 +156,12 @@ mod tests {
         );
         assert_eq!(Time::new("yesterday").moment, Moment::default());
         assert_eq!(Time::new("yesterday").day_or_text(), "yesterday");
+        assert_eq!(Time::new("yesterday").moment().order(), None);
+        assert_eq!(t.moment().order(), t.instant());
+        assert_eq!(
+            day.moment().order(),
+            Some("2026-11-30T00:00:00Z".parse().expect("valid"))
+        );
         assert_eq!(t.day_or_text(), "2026-11-02");
         let jekyll = Time::new("2024-03-11 09:30:00 +0100");
         assert_eq!(
