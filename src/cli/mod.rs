@@ -1,6 +1,9 @@
 //! The command line: clap definitions, one handler per command, and the rendering of
 //! results for people (tables) and scripts (`--json`). clap types never leave this
 //! module; handlers parse arguments, call one library function and print its result.
+//! One file per command group; what several share is in `context` (the `Context`,
+//! status lines, `--body-file`, the progress bar), `views` (the `list` table and a shown
+//! ticket), `render` and `editor`. A command file never imports another.
 
 mod check;
 mod context;
