@@ -106,12 +106,6 @@ impl Time {
     }
 }
 
-impl From<jiff::Timestamp> for Time {
-    fn from(t: jiff::Timestamp) -> Time {
-        Time::new(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-    }
-}
-
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -175,10 +169,6 @@ mod tests {
         assert_eq!(
             (local.instant(), local.day()),
             (None, Some(jiff::civil::date(2024, 3, 11)))
-        );
-        assert_eq!(
-            Time::from(jiff::Timestamp::from_second(0).expect("valid")).as_str(),
-            "1970-01-01T00:00:00Z"
         );
     }
 
