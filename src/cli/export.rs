@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
+use super::context::Context;
 use super::render::Failure;
-use super::tickets::Context;
 use crate::export::{ExportError, Format, Options, export};
 
 /// Exports with fewer pages than this finish before a bar would be worth drawing.

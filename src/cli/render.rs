@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::desk::{DeskError, Outcome};
 use crate::git::GitError;
-use crate::model::{Links, Ticket, escape_line, escape_text};
+use crate::model::{Links, Ticket, Time, escape_line, escape_text};
 use crate::store::{CommentFile, Problem, StoreError, TicketFile};
 
 /// A failed command: what to print and the exit code.
@@ -169,7 +169,7 @@ impl<'a> TicketJson<'a> {
             status: &k.status,
             closed,
             kind: k.kind.as_deref(),
-            created: &k.created,
+            created: k.created.as_str(),
             reporter: k.reporter.as_deref(),
             assignee: k.assignee.as_deref(),
             customer: k.customer.as_deref(),
@@ -178,9 +178,9 @@ impl<'a> TicketJson<'a> {
             urgency: k.urgency,
             priority: k.priority.as_deref(),
             links: &k.links,
-            resolved: k.resolved.as_deref(),
+            resolved: k.resolved.as_ref().map(Time::as_str),
             resolution: k.resolution.as_deref(),
-            due: k.due.as_deref(),
+            due: k.due.as_ref().map(Time::as_str),
             extra: &k.extra,
             body: None,
             comments: None,
@@ -197,7 +197,7 @@ impl<'a> TicketJson<'a> {
                     .map(|c| CommentJson {
                         path: &c.rel,
                         author: &c.comment.author,
-                        created: &c.comment.created,
+                        created: c.comment.created.as_str(),
                         internal: c.comment.internal,
                         body: &c.body,
                     })

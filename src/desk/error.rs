@@ -79,6 +79,9 @@ pub enum DeskError {
     /// The edited file no longer reads as a ticket.
     #[error("{0}")]
     BadEdit(crate::store::Problem),
+    /// The demo's compiled-in fixture files do not fit together.
+    #[error("{message}")]
+    DemoFixture { message: String },
 }
 
 impl DeskError {
@@ -131,6 +134,7 @@ impl DeskError {
                 "{}; your text is kept in the file: fix it and run `docket edit` again",
                 p.hint.clone().unwrap_or_else(|| "fix the frontmatter".into())
             )),
+            DeskError::DemoFixture { .. } => None,
         }
     }
 

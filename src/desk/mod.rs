@@ -2,8 +2,10 @@
 //! docket's write lock, reads the current files, edits them as text, writes them
 //! atomically and makes one commit with a fixed message grammar
 //! (`docket: close T-4K7QX2M9AB "title"` plus `Docket-Ticket:` and `Docket-Action:`
-//! trailers). It uses `model`, `store` (files), `git` (commits) and the leaves
-//! `interrupt` and `random` (ids); it prints nothing.
+//! trailers). It uses `model`, `store` (files), `doc` (text edits), `git` (commits),
+//! `index` (the reads it serves: `list`, `show`, `suggest`, `dupes`, which fall back to
+//! the files where they can) and the leaves `interrupt` and `random` (ids); it prints
+//! nothing.
 //!
 //! Crash safety: a transaction records itself under `.git/docket/pending` before it
 //! writes a file, defers Ctrl-C and SIGTERM until its commits are made, and begins by
@@ -12,15 +14,31 @@
 //! any moment loses no acknowledged change, leaves no orphan file and no lock that
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
+mod articles;
+mod customers;
+mod demo;
 mod error;
+mod indexed;
+mod init;
+mod list;
+mod matching;
 mod pending;
 mod records;
+mod show;
 mod tickets;
 
 use std::path::Path;
 
+pub use articles::ArticleQuery;
+pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
+pub use demo::{Demo, build_demo};
 pub use error::DeskError;
+pub use indexed::Indexed;
+pub use init::DEFAULT_CONFIG;
+pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
+pub use matching::Suggested;
 pub use records::{NewArticle, NewCustomer};
+pub use show::ShownTicket;
 pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};

@@ -17,7 +17,11 @@ fn list(items: &[String]) -> Value {
 /// The YAML front matter Hugo and Jekyll read: strings, an RFC 3339 date, tags as a list.
 fn yaml_page(p: &Page, body: &str, jekyll: bool) -> Result<String, ExportError> {
     let a = p.article();
-    let date = a.date.as_deref().and_then(rfc3339);
+    let date = a
+        .date
+        .as_ref()
+        .map(crate::model::Time::as_str)
+        .and_then(rfc3339);
     let opt = |v: Option<&str>| v.map_or(Value::Null, s);
     let mut entries = vec![
         ("title", s(&a.title)),
@@ -209,7 +213,13 @@ fn zola_front(p: &Page, section: bool) -> String {
     if let Some(d) = &a.description {
         t.push_str(&format!("description = {}\n", toml_string(d)));
     }
-    if !section && let Some(d) = a.date.as_deref().and_then(rfc3339) {
+    if !section
+        && let Some(d) = a
+            .date
+            .as_ref()
+            .map(crate::model::Time::as_str)
+            .and_then(rfc3339)
+    {
         t.push_str(&format!("date = {d}\n"));
     }
     if let Some(w) = a.weight.filter(|w| *w >= 0) {

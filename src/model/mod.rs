@@ -8,6 +8,7 @@ mod customer;
 mod id;
 mod text;
 mod ticket;
+mod time;
 
 pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
@@ -17,6 +18,7 @@ pub use id::{
 };
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, Links, Ticket};
+pub use time::{Moment, Time};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
