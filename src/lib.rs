@@ -16,7 +16,7 @@
 //! | `git` | the only gix: commits, history, locks | `interrupt`, `clock` |
 //! | `store` | the only layout on disk: where files live, loading and writing them | `model`, `doc`, `atomic` |
 //! | `index` | the only tantivy: search, listing, matching; a cache of the store | `model`, `store`, `atomic`, `clock` |
-//! | `desk` | operations: a state change is one transaction that edits files as `doc` text, writes them through `store`, commits through `git`, then freshens `index`; reads choose the index first and the files when it cannot answer | everything above |
+//! | `desk` | operations: a state change is one transaction that edits files as `doc` text, writes them through `store` and commits once through `git` (the index notices the new files on its next read); reads (`list`, `show`, `suggest`, `dupes`) ask `index` first and fall back to the files | everything above |
 //! | `export` | publishing the KB; reads published articles, never tickets or customers | `model`, `store`, `doc` (page front matter), `atomic` |
 //! | `cli` | arguments and output; the only module that prints or exits | the modules above, never the reverse |
 //!

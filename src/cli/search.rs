@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, notices};
 use super::render::{Failure, clip, json, table};
-use crate::index::{IndexError, Kind, SearchIndex, SearchOptions};
+use crate::index::{IndexError, Kind, SearchOptions};
 use crate::model::{escape_line, quoted};
 
 /// Arguments of `index`.
@@ -97,13 +97,12 @@ impl From<IndexError> for Failure {
 pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
     let start = Instant::now();
-    let mut idx = SearchIndex::recreate(desk.repo().git_dir(), String::new())?;
-    let report = idx.sync(desk.store(), &Bar::default(), desk.watcher())?;
+    let (report, dir) = desk.rebuild_index(&Bar::default())?;
     eprintln!(
         "indexed {} documents in {:.1} s ({})",
         report.changed,
         start.elapsed().as_secs_f64(),
-        idx.dir().display()
+        dir.display()
     );
     Ok(())
 }

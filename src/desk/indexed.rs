@@ -1,7 +1,9 @@
 //! Reads served by the search index: the index brought up to date (rebuilt when it is
 //! damaged) and the notices that produced, which the caller shows. Uses `index`.
 
-use crate::index::{IndexError, Progress, SearchIndex};
+use std::path::PathBuf;
+
+use crate::index::{IndexError, Progress, SearchIndex, SyncReport};
 
 use super::Desk;
 
@@ -30,5 +32,16 @@ impl Desk {
             read,
         )?;
         Ok(Indexed { value, notices })
+    }
+
+    /// Builds the index afresh from the files (`docket index`): what it indexed and where
+    /// the index lives.
+    pub fn rebuild_index(
+        &self,
+        progress: &dyn Progress,
+    ) -> Result<(SyncReport, PathBuf), IndexError> {
+        let mut idx = SearchIndex::recreate(self.repo().git_dir(), String::new())?;
+        let report = idx.sync(self.store(), progress, self.watcher())?;
+        Ok((report, idx.dir().to_path_buf()))
     }
 }
