@@ -360,16 +360,12 @@ pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::Tic
 /// more). `None` when the index cannot say for sure (no match, several, a damaged
 /// index): the caller then resolves from the folders, with the usual errors.
 pub fn resolve_via_index(desk: &Desk, prefix: &str) -> Option<String> {
-    let upper = prefix.trim().to_uppercase();
-    if upper.is_empty() {
-        return None;
-    }
-    let with_t = format!("{}{upper}", crate::model::TICKET_PREFIX);
+    let typed: crate::model::TypedId = prefix.parse().ok()?;
     let (ids, notices) =
         SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &Bar::new(), |idx| {
-            let mut ids = idx.ticket_ids_with_prefix(&upper)?;
-            if !upper.starts_with(crate::model::TICKET_PREFIX) {
-                ids.extend(idx.ticket_ids_with_prefix(&with_t)?);
+            let mut ids = Vec::new();
+            for p in typed.prefixes() {
+                ids.extend(idx.ticket_ids_with_prefix(p)?);
             }
             Ok(ids)
         })
