@@ -430,7 +430,7 @@ pub fn export(
 /// is not a date docket recognises (the page is then written without a date).
 pub(crate) fn rfc3339(date: &str) -> Option<String> {
     let d = date.trim();
-    let fmt = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let fmt = crate::model::format_time;
     if let Ok(t) = d.parse::<jiff::Timestamp>() {
         return Some(fmt(t));
     }
