@@ -472,8 +472,8 @@ fn tickets_dir(repo: &Path) -> Result<String, String> {
             path.display()
         )
     })?;
-    let v: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: docket::doc::Value =
+        docket::doc::parse_yaml(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(v.get("paths")
         .and_then(|p| p.get("tickets"))
         .and_then(|t| t.as_str())
@@ -539,14 +539,14 @@ fn load_target(
 }
 
 /// Frontmatter values and body of a generated file.
-fn split_file(path: &Path) -> Result<(serde_yaml::Value, String), String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bad = || format!("{}: no frontmatter", path.display());
-    let rest = text.strip_prefix("---\n").ok_or_else(bad)?;
-    let end = rest.find("\n---\n").ok_or_else(bad)?;
-    let front =
-        serde_yaml::from_str(&rest[..end]).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((front, rest[end + 5..].trim().to_string()))
+fn split_file(path: &Path) -> Result<(docket::doc::Mapping, String), String> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc =
+        docket::doc::Document::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !doc.has_frontmatter() {
+        return Err(format!("{}: no frontmatter", path.display()));
+    }
+    Ok((doc.values().clone(), doc.body().trim().to_string()))
 }
 
 /// Names of the sub-folders of `dir`, sorted.
