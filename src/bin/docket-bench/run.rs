@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::measure::{Stats, Step, peak_rss, rss_available, run_steps};
 use crate::rng::Rng;
-use crate::yaml::Front;
+use crate::write::{file_text, text};
 
 /// What `run` was asked.
 #[derive(Debug, Clone)]
@@ -243,14 +243,17 @@ fn git_new_row(repo: &Path, tickets: &str, target: &Target) -> Row {
                     break (id, rel);
                 }
             };
-            let text = Front::new()
-                .raw("id", &id)
-                .str("title", &title)
-                .raw("status", "open")
-                .raw("created", &crate::write::time(now_secs()))
-                .str("reporter", &author())
-                .finish(&body);
-            write_file(&repo.join(&rel), &text)?;
+            let file = file_text(
+                &[
+                    ("id", text(&id)),
+                    ("title", text(&title)),
+                    ("status", text("open")),
+                    ("created", text(&crate::write::time(now_secs()))),
+                    ("reporter", text(&author())),
+                ],
+                &body,
+            );
+            write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("new", &id, &title)))
         }),
     )
@@ -263,7 +266,7 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
     let dir = target.rel.trim_end_matches(".md").to_string();
     let id = target.id.clone();
     let title = target.title.clone();
-    let text = target.comment.clone();
+    let comment = target.comment.clone();
     let mut rng = Rng::new(now_secs() as u64 ^ 0x5eed);
     Row::new(
         "comment",
@@ -275,10 +278,13 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
                 crate::write::stamp(now),
                 rng.crockford(4)
             );
-            let file = Front::new()
-                .str("author", &author())
-                .raw("created", &crate::write::time(now))
-                .finish(&text);
+            let file = file_text(
+                &[
+                    ("author", text(&author())),
+                    ("created", text(&crate::write::time(now))),
+                ],
+                &comment,
+            );
             write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("comment", &id, &title)))
         }),

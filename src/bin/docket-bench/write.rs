@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::git::Commit;
 use crate::plan::{ArticlePlan, CommentPlan, Plan, TicketPlan};
-use crate::yaml::Front;
+use docket::doc::{Document, Mapping, Value};
 
 /// The demo desk's configuration, copied into every generated repository.
 const CONFIG: &str = include_str!("../../../fixtures/demo/config.yaml");
@@ -188,88 +188,100 @@ fn ticket_files(t: &TicketPlan) -> Vec<(String, String)> {
 
 /// A ticket file, keys in the order docket writes them.
 pub fn ticket_text(t: &TicketPlan) -> String {
-    let mut f = Front::new();
-    f.raw("id", &t.id)
-        .str("title", &t.title)
-        .raw("status", t.status)
-        .raw("type", t.kind)
-        .raw("created", &time(t.created))
-        .str("reporter", &t.reporter.address());
-    if let Some(a) = t.assignee {
-        f.raw("assignee", a);
-    }
-    if let Some(c) = t.customer {
-        f.raw("customer", c);
-    }
-    f.list("labels", &t.labels);
-    if let Some(n) = t.importance {
-        f.raw("importance", &n.to_string());
-    }
-    if let Some(n) = t.urgency {
-        f.raw("urgency", &n.to_string());
-    }
-    if let Some(p) = t.priority {
-        f.raw("priority", p);
-    }
-    let links = links_block(t);
-    if !links.is_empty() {
-        f.block(&links);
-    }
-    if let Some(r) = t.resolved {
-        f.raw("resolved", &time(r));
-    }
-    if let Some(r) = t.resolution {
-        f.raw("resolution", r);
-    }
-    f.finish(&t.body)
+    file_text(
+        &[
+            ("id", text(&t.id)),
+            ("title", text(&t.title)),
+            ("status", text(t.status)),
+            ("type", text(t.kind)),
+            ("created", text(&time(t.created))),
+            ("reporter", text(&t.reporter.address())),
+            ("assignee", t.assignee.map_or(Value::Null, text)),
+            ("customer", t.customer.map_or(Value::Null, text)),
+            ("labels", list(&t.labels)),
+            ("importance", t.importance.map_or(Value::Null, number)),
+            ("urgency", t.urgency.map_or(Value::Null, number)),
+            ("priority", t.priority.map_or(Value::Null, text)),
+            ("links", links(t)),
+            (
+                "resolved",
+                t.resolved.map_or(Value::Null, |r| text(&time(r))),
+            ),
+            ("resolution", t.resolution.map_or(Value::Null, text)),
+        ],
+        &t.body,
+    )
 }
 
-/// The `links:` mapping, or nothing.
-fn links_block(t: &TicketPlan) -> String {
-    let mut s = String::new();
+/// The `links:` mapping (left out when empty).
+fn links(t: &TicketPlan) -> Value {
+    let mut m = Mapping::new();
     if let Some(d) = &t.duplicate_of {
-        s.push_str(&format!("  duplicate_of: {d}\n"));
+        m.insert(text("duplicate_of"), text(d));
     }
-    for (key, list) in [("relates", &t.relates), ("articles", &t.articles)] {
-        if list.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("  {key}:\n"));
-        for item in list {
-            s.push_str(&format!("    - {item}\n"));
+    for (key, items) in [("relates", &t.relates), ("articles", &t.articles)] {
+        if !items.is_empty() {
+            m.insert(text(key), list(items));
         }
     }
-    if s.is_empty() {
-        s
-    } else {
-        format!("links:\n{s}")
-    }
+    Value::Mapping(m)
 }
 
 /// A comment file.
 pub fn comment_text(c: &CommentPlan) -> String {
-    let mut f = Front::new();
-    f.str("author", &c.author.address())
-        .raw("created", &time(c.created));
-    if c.internal {
-        f.raw("internal", "true");
-    }
-    f.finish(&c.body)
+    file_text(
+        &[
+            ("author", text(&c.author.address())),
+            ("created", text(&time(c.created))),
+            (
+                "internal",
+                if c.internal {
+                    Value::Bool(true)
+                } else {
+                    Value::Null
+                },
+            ),
+        ],
+        &c.body,
+    )
 }
 
 /// A KB article file, with the fields site generators read.
 fn article_text(a: &ArticlePlan) -> String {
-    let mut f = Front::new();
-    f.str("title", &a.title)
-        .raw("slug", &a.slug)
-        .raw("date", &a.date);
-    if let Some(d) = &a.description {
-        f.str("description", d);
-    }
-    f.list("tags", &a.tags)
-        .raw("status", a.status)
-        .raw("audience", a.audience);
-    f.finish(&a.body)
+    file_text(
+        &[
+            ("title", text(&a.title)),
+            ("slug", text(&a.slug)),
+            ("date", text(&a.date)),
+            (
+                "description",
+                a.description.as_deref().map_or(Value::Null, text),
+            ),
+            ("tags", list(&a.tags)),
+            ("status", text(a.status)),
+            ("audience", text(a.audience)),
+        ],
+        &a.body,
+    )
+}
+
+/// A Markdown file as docket writes it (docket's own frontmatter renderer): the entries
+/// in order, nulls and empty lists left out, then the trimmed body.
+pub fn file_text(entries: &[(&str, Value)], body: &str) -> String {
+    Document::create(entries, body.trim()).text().to_string()
+}
+
+/// A string value.
+pub fn text(s: &str) -> Value {
+    Value::String(s.to_string())
+}
+
+fn number(n: u8) -> Value {
+    Value::Number(u64::from(n).into())
+}
+
+fn list(items: &[String]) -> Value {
+    Value::Sequence(items.iter().map(|i| text(i)).collect())
 }
 
 /// RFC 3339 in UTC to the second, as docket writes times.
