@@ -10,7 +10,7 @@
 //! can write outside the output folder.
 //!
 //! Uses `model` and `store` only; front matter is rendered by `doc` (the one YAML writer,
-//! whose output is checked by parsing it back) or, for Zola's TOML, here.
+//! whose output is checked by parsing it back) or, for Zola, by the `toml` crate.
 
 mod html;
 mod pages;
