@@ -286,7 +286,7 @@ fn list(items: &[String]) -> Value {
 
 /// RFC 3339 in UTC to the second, as docket writes times.
 pub fn time(secs: i64) -> String {
-    fmt(secs, "%Y-%m-%dT%H:%M:%SZ")
+    docket::model::format_time(timestamp(secs))
 }
 
 /// `YYYYMMDDTHHMMSSZ`, the stamp that starts a comment's file name.
@@ -301,8 +301,9 @@ pub fn date(secs: i64) -> String {
 
 /// Formats seconds since the epoch in UTC.
 pub fn fmt(secs: i64, format: &str) -> String {
-    jiff::Timestamp::from_second(secs)
-        .expect("generated times lie between 2025 and 2027")
-        .strftime(format)
-        .to_string()
+    timestamp(secs).strftime(format).to_string()
+}
+
+fn timestamp(secs: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(secs).expect("generated times lie between 2025 and 2027")
 }
