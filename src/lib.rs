@@ -9,6 +9,7 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod clock;
 pub mod desk;
 pub mod doc;
 pub mod export;

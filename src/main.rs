@@ -7,14 +7,19 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use docket::cli::{Cli, Failure, run};
+use docket::cli::{Cli, Failure, launcher, run};
 
 fn main() -> ExitCode {
     install_signal_handlers();
+    // A panic the index turns into an error (tantivy panics on some damaged files) is
+    // reported as that error, not also as a crash message.
+    docket::index::panics::install_hook();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = run(cli, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+    // A large desk's index starts watchers by running this same executable.
+    let watcher = std::env::current_exe().ok().map(launcher);
+    let result = run(cli, watcher, &mut out).and_then(|()| out.flush().map_err(Failure::from));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) if f.broken_pipe => ExitCode::SUCCESS,

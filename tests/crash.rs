@@ -4,86 +4,47 @@
 //! SIGINT; git's CLI then checks the repository.
 
 mod common;
+#[path = "common/process.rs"]
+mod process;
 
-use std::io::Read as _;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Repo;
+use process::{Sig, Started};
 
-/// A small deterministic generator for kill delays, seeded from the clock and printed so
-/// that a failing run can be repeated with `DOCKET_CRASH_SEED`.
-struct Delays(u64);
+/// Kill delays from a generator seeded from the clock and printed, so that a failing run
+/// can be repeated with `DOCKET_CRASH_SEED`.
+struct Delays(fastrand::Rng);
 
 impl Delays {
     fn new() -> Delays {
         let seed = std::env::var("DOCKET_CRASH_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(7)
-            });
+            .unwrap_or_else(|| fastrand::u64(..));
         eprintln!("DOCKET_CRASH_SEED={seed}");
-        Delays(seed | 1)
+        Delays(fastrand::Rng::with_seed(seed))
     }
 
     /// A delay of 0 to `max_ms` milliseconds, in steps of 0.1 ms.
     fn next(&mut self, max_ms: u64) -> Duration {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Duration::from_micros(self.0 % (max_ms * 1000 + 1) / 100 * 100)
+        Duration::from_micros(self.0.u64(0..=max_ms * 10) * 100)
     }
 }
 
+/// How long a child may run before the harness gives up on it.
+const DEADLINE: Duration = Duration::from_secs(60);
+
 /// Starts docket in the repository without waiting for it.
-fn spawn(r: &Repo, args: &[&str], env: &[(&str, &str)]) -> Child {
+fn spawn(r: &Repo, args: &[&str], env: &[(&str, &str)]) -> Started {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
     common::hermetic(&mut cmd, r.home());
-    cmd.current_dir(&r.root)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.current_dir(&r.root).args(args).stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.spawn().expect("docket starts")
-}
-
-/// Sends `signal` (`TERM`, `INT`) to the child with the `kill` utility.
-fn signal(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .expect("kill runs");
-    assert!(
-        status.success() || child_gone(child),
-        "kill -{signal} failed"
-    );
-}
-
-fn child_gone(child: &Child) -> bool {
-    !Path::new(&format!("/proc/{}", child.id())).exists()
-}
-
-/// Waits for the child and returns its exit code (`None`: killed by a signal) and stdout.
-fn finish(mut child: Child) -> (Option<i32>, String, String) {
-    let status = child.wait().expect("docket is waited for");
-    let mut out = String::new();
-    let mut err = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        let _ = s.read_to_string(&mut out);
-    }
-    if let Some(mut s) = child.stderr.take() {
-        let _ = s.read_to_string(&mut err);
-    }
-    (status.code(), out, err)
+    process::start(cmd)
 }
 
 /// Every lock file under `.git` except docket's own `docket/write.lock`, which is a
@@ -138,20 +99,6 @@ fn deleted_and_untracked(status: &str) -> Vec<String> {
         .collect()
 }
 
-/// Waits until `path` exists (or the child ends), for the debug-build pause points.
-fn wait_for_file(path: &Path, child: &Child) {
-    let start = Instant::now();
-    while !path.exists() {
-        assert!(!child_gone(child), "docket ended before {}", path.display());
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{} never appeared",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 #[test]
 fn killed_new_never_leaves_the_index_behind_head() {
     let r = Repo::with_desk();
@@ -162,11 +109,11 @@ fn killed_new_never_leaves_the_index_behind_head() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(40);
     for i in 0..kills {
-        let child = spawn(&r, &["new", "--title", &format!("killed {i}")], &[]);
+        let mut child = spawn(&r, &["new", "--title", &format!("killed {i}")], &[]);
         std::thread::sleep(delays.next(60));
-        let mut child = child;
-        let _ = child.kill();
-        let (code, out, _) = finish(child);
+        child.signal_now(Sig::Kill);
+        let done = child.finish(DEADLINE);
+        let (code, out) = (done.code(), done.stdout);
         if code == Some(0) {
             acknowledged.push(out.trim().to_string());
         }
@@ -208,12 +155,18 @@ fn sigterm_and_sigint_during_a_write_finish_the_step_and_leave_no_lock() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Interrupted");
     let mut delays = Delays::new();
-    for (i, sig) in ["TERM", "INT"].iter().cycle().take(24).enumerate() {
-        let child = spawn(&r, &["comment", &id, "-m", &format!("comment {i}")], &[]);
+    for (i, sig) in [Sig::Term, Sig::Int]
+        .into_iter()
+        .cycle()
+        .take(24)
+        .enumerate()
+    {
+        let mut child = spawn(&r, &["comment", &id, "-m", &format!("comment {i}")], &[]);
         std::thread::sleep(delays.next(60));
-        signal(&child, sig);
-        let (code, _, err) = finish(child);
-        let expected = if *sig == "TERM" { 143 } else { 130 };
+        child.signal_now(sig);
+        let done = child.finish(DEADLINE);
+        let (code, err) = (done.code(), done.stderr);
+        let expected = if sig == Sig::Term { 143 } else { 130 };
         assert!(
             code.is_none() || code == Some(0) || code == Some(expected),
             "{sig} {i}: exit {code:?}\n{err}"
@@ -240,19 +193,20 @@ fn ctrl_c_while_waiting_for_the_write_lock_exits_at_once() {
         .open(dir.join("write.lock"))
         .expect("lock file");
     held.lock().expect("the test holds the write lock");
-    for sig in ["INT", "TERM"] {
-        let child = spawn(&r, &["new", "--title", "Waiting"], &[]);
+    for sig in [Sig::Int, Sig::Term] {
+        let mut child = spawn(&r, &["new", "--title", "Waiting"], &[]);
         std::thread::sleep(Duration::from_millis(400));
-        assert!(!child_gone(&child), "docket did not wait for the lock");
+        assert!(child.running(), "docket did not wait for the lock");
         let start = Instant::now();
-        signal(&child, sig);
-        let (code, _, err) = finish(child);
+        child.signal_now(sig);
+        let done = child.finish(DEADLINE);
+        let (code, err) = (done.code(), done.stderr);
         assert!(
             start.elapsed() < Duration::from_secs(1),
             "{sig}: {:?}",
             start.elapsed()
         );
-        let expected = if sig == "TERM" { 143 } else { 130 };
+        let expected = if sig == Sig::Term { 143 } else { 130 };
         assert_eq!(code, Some(expected), "{sig}: {err}");
     }
     drop(held);
@@ -365,8 +319,12 @@ fn kill_set_once_written(r: &Repo, id: &str, path: &str) {
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(50));
-    let _ = child.kill();
-    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    child.signal_now(Sig::Kill);
+    assert_eq!(
+        child.finish(DEADLINE).code(),
+        None,
+        "docket did not pause after writing"
+    );
 }
 
 #[cfg(debug_assertions)]
@@ -426,8 +384,12 @@ fn a_new_killed_after_writing_leaves_no_orphan() {
         std::thread::sleep(Duration::from_millis(5));
     };
     std::thread::sleep(Duration::from_millis(50));
-    let _ = child.kill();
-    assert_eq!(finish(child).0, None, "docket did not pause after writing");
+    child.signal_now(Sig::Kill);
+    assert_eq!(
+        child.finish(DEADLINE).code(),
+        None,
+        "docket did not pause after writing"
+    );
     let rel = file
         .strip_prefix(&r.root)
         .expect("in the repo")
@@ -456,10 +418,11 @@ fn an_index_lock_left_by_a_killed_docket_is_removed_by_the_next_command() {
         &["set", &id, "status=pending"],
         &[("DOCKET_TEST_PAUSE", "index-locked")],
     );
-    wait_for_file(&r.root.join(".git/index.lock"), &child);
+    let lock = r.root.join(".git/index.lock");
+    child.wait_until("index.lock appeared", || lock.exists());
     std::thread::sleep(Duration::from_millis(50));
-    let _ = child.kill();
-    finish(child);
+    child.signal_now(Sig::Kill);
+    child.finish(DEADLINE);
     assert!(r.root.join(".git/index.lock").exists());
     let start = Instant::now();
     r.docket(&["set", &id, "labels+=x"]).ok();
@@ -486,7 +449,7 @@ fn an_index_lock_left_by_a_killed_docket_is_removed_by_the_next_command() {
 fn a_kill_between_staging_and_moving_head_leaves_the_ticket_staged_then_committed() {
     let r = Repo::with_desk();
     let head = r.git(&["rev-parse", "HEAD"]).ok().to_string();
-    let child = spawn(
+    let mut child = spawn(
         &r,
         &["new", "--title", "Staged"],
         &[("DOCKET_TEST_PAUSE", "staged")],
@@ -497,7 +460,7 @@ fn a_kill_between_staging_and_moving_head_leaves_the_ticket_staged_then_committe
         if s.starts_with("A  ") {
             break s;
         }
-        assert!(!child_gone(&child), "docket ended before staging");
+        assert!(child.running(), "docket ended before staging");
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "never staged: {s}"
@@ -505,9 +468,8 @@ fn a_kill_between_staging_and_moving_head_leaves_the_ticket_staged_then_committe
         std::thread::sleep(Duration::from_millis(5));
     };
     std::thread::sleep(Duration::from_millis(50));
-    let mut child = child;
-    let _ = child.kill();
-    assert_eq!(finish(child).0, None, "docket did not pause");
+    child.signal_now(Sig::Kill);
+    assert_eq!(child.finish(DEADLINE).code(), None, "docket did not pause");
     // HEAD did not move, and the ticket is staged: a plain `git commit` would keep it.
     assert_eq!(r.git(&["rev-parse", "HEAD"]).ok(), head);
     let rel = status.trim_start_matches("A  ").trim().to_string();
@@ -585,7 +547,7 @@ fn kill_at(r: &Repo, title: &str, step: &str) -> (String, String) {
     let branch = r.git(&["symbolic-ref", "HEAD"]).ok().trim().to_string();
     let branch_lock = format!(".git/{branch}.lock");
     let ledger = r.root.join(".git/docket/held-locks");
-    let child = spawn(
+    let mut child = spawn(
         r,
         &["new", "--title", title],
         &[("DOCKET_TEST_PAUSE", step)],
@@ -607,7 +569,7 @@ fn kill_at(r: &Repo, title: &str, step: &str) -> (String, String) {
         if let (Some(id), true) = (noted, placed) {
             break id;
         }
-        assert!(!child_gone(&child), "docket ended before {step}");
+        assert!(child.running(), "docket ended before {step}");
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "docket never reached {step}"
@@ -616,9 +578,8 @@ fn kill_at(r: &Repo, title: &str, step: &str) -> (String, String) {
     };
     // Everything of the step is written before the pause.
     std::thread::sleep(Duration::from_millis(50));
-    let mut child = child;
-    let _ = child.kill();
-    assert_eq!(finish(child).0, None, "docket did not pause");
+    child.signal_now(Sig::Kill);
+    assert_eq!(child.finish(DEADLINE).code(), None, "docket did not pause");
     (id, branch_lock)
 }
 

@@ -26,7 +26,7 @@ mod checks;
 mod common;
 #[path = "faults/model.rs"]
 mod model;
-#[path = "faults/process.rs"]
+#[path = "common/process.rs"]
 mod process;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -587,7 +587,9 @@ fn fuzz_query_index(r: &common::Repo) -> docket::index::SearchIndex {
     let store = docket::store::Store::open(&r.root).expect("store");
     let git_dir = r.root.join(".git");
     let mut index = docket::index::SearchIndex::recreate(&git_dir, String::new()).expect("index");
-    index.sync(&store, &docket::index::Quiet).expect("sync");
+    index
+        .sync(&store, &docket::index::Quiet, None)
+        .expect("sync");
     index
 }
 

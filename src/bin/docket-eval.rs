@@ -67,7 +67,8 @@ fn run(args: &Args) -> Result<(), String> {
         load_tickets(&store, h, Some(&hist.gold))?;
     }
     let start = std::time::Instant::now();
-    let idx = SearchIndex::open_fresh(&store, repo.git_dir(), &Quiet).map_err(|e| e.to_string())?;
+    let idx =
+        SearchIndex::open_fresh(&store, repo.git_dir(), &Quiet, None).map_err(|e| e.to_string())?;
     eprintln!("indexed in {:.2} s", start.elapsed().as_secs_f64());
     if *dupes {
         return eval_dupes(&idx, &set);

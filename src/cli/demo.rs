@@ -147,6 +147,7 @@ pub fn run(ctx: &Context, a: &DemoArgs, out: &mut dyn Write) -> Result<(), Failu
         author: Some(SETUP_AUTHOR.into()),
         no_commit: false,
         now: Some(at(SETUP_TIME)),
+        watcher: None,
     };
     let desk = Desk::open(&dir, options.clone())?;
     desk.transact(|_| {

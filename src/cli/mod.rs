@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use render::Failure;
+pub use watch::launcher;
 
 /// docket: a help desk that lives in your repository.
 #[derive(Debug, Parser)]
@@ -91,8 +92,12 @@ pub enum Command {
 }
 
 /// Runs a parsed command line, writing data to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
-    let ctx = tickets::Context::new(&cli)?;
+pub fn run(
+    cli: Cli,
+    watcher: Option<crate::index::watch::Launcher>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let ctx = tickets::Context::new(&cli, watcher)?;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a, out),
         Command::New(a) => tickets::new(&ctx, a, out),

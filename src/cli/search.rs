@@ -145,7 +145,8 @@ fn with_index<T>(
     f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
 ) -> Result<T, Failure> {
     let bar = Bar::new();
-    let result = SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, f);
+    let result =
+        SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, desk.watcher(), f);
     bar.finish();
     let (value, notices) = result?;
     for n in notices {
@@ -160,7 +161,7 @@ pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), 
     let start = Instant::now();
     let mut idx = SearchIndex::recreate(desk.repo().git_dir(), String::new())?;
     let bar = Bar::new();
-    let report = idx.sync(desk.store(), &bar);
+    let report = idx.sync(desk.store(), &bar, desk.watcher());
     bar.finish();
     let report = report?;
     eprintln!(
@@ -328,9 +329,13 @@ pub fn dupes(ctx: &Context, a: &DupesArgs, out: &mut dyn Write) -> Result<(), Fa
 /// files claim one id, so that the file path reports it exactly as before.
 pub fn table_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::ListRows> {
     let bar = Bar::new();
-    let result = SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, |idx| {
-        idx.list_rows(filter)
-    });
+    let result = SearchIndex::with_recovery(
+        desk.store(),
+        desk.repo().git_dir(),
+        &bar,
+        desk.watcher(),
+        |idx| idx.list_rows(filter),
+    );
     bar.finish();
     let (rows, notices) = result.ok()?;
     for n in notices {
@@ -344,9 +349,13 @@ pub fn table_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::Li
 /// path reports it exactly as before.
 pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::TicketRows> {
     let bar = Bar::new();
-    let result = SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, |idx| {
-        idx.ticket_rows(filter)
-    });
+    let result = SearchIndex::with_recovery(
+        desk.store(),
+        desk.repo().git_dir(),
+        &bar,
+        desk.watcher(),
+        |idx| idx.ticket_rows(filter),
+    );
     bar.finish();
     let (rows, notices) = result.ok()?;
     for n in notices {
@@ -361,15 +370,20 @@ pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::Tic
 /// index): the caller then resolves from the folders, with the usual errors.
 pub fn resolve_via_index(desk: &Desk, prefix: &str) -> Option<String> {
     let typed: crate::model::TypedId = prefix.parse().ok()?;
-    let (ids, notices) =
-        SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &Bar::new(), |idx| {
+    let (ids, notices) = SearchIndex::with_recovery(
+        desk.store(),
+        desk.repo().git_dir(),
+        &Bar::new(),
+        desk.watcher(),
+        |idx| {
             let mut ids = Vec::new();
             for p in typed.prefixes() {
                 ids.extend(idx.ticket_ids_with_prefix(p)?);
             }
             Ok(ids)
-        })
-        .ok()?;
+        },
+    )
+    .ok()?;
     for n in notices {
         eprintln!("{n}");
     }

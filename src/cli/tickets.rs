@@ -9,6 +9,7 @@ use clap::Args;
 use super::render::{Failure, TicketJson, json, outcome_line, table, table_clipped};
 use super::{Cli, editor};
 use crate::desk::{Assignment, Desk, LinkTarget, NewTicket, Options};
+use crate::index::watch::Launcher;
 use crate::index::{ListRow, StatusFilter};
 use crate::model::{Ticket, escape_line};
 
@@ -21,8 +22,8 @@ pub struct Context {
 }
 
 impl Context {
-    /// Resolves the global flags.
-    pub fn new(cli: &Cli) -> Result<Context, Failure> {
+    /// Resolves the global flags; `watcher` is how the binary starts a watcher.
+    pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
         let dir = match &cli.chdir {
             Some(d) => d.clone(),
             None => std::env::current_dir()?,
@@ -42,6 +43,7 @@ impl Context {
                 author: cli.author.clone().filter(|a| !a.trim().is_empty()),
                 no_commit: cli.no_commit,
                 now,
+                watcher,
             },
         })
     }

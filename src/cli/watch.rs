@@ -2,13 +2,15 @@
 //! `index::watch`), run in the foreground, stopped, or reported on.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use clap::Args;
 
 use super::render::Failure;
 use super::tickets::Context;
-use crate::index::watch::{self, Status, WatchError};
+use crate::index::watch::{self, Launcher, Status, WatchError};
 
 /// Arguments of `watch`.
 #[derive(Debug, Args)]
@@ -29,6 +31,21 @@ impl From<WatchError> for Failure {
         let hint = e.hint();
         Failure::new(e.to_string(), hint)
     }
+}
+
+/// How the index starts a watcher: `PROGRAM -C ROOT watch --idle-exit SECONDS`, where
+/// `program` is this docket binary (the library never runs an executable of its own
+/// choosing).
+pub fn launcher(program: PathBuf) -> Launcher {
+    Launcher::new(move |root: &Path, idle: Duration| {
+        let mut command = Command::new(&program);
+        command
+            .arg("-C")
+            .arg(root)
+            .args(["watch", "--idle-exit"])
+            .arg(idle.as_secs().to_string());
+        command
+    })
 }
 
 /// `docket watch`.

@@ -36,6 +36,9 @@ pub struct Options {
     pub no_commit: bool,
     /// The time to record instead of the clock (for imports, demos and tests).
     pub now: Option<jiff::Timestamp>,
+    /// How the search index starts a watcher on a large desk (the binary's own way;
+    /// `None`: never start one).
+    pub watcher: Option<crate::index::watch::Launcher>,
 }
 
 /// A help desk: the files of one work tree and the repository that holds them.
@@ -88,6 +91,11 @@ impl Desk {
             repo,
             options,
         })
+    }
+
+    /// How to start a watcher for the search index, if the caller gave a way.
+    pub fn watcher(&self) -> Option<&crate::index::watch::Launcher> {
+        self.options.watcher.as_ref()
     }
 
     /// The files.

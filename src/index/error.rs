@@ -31,6 +31,17 @@ pub enum IndexError {
         /// What tantivy said.
         message: String,
     },
+    /// Work on the index panicked: tantivy does on some damaged files, and any other
+    /// panic is a bug. Counted as damage, so the index is rebuilt once first.
+    #[error("search index at {path}: {what} panicked: {message}")]
+    Panicked {
+        /// The index folder.
+        path: PathBuf,
+        /// What docket was doing.
+        what: &'static str,
+        /// The panic's message, and where it happened when known.
+        message: String,
+    },
     /// Another process kept the writer lock while this one needed to rebuild the index.
     #[error("search index at {path}: another docket kept it locked while it was being rebuilt")]
     Busy {
@@ -73,7 +84,10 @@ impl IndexError {
                 "quote phrases with \"...\", use field:value with title, body, comments, label, status, customer, id, and AND/OR/NOT in capitals"
                     .into(),
             ),
-            IndexError::Tantivy { .. } | IndexError::Io { .. } | IndexError::Damaged { .. } => {
+            IndexError::Tantivy { .. }
+            | IndexError::Io { .. }
+            | IndexError::Damaged { .. }
+            | IndexError::Panicked { .. } => {
                 Some("run `docket index` to rebuild the search index".into())
             }
             IndexError::Busy { .. } => Some("try again when the other docket is done".into()),

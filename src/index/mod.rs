@@ -43,8 +43,9 @@
 //! garbled dictionary or fast field when a list reads ids. So every tantivy error but a
 //! busy lock, and an I/O error on a file of the index folder, counts as damage, whichever
 //! command met it (search, list, show, suggest, dupes all run inside the same recovery).
-//! tantivy also panics on some corrupt input; the work on the index runs under
-//! `catch_unwind`, and such a panic is damage too, never a docket crash. A missing
+//! tantivy also panics on some corrupt input; the work on the index, on the caller's
+//! thread and on worker threads, runs under one guard (see `panics`), and such a panic is
+//! damage too, never a docket crash. A missing
 //! positions file, which tantivy would read as "no positions", is refused by the
 //! directory. None of this reads anything more from a healthy index: the checks are on
 //! errors tantivy already returns.
@@ -61,6 +62,7 @@ mod directory;
 mod error;
 mod lock;
 mod matching;
+pub mod panics;
 mod schema;
 mod search;
 mod sync;
@@ -85,6 +87,7 @@ use crate::store::Store;
 use directory::NoSyncDirectory;
 use lock::WriterLock;
 use schema::Fields;
+use watch::Launcher;
 
 /// Memory for one indexing thread (tantivy needs at least 15 MB per thread).
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -139,15 +142,17 @@ impl SearchIndex {
     }
 
     /// Opens the index (rebuilding it if missing, corrupt or of another version) and
-    /// brings it up to date with the files of `store`.
+    /// brings it up to date with the files of `store`. On a large desk, `launcher`
+    /// starts a watcher when none runs (`None`: never start one; see `watch`).
     pub fn open_fresh(
         store: &Store,
         git_dir: &Path,
         progress: &dyn Progress,
+        launcher: Option<&Launcher>,
     ) -> Result<SearchIndex, IndexError> {
         recovering(git_dir, |rebuild| {
             let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
-            idx.sync(store, progress)?;
+            idx.sync(store, progress, launcher)?;
             idx.held = None;
             Ok(idx)
         })
@@ -359,17 +364,19 @@ impl SearchIndex {
             .map_err(IndexError::tantivy(&self.dir, "reloading"))
     }
 
-    /// Runs `f` on the index brought up to date; if the index turns out to be damaged,
-    /// rebuilds it and runs `f` again (see [`recovering`]).
+    /// Runs `f` on the index brought up to date (as [`SearchIndex::open_fresh`] does);
+    /// if the index turns out to be damaged, rebuilds it and runs `f` again (see
+    /// [`recovering`]).
     pub fn with_recovery<T>(
         store: &Store,
         git_dir: &Path,
         progress: &dyn Progress,
+        launcher: Option<&Launcher>,
         f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
     ) -> Result<(T, Vec<String>), IndexError> {
         recovering(git_dir, |rebuild| {
             let mut idx = SearchIndex::open_or_rebuild(git_dir, rebuild)?;
-            idx.sync(store, progress)?;
+            idx.sync(store, progress, launcher)?;
             idx.held = None;
             let v = f(&idx)?;
             Ok((v, idx.into_notices()))
@@ -474,24 +481,11 @@ fn merge_policy() -> LogMergePolicy {
     policy
 }
 
-/// Runs `f`, turning a panic inside tantivy (it panics on some corrupt files) into a
-/// [`IndexError::Damaged`], so the caller can rebuild instead of crashing.
+/// Runs `f`, turning a panic inside it (tantivy panics on some corrupt files) into an
+/// [`IndexError::Panicked`], so the caller can rebuild instead of crashing (see `panics`).
 fn guarded<T>(git_dir: &Path, f: impl FnOnce() -> Result<T, IndexError>) -> Result<T, IndexError> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
-    result.unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
-            .unwrap_or_else(|| "tantivy stopped".into());
-        Err(IndexError::Damaged {
-            path: SearchIndex::location(git_dir),
-            message,
-        })
-    })
+    panics::catching("opening, updating or reading it", f)
+        .map_err(|p| p.in_index(&SearchIndex::location(git_dir)))?
 }
 
 /// Whether an error means the files of the index at `git_dir` are unusable (rebuild), not
@@ -504,7 +498,7 @@ fn guarded<T>(git_dir: &Path, f: impl FnOnce() -> Result<T, IndexError>) -> Resu
 /// one rebuild, and that error is then reported.
 fn is_damage(e: &IndexError, git_dir: &Path) -> bool {
     match e {
-        IndexError::Damaged { .. } => true,
+        IndexError::Damaged { .. } | IndexError::Panicked { .. } => true,
         IndexError::Tantivy { source, .. } => !matches!(source, TantivyError::LockFailure(..)),
         IndexError::Io { path, .. } => path.starts_with(SearchIndex::location(git_dir)),
         IndexError::Busy { .. } | IndexError::BadQuery { .. } | IndexError::Store(_) => false,

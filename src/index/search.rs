@@ -15,7 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::schema::{ListRow, decode_problem, decode_row};
-use super::{IndexError, SearchIndex};
+use super::{IndexError, SearchIndex, panics};
 use crate::model::Ticket;
 use crate::store::copy_order;
 
@@ -120,6 +120,25 @@ pub struct ListRows {
     pub problems: Vec<(String, String)>,
     /// Whether two ticket files claim the same id.
     pub duplicates: bool,
+}
+
+/// The rows [`SearchIndex::matching_rows`] found, before their ids are looked up.
+struct MatchedRows {
+    /// The `row` values, one after another.
+    arena: Vec<u8>,
+    /// Where each row is, and whose.
+    spans: Vec<RowSpan>,
+    /// `(path, message)` of files that did not load.
+    problems: Vec<(String, String)>,
+}
+
+/// One encoded row in [`MatchedRows::arena`], with the segment and `tid` ordinal of its
+/// ticket.
+struct RowSpan {
+    start: usize,
+    end: usize,
+    segment: usize,
+    tid: u64,
 }
 
 impl ListRows {
@@ -514,15 +533,16 @@ impl SearchIndex {
         // The ids and the rows are read on two threads (the budget assumes two cores);
         // a row's position among the ids is looked up once both are done.
         let (all, rows) = std::thread::scope(|scope| {
-            let ids = scope.spawn(|| self.all_ids(&searcher));
+            let ids = panics::spawn(scope, "reading the ticket ids", || self.all_ids(&searcher));
             let rows = self.matching_rows(&searcher, filter);
             (ids.join(), rows)
         });
-        let all = all.map_err(|_| IndexError::Damaged {
-            path: self.dir.clone(),
-            message: "reading the ticket ids stopped".into(),
-        })??;
-        let (arena, raw, problems) = rows?;
+        let all = all.map_err(|p| p.in_index(&self.dir))??;
+        let MatchedRows {
+            arena,
+            spans: raw,
+            problems,
+        } = rows?;
         let mut out = ListRows {
             duplicates: all.docs != all.ids.len(),
             problems,
@@ -532,10 +552,16 @@ impl SearchIndex {
             return Ok(out);
         }
         let mut spans = Vec::with_capacity(raw.len());
-        for (start, end, s, tid) in raw {
+        for RowSpan {
+            start,
+            end,
+            segment,
+            tid,
+        } in raw
+        {
             let pos = all
                 .ord_to_pos
-                .get(s)
+                .get(segment)
                 .and_then(|v| v.get(tid as usize))
                 .copied()
                 .filter(|p| *p < all.ids.len())
@@ -551,24 +577,16 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The encoded rows of the tickets `filter` lets through, each as `(start, end)` in
-    /// one buffer with its segment and `tid` ordinal, and the files that did not load.
-    #[allow(clippy::type_complexity)]
+    /// The encoded rows of the tickets `filter` lets through, and the files that did not
+    /// load.
     fn matching_rows(
         &self,
         searcher: &Searcher,
         filter: &StatusFilter,
-    ) -> Result<
-        (
-            Vec<u8>,
-            Vec<(usize, usize, usize, u64)>,
-            Vec<(String, String)>,
-        ),
-        IndexError,
-    > {
+    ) -> Result<MatchedRows, IndexError> {
         let f = self.fields;
         let mut arena: Vec<u8> = Vec::new();
-        let mut spans: Vec<(usize, usize, usize, u64)> = Vec::new();
+        let mut spans: Vec<RowSpan> = Vec::new();
         let mut problems: Vec<(String, String)> = Vec::new();
         let query = self.rows_query(filter);
         let weight = query
@@ -656,7 +674,12 @@ impl SearchIndex {
                     }
                     let start = arena.len();
                     arena.extend_from_slice(bytes);
-                    spans.push((start, arena.len(), s, tid));
+                    spans.push(RowSpan {
+                        start,
+                        end: arena.len(),
+                        segment: s,
+                        tid,
+                    });
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
@@ -667,7 +690,11 @@ impl SearchIndex {
             }
         }
         problems.sort();
-        Ok((arena, spans, problems))
+        Ok(MatchedRows {
+            arena,
+            spans,
+            problems,
+        })
     }
 
     /// Every ticket (or only those with one of `statuses`, compared without case), from

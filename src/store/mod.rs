@@ -1,7 +1,8 @@
 //! The help desk's files in a work tree: where they live, finding them, loading them
 //! leniently, and writing them atomically. This is the only module that knows the
 //! layout on disk (`.docket/config.yaml`, `tickets/<SS>/<ID>.md`, comment folders, KB
-//! and customer folders). It uses `model` for the types and `doc` for the text.
+//! and customer folders: see `layout`, which other modules ask instead of taking paths
+//! apart). It uses `model` for the types and `doc` for the text.
 //!
 //! Every path it reads, lists or writes passes the [`guard`] first: nothing resolves
 //! outside the work tree (or the folder `paths.customers` names), and no symbolic link
@@ -9,6 +10,7 @@
 
 mod error;
 pub mod guard;
+mod layout;
 mod load;
 mod validate;
 
@@ -16,6 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use error::{Problem, StoreError};
+pub use layout::{Area, CONFIG_PATH, DataFolder, FileRole, FolderRole, copy_order};
 pub use load::{article_from_doc, comment_from_doc, customer_from_doc, ticket_from_doc};
 pub use validate::{
     FileKind, Known, PRIORITIES, validate_article, validate_bytes, validate_comment,
@@ -23,10 +26,8 @@ pub use validate::{
 };
 
 use crate::doc::Document;
-use crate::model::{Article, Comment, Config, Customer, Slug, Ticket, TicketId, short_prefix};
-
-/// Where the configuration lives, relative to the repository root.
-pub const CONFIG_PATH: &str = ".docket/config.yaml";
+use crate::model::{Article, Comment, Config, Customer, Ticket, TicketId, short_prefix};
+use layout::{is_root, trim_dir};
 
 /// The help desk in one work tree.
 #[derive(Debug, Clone)]
@@ -278,29 +279,6 @@ impl Store {
         self.root.join(rel)
     }
 
-    /// The ticket folder, relative to the root.
-    pub fn tickets_rel(&self) -> &str {
-        self.config.paths.tickets.trim_end_matches('/')
-    }
-
-    /// Where a ticket's file goes.
-    pub fn ticket_rel(&self, id: &TicketId) -> String {
-        format!("{}/{}/{}.md", self.tickets_rel(), id.shard(), id)
-    }
-
-    /// The folder holding a ticket's comments, next to its file.
-    pub fn comments_rel(&self, ticket_rel: &str) -> String {
-        ticket_rel
-            .strip_suffix(".md")
-            .unwrap_or(ticket_rel)
-            .to_string()
-    }
-
-    /// Where an article goes.
-    pub fn article_rel(&self, slug: &Slug) -> String {
-        format!("{}/{}.md", self.config.paths.kb.trim_end_matches('/'), slug)
-    }
-
     /// Every ticket file, from directory names alone (no file is read).
     pub fn ticket_entries(&self) -> Result<Vec<TicketEntry>, StoreError> {
         self.ticket_listing(&mut Vec::new())
@@ -486,22 +464,6 @@ impl Store {
         loaded.items.retain(|r| keep(&r.rel));
         loaded.problems.retain(|p| keep(&p.path.to_string_lossy()));
         Ok(loaded)
-    }
-
-    /// The KB folder as configured (relative to the root, or absolute).
-    pub fn kb_rel(&self) -> &str {
-        trim_dir(&self.config.paths.kb)
-    }
-
-    /// The customer folder as configured: relative to the root, or absolute (a private
-    /// repository next to this one).
-    pub fn customers_rel(&self) -> &str {
-        trim_dir(&self.config.paths.customers)
-    }
-
-    /// Where a customer record goes.
-    pub fn customer_rel(&self, slug: &Slug) -> String {
-        format!("{}/{slug}.md", self.customers_rel())
     }
 
     /// The one article named by `key`: its slug, or its path inside the KB folder (with or
@@ -706,21 +668,6 @@ fn link_problem(rel: &str) -> Problem {
     )
 }
 
-/// A folder setting without its trailing `/` (but `/` itself stays `/`).
-fn trim_dir(dir: &str) -> &str {
-    let t = dir.trim_end_matches('/');
-    if t.is_empty() && dir.starts_with('/') {
-        "/"
-    } else {
-        t
-    }
-}
-
-/// Whether a folder setting names the work tree itself (`.`, `./`, or nothing).
-fn is_root(dir: &str) -> bool {
-    !dir.starts_with('/') && dir.split('/').all(|c| c.is_empty() || c == ".")
-}
-
 /// A path with `.` and `..` resolved by text alone (no file system access), so folders
 /// can be compared however the config spells them.
 pub fn lexical(path: &Path) -> PathBuf {
@@ -767,18 +714,6 @@ fn config_as_doc(bytes: &[u8]) -> Vec<u8> {
     }
     v.extend_from_slice(b"---\n");
     v
-}
-
-/// The order in which files that claim one ticket id win, so that `list`, `show`,
-/// `search` and `check` agree on which is the ticket: the file at the ticket's own path
-/// (`<shard>/<id>.md`, where docket writes it and where `show` looks first), then the
-/// others by path in byte order. Compare the results of two paths for one id.
-pub fn copy_order<'a>(id: &str, rel: &'a str) -> (bool, &'a str) {
-    let home = id
-        .parse::<TicketId>()
-        .ok()
-        .map(|id| format!("/{}/{id}.md", id.shard()));
-    (!home.is_some_and(|h| rel.ends_with(&h)), rel)
 }
 
 /// The problem of a ticket file whose id a file that wins by [`copy_order`] also has.

@@ -19,8 +19,12 @@ use tantivy::{InvertedIndexReader, Searcher};
 
 use super::similarity::{self, Posting, Vectors};
 use super::{DupePair, QUERY_TITLE_WEIGHT, is_telling};
+use crate::index::panics;
 use crate::index::schema::decode_row;
 use crate::index::{IndexError, SearchIndex, StatusFilter};
+
+/// What a term-reading worker does, for the error its panic becomes.
+const READING_TERMS: &str = "reading the terms";
 
 /// How many of its most similar tickets each ticket puts forward as pairs.
 const PER_TICKET: usize = 5;
@@ -93,6 +97,7 @@ impl SearchIndex {
         };
         let mut pairs: Vec<(u32, u32, f32)> = vectors
             .best_pairs(PER_TICKET, threads)
+            .map_err(|p| p.in_index(&self.dir))?
             .into_iter()
             .map(|(a, b, s)| (a, b, s.min(1.0)))
             .filter(|&(_, _, s)| s >= min_score)
@@ -232,20 +237,17 @@ impl SearchIndex {
             vec![self.term_range(searcher, slots, None, None)]
         } else {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
+                let workers: Vec<_> = ranges
                     .iter()
-                    .map(|&(lo, hi)| scope.spawn(move || self.term_range(searcher, slots, lo, hi)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(IndexError::Damaged {
-                                path: self.dir.clone(),
-                                message: "reading the terms stopped".into(),
-                            })
+                    .map(|&(lo, hi)| {
+                        panics::spawn(scope, READING_TERMS, move || {
+                            self.term_range(searcher, slots, lo, hi)
                         })
                     })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().unwrap_or_else(|p| Err(p.in_index(&self.dir))))
                     .collect()
             })
         };

@@ -1,6 +1,7 @@
 //! The arithmetic of `dupes`: which tickets of a set are most alike, found without
 //! comparing every pair. Pure computation on term ids and counts (the caller reads them
-//! from the index), so it is tested without an index.
+//! from the index), so it is tested without an index; its threads follow the index's
+//! panic policy (`panics`).
 //!
 //! Each ticket is a sparse vector over terms: a term weighs `(1 + ln n) * idf`, where `n`
 //! counts its occurrences (a title occurrence counts 2, as in `suggest`) and idf is
@@ -26,6 +27,11 @@
 //! tickets.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::index::panics::{self, Panic};
+
+/// What the comparing threads do, for the error a panic of theirs becomes.
+const COMPARING: &str = "comparing the tickets";
 
 /// The share of a ticket's vector (of its squared length) that its comments make: the
 /// report (title and body) says what the problem is, the conversation adds evidence. Two
@@ -220,8 +226,12 @@ impl Vectors {
 
     /// Each ticket's `per_ticket` most similar others (cosine above zero), as pairs
     /// `(a, b, cosine)` with `a < b`, each pair once, sorted by ticket. Runs on `threads`
-    /// threads.
-    pub fn best_pairs(&self, per_ticket: usize, threads: usize) -> Vec<(u32, u32, f32)> {
+    /// threads; a panic on any of them is the error, never a shorter answer.
+    pub fn best_pairs(
+        &self,
+        per_ticket: usize,
+        threads: usize,
+    ) -> Result<Vec<(u32, u32, f32)>, Panic> {
         let n = self.len();
         let limits = self.limits();
         let next = AtomicUsize::new(0);
@@ -243,28 +253,25 @@ impl Vectors {
             out
         };
         let mut all: Vec<(u32, u32, f32)> = if threads <= 1 || n < CHUNK * 2 {
-            work()
+            panics::catching(COMPARING, work)?
         } else {
             std::thread::scope(|scope| {
-                let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-                let mut all = work();
+                let helpers: Vec<_> = (1..threads)
+                    .map(|_| panics::spawn(scope, COMPARING, work))
+                    .collect();
+                let mut all = panics::catching(COMPARING, work)?;
                 for h in helpers {
-                    // A helper's panic goes on up: the index's guard turns it into an
-                    // error rather than a silently shorter answer.
-                    match h.join() {
-                        Ok(part) => all.extend(part),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }
+                    all.extend(h.join()?);
                 }
-                all
-            })
+                Ok::<_, Panic>(all)
+            })?
         };
         all.sort_unstable_by_key(|x| (x.0, x.1));
         all.dedup_by(|x, y| (x.0, x.1) == (y.0, y.1));
         for p in &mut all {
             p.2 = self.cosine(p.0, p.1);
         }
-        all
+        Ok(all)
     }
 }
 
@@ -499,7 +506,7 @@ mod tests {
         let v = Vectors::build(3, p, &[Some(1.0); 4]);
         assert!((v.cosine(0, 1) - 1.0).abs() < 1e-6);
         assert_eq!(v.cosine(0, 2), 0.0);
-        let pairs = v.best_pairs(5, 1);
+        let pairs = v.best_pairs(5, 1).expect("no panic");
         assert_eq!(pairs.len(), 1);
         assert_eq!((pairs[0].0, pairs[0].1), (0, 1));
     }
@@ -553,7 +560,7 @@ mod tests {
         let mut idf = vec![Some(0.1); 4];
         idf.extend(std::iter::repeat_n(Some(5.0), n));
         let v = Vectors::build(n, postings(&refs), &idf);
-        let pairs = v.best_pairs(5, 2);
+        let pairs = v.best_pairs(5, 2).expect("no panic");
         let found = pairs.iter().find(|p| (p.0, p.1) == (5, n as u32 - 5));
         assert!(found.is_some_and(|p| p.2 > 0.999), "{found:?}");
     }
@@ -563,7 +570,7 @@ mod tests {
         let p = postings(&[&[(0, 1.0), (1, 1.0)], &[(0, 1.0), (2, 1.0)]]);
         let v = Vectors::build(2, p, &[None, Some(1.0), Some(1.0)]);
         assert_eq!(v.cosine(0, 1), 0.0);
-        assert!(v.best_pairs(5, 1).is_empty());
+        assert!(v.best_pairs(5, 1).expect("no panic").is_empty());
     }
 
     #[test]
@@ -629,8 +636,8 @@ mod tests {
     fn a_small_set_finds_what_comparing_every_pair_finds() {
         let (p, idf) = synthetic(400);
         let v = Vectors::build(400, p, &idf);
-        assert_eq!(v.best_pairs(5, 1), all_pairs(&v, 5));
-        assert_eq!(v.best_pairs(5, 3), all_pairs(&v, 5));
+        assert_eq!(v.best_pairs(5, 1).expect("no panic"), all_pairs(&v, 5));
+        assert_eq!(v.best_pairs(5, 3).expect("no panic"), all_pairs(&v, 5));
     }
 
     #[test]
@@ -638,7 +645,7 @@ mod tests {
         let n = 3 * MIN_LIST as u32;
         let (p, idf) = synthetic(n);
         let v = Vectors::build(n as usize, p, &idf);
-        let fast = v.best_pairs(5, 2);
+        let fast = v.best_pairs(5, 2).expect("no panic");
         let exact = all_pairs(&v, 5);
         let strong = |pairs: &[(u32, u32, f32)]| -> Vec<(u32, u32)> {
             pairs

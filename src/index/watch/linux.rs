@@ -172,7 +172,7 @@ fn watch(
     let id = format!(
         "{}-{}",
         std::process::id(),
-        crate::index::sync::now_ns().rem_euclid(1 << 62)
+        crate::clock::now_ns().rem_euclid(1 << 62)
     );
     let journal_path = dir.journal(&id);
     let mut journal = OpenOptions::new()

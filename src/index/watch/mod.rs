@@ -18,10 +18,15 @@
 //! change made before the cookie is in the journal above its line. The reader then
 //! reindexes only what those lines name, whatever their timestamps say.
 //!
+//! The library never decides by itself how to start a watcher process: the caller hands
+//! a [`Launcher`] (the `docket` binary's runs `docket -C ROOT watch --idle-exit N`), and
+//! without one no watcher is started.
+//!
 //! The watcher holds an exclusive lock on `lock` for its whole life; a session is live
 //! only while that lock is held, and `session` names it. A session's journal starts
 //! empty, so the first sync under a new session stats every file once.
 
+mod launch;
 #[cfg(target_os = "linux")]
 mod linux;
 
@@ -31,15 +36,16 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::clock::now_ns;
 use crate::store::Store;
+
+pub use launch::{Launcher, start};
 
 /// The journal format; readers trust only a watcher that writes this one (an older
 /// binary's watcher may still run after an upgrade).
 const PROTOCOL: &str = "1";
 /// How long a reader waits for its cookie before statting everything instead.
 const COOKIE_WAIT: Duration = Duration::from_secs(2);
-/// How long a reader that started a watcher waits for it to be ready.
-const START_WAIT: Duration = Duration::from_secs(10);
 /// A watcher started by a reader exits after this long without a reader.
 pub const IDLE_EXIT: Duration = Duration::from_secs(2 * 60 * 60);
 /// After a watcher failed (too few inotify watches, say), readers do not start
@@ -88,19 +94,15 @@ pub struct Root {
 
 /// The data folders of a desk that exist now: tickets, KB, customers.
 pub fn roots(store: &Store) -> Vec<Root> {
-    let paths = &store.config().paths;
-    [
-        store.tickets_rel().to_string(),
-        paths.kb.trim_end_matches('/').to_string(),
-        paths.customers.trim_end_matches('/').to_string(),
-    ]
-    .into_iter()
-    .map(|rel| Root {
-        abs: store.abs(&rel),
-        rel,
-    })
-    .filter(|r| r.abs.is_dir())
-    .collect()
+    store
+        .data_folders()
+        .into_iter()
+        .map(|f| Root {
+            abs: store.abs(&f.rel),
+            rel: f.rel,
+        })
+        .filter(|r| r.abs.is_dir())
+        .collect()
 }
 
 /// What went wrong running a watcher.
@@ -265,11 +267,7 @@ impl Live {
     /// cookie and waits for the watcher to journal it. `None` when the watcher does not
     /// answer in time or has gone.
     pub fn changes(&self, from: u64) -> Option<Changes> {
-        let name = format!(
-            "{}-{}",
-            std::process::id(),
-            crate::index::sync::now_ns().rem_euclid(1 << 62)
-        );
+        let name = format!("{}-{}", std::process::id(), now_ns().rem_euclid(1 << 62));
         let cookie = self.dir.cookies().join(&name);
         File::create_new(&cookie).ok()?;
         let found = self.wait_for(&name, from);
@@ -384,51 +382,6 @@ pub fn may_start(git_dir: &Path) -> bool {
     !fs::metadata(failed)
         .and_then(|m| m.modified())
         .is_ok_and(|t| t.elapsed().unwrap_or_default() < RETRY_AFTER)
-}
-
-/// Starts a watcher for the repository at `root` as a detached background process (the
-/// same executable, `docket watch --idle-exit`), and waits for it to be ready. Stops
-/// the running one first when `replace` (it covers other folders, or speaks another
-/// journal format).
-#[cfg(unix)]
-pub fn start(root: &Path, git_dir: &Path, replace: bool) -> Option<Live> {
-    use std::os::unix::process::CommandExt;
-    if replace {
-        stop(git_dir);
-    }
-    let exe = std::env::current_exe().ok()?;
-    let mut child = std::process::Command::new(exe)
-        .arg("-C")
-        .arg(root)
-        .args(["watch", "--idle-exit"])
-        .arg(IDLE_EXIT.as_secs().to_string())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        // Its own process group: a Ctrl-C meant for this command does not stop it.
-        .process_group(0)
-        .spawn()
-        .ok()?;
-    let start = Instant::now();
-    let mut nap = Duration::from_millis(1);
-    while start.elapsed() < START_WAIT {
-        std::thread::sleep(nap);
-        nap = (nap * 2).min(Duration::from_millis(50));
-        if let Some(live) = live(git_dir) {
-            return Some(live);
-        }
-        // It stopped: it failed (and said why in `failed`), or another one won the lock.
-        if !matches!(child.try_wait(), Ok(None)) {
-            return live(git_dir);
-        }
-    }
-    None
-}
-
-/// Starting a watcher needs Unix process groups.
-#[cfg(not(unix))]
-pub fn start(_root: &Path, _git_dir: &Path, _replace: bool) -> Option<Live> {
-    None
 }
 
 /// Runs a watcher in this process until it is stopped, the watched folders go away, or

@@ -1,6 +1,8 @@
 //! Starting docket as a child that may be signalled part-way through, timing it, and reading
 //! what it printed. Output goes to temporary files rather than pipes, so a large `--json`
-//! answer never blocks the child while the harness is busy waiting or sleeping.
+//! answer never blocks the child while the harness is busy waiting or sleeping. The fault
+//! tests (tests/faults.rs, tests/crash.rs) include it with `#[path]`.
+#![allow(dead_code)]
 
 use std::fs::File;
 use std::io::{Read, Seek};
@@ -38,6 +40,12 @@ impl Sig {
     }
 }
 
+impl std::fmt::Display for Sig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How a child ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ending {
@@ -62,6 +70,14 @@ impl Finished {
     /// Exit 0: docket reported the change as done.
     pub fn ok(&self) -> bool {
         self.ending == Ending::Exited(0)
+    }
+
+    /// The exit code; `None` when a signal ended the child (or the deadline did).
+    pub fn code(&self) -> Option<i32> {
+        match self.ending {
+            Ending::Exited(c) => Some(c),
+            Ending::Signalled(_) | Ending::TimedOut => None,
+        }
     }
 
     /// "exit 1", "died by signal 9", "timed out", with the time it took.
@@ -139,6 +155,27 @@ impl Started {
             .expect("a child's pid is not zero");
         kill_process(pid, sig.signal()).expect("signal an unreaped child");
         self.signalled_at = Some(self.t0.elapsed());
+    }
+
+    /// Sends `sig` now, unless the child has already exited.
+    pub fn signal_now(&mut self, sig: Sig) {
+        self.signal_after(Duration::ZERO, sig);
+    }
+
+    /// Whether the child is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// Polls until `ready` holds, failing when the child ends first or 20 s pass; for the
+    /// debug-build pause points, where the child waits at a step until it is killed.
+    pub fn wait_until(&mut self, what: &str, mut ready: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !ready() {
+            assert!(self.running(), "the child ended before {what}");
+            assert!(start.elapsed() < Duration::from_secs(20), "never {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Waits for the child (polling, so that a hang ends at `deadline`) and reads its output.

@@ -1,28 +1,6 @@
-//! Locks: docket's own write lock, git's lock files (`index.lock`, `HEAD.lock`, ref locks)
-//! taken with a short wait, and the ledger that lets the next docket writer remove a git
-//! lock file that a killed docket process provably left.
-//!
-//! docket's write lock is a kernel lock (`flock`) on `<git_dir>/docket/write.lock`: the
-//! kernel releases it with the process however that ends, so it is never stale, and the
-//! file itself is permanent (deleting a lock file others may have opened would let two
-//! writers in). A leftover `write.lock` of the older create-exclusive format is simply
-//! locked like any other. Waiting polls with backoff for up to 30 s and stops at once when
-//! an exit was requested (Ctrl-C, SIGTERM).
-//!
-//! git's lock files are create-exclusive files that only their owner may remove. docket
-//! waits about 1.5 s for one (git itself does not wait at all), then fails with
-//! [`GitError::Locked`], which names the file and the command that clears it. It deletes
-//! one only when it is its own: before taking one, the writer notes in
-//! `<git_dir>/docket/held-locks` how to recognise it, and the next writer, holding the
-//! write lock and so knowing that writer is gone, removes the lock files that match:
-//! - `index.lock` is made as a hard link of a fresh marker file noted beforehand
-//!   (`link` fails when the lock exists, as `O_EXCL` does), so a lock with the marker's
-//!   inode is certainly docket's, at every instant;
-//! - the ref locks (`HEAD.lock`, then `refs/heads/<branch>.lock`) are made by gix inside
-//!   one call, which gives no place to note anything in between. So right before each
-//!   attempt of the ref transaction docket notes the exact lock paths, docket's fresh
-//!   commit id and the file system's clock (the birth time of a stamp file made then), and
-//!   forgets them as soon as the attempt failed (gix has removed its locks by then).
+//! The ledger `<git_dir>/docket/held-locks`: what identifies the git lock files one commit
+//! takes, so that the next docket writer, holding the write lock and so knowing that writer
+//! is gone, removes the lock files a killed docket provably left and no others.
 //!
 //! What a killed ref transaction can leave, in gix's order: an empty `HEAD.lock` (gix
 //! creates it, reads HEAD, then writes the id); `HEAD.lock` holding the id; that plus an
@@ -50,88 +28,15 @@
 use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{GitError, Repo};
-
-/// How long [`Repo::lock_writes`] waits for other docket processes before giving up.
-const WRITE_LOCK_WAIT: Duration = Duration::from_secs(30);
-
-/// How long docket waits for a git lock file held by someone else (git waits not at all;
-/// a running `git add` or `git commit` holds its locks for milliseconds).
-pub(super) const GIT_LOCK_WAIT: Duration = Duration::from_millis(1500);
-
-/// Holds docket's write lock until dropped (or until the process ends, however it ends),
-/// so that docket's read-modify-write and commit sequences never interleave.
-#[derive(Debug)]
-pub struct WriteLock {
-    _file: File,
-}
+use super::remove_if_present;
+use crate::git::{GitError, Repo};
 
 impl Repo {
-    /// Take docket's write lock `<git_dir>/docket/write.lock`, waiting with backoff up to about
-    /// 30 s because many docket processes may queue here, and less when an exit is
-    /// requested ([`GitError::Interrupted`]). Once it is held, no other docket writer of this
-    /// repository is alive, so the git lock files a killed one provably left are removed.
-    pub fn lock_writes(&self) -> Result<WriteLock, GitError> {
-        let dir = self.docket_dir();
-        std::fs::create_dir_all(&dir).map_err(|source| GitError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let path = dir.join("write.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|source| GitError::Io {
-                path: path.clone(),
-                source,
-            })?;
-        let start = Instant::now();
-        let mut pause = Duration::from_millis(2);
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) => {}
-                Err(std::fs::TryLockError::Error(source)) => {
-                    return Err(GitError::Io { path, source });
-                }
-            }
-            if crate::interrupt::exit_requested() {
-                return Err(GitError::Interrupted);
-            }
-            if start.elapsed() >= WRITE_LOCK_WAIT {
-                return Err(GitError::WriteLockTimeout {
-                    path,
-                    waited: WRITE_LOCK_WAIT.as_secs(),
-                });
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(50));
-        }
-        self.remove_own_stale_locks()?;
-        Ok(WriteLock { _file: file })
-    }
-
-    /// Whether another docket process holds the write lock right now (a read command
-    /// then leaves a pending change to that writer).
-    pub fn writer_active(&self) -> bool {
-        let Ok(file) = File::open(self.docket_dir().join("write.lock")) else {
-            return false;
-        };
-        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
-    }
-
-    /// `<git_dir>/docket`, where docket keeps its lock and records.
-    pub(super) fn docket_dir(&self) -> PathBuf {
-        self.git_dir.join("docket")
-    }
-
     /// Remove the git lock files the ledger proves were left by a docket writer of this
     /// repository that is gone, then the ledger. Call only while holding the write lock.
-    fn remove_own_stale_locks(&self) -> Result<(), GitError> {
+    pub(super) fn remove_own_stale_locks(&self) -> Result<(), GitError> {
         let ledger = Ledger::path(self);
         let text = match std::fs::read_to_string(&ledger) {
             Ok(text) => text,
@@ -184,220 +89,18 @@ impl Repo {
         }
         Ok(())
     }
-
-    /// Wait briefly while a lock file git or docket would need for a commit exists
-    /// (`index.lock`, `HEAD.lock`, the branch's lock), so that a change is refused before
-    /// any file is written when a `git commit` is in progress or one stopped and left its
-    /// lock: [`GitError::Locked`] names the file.
-    pub fn ensure_unlocked(&self) -> Result<(), GitError> {
-        let mut candidates = vec![self.lock_path_of(&self.repo.index_path())];
-        candidates.extend(self.ref_lock_paths());
-        let start = Instant::now();
-        loop {
-            let Some(held) = candidates.iter().find(|p| p.exists()) else {
-                return Ok(());
-            };
-            wait_or_fail(held, start)?;
-        }
-    }
-
-    /// The lock files a commit on HEAD takes: `HEAD.lock` and, on a branch, the branch's.
-    pub(super) fn ref_lock_paths(&self) -> Vec<PathBuf> {
-        let mut out = vec![self.git_dir.join("HEAD.lock")];
-        if let Ok(Some(name)) = self.repo.head_name() {
-            let mut p = self.repo.common_dir().to_path_buf();
-            p.extend(name.as_bstr().to_string().split('/'));
-            out.push(lock_path(&p));
-        }
-        out
-    }
-
-    /// The lock file git uses for `resource`.
-    pub(super) fn lock_path_of(&self, resource: &Path) -> PathBuf {
-        lock_path(resource)
-    }
-
-    /// Take `<resource>.lock` for updating `resource`, waiting briefly if someone holds it;
-    /// the lock is made so that the next writer can tell it is docket's (see the module
-    /// documentation) if this process is killed before releasing it.
-    pub(super) fn lock_file(
-        &self,
-        resource: &Path,
-        ledger: &mut Ledger,
-    ) -> Result<OwnedLock, GitError> {
-        let lock = lock_path(resource);
-        let dir = self.docket_dir().join("locks");
-        std::fs::create_dir_all(&dir).map_err(|source| GitError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        let mark = dir.join(format!("{}.{}", std::process::id(), now.as_nanos()));
-        ledger.note_mark(&mark, &lock)?;
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| GitError::Io { path, source }
-        };
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&mark)
-            .map_err(io(&mark))?;
-        let start = Instant::now();
-        loop {
-            match std::fs::hard_link(&mark, &lock) {
-                Ok(()) => {
-                    return Ok(OwnedLock {
-                        lock,
-                        mark,
-                        resource: resource.to_owned(),
-                        file: Some(file),
-                    });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if let Err(e) = wait_or_fail(&lock, start) {
-                        let _ = std::fs::remove_file(&mark);
-                        return Err(e);
-                    }
-                }
-                // A file system without hard links: take the lock as git does (create
-                // exclusive); if this process is killed, the next one only reports it.
-                Err(_) => {
-                    let _ = std::fs::remove_file(&mark);
-                    return self.create_lock(resource, &lock, &mark, start);
-                }
-            }
-        }
-    }
-}
-
-impl Repo {
-    /// Take `lock` by creating it exclusively, waiting briefly while it exists.
-    fn create_lock(
-        &self,
-        resource: &Path,
-        lock: &Path,
-        mark: &Path,
-        start: Instant,
-    ) -> Result<OwnedLock, GitError> {
-        loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(lock)
-            {
-                Ok(file) => {
-                    return Ok(OwnedLock {
-                        lock: lock.to_owned(),
-                        mark: mark.to_owned(),
-                        resource: resource.to_owned(),
-                        file: Some(file),
-                    });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    wait_or_fail(lock, start)?;
-                }
-                Err(source) => {
-                    return Err(GitError::Io {
-                        path: lock.to_owned(),
-                        source,
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// A git lock file docket holds (such as `index.lock`): written through, then renamed over
-/// its resource by [`OwnedLock::commit`], or removed when dropped.
-#[derive(Debug)]
-pub(super) struct OwnedLock {
-    lock: PathBuf,
-    mark: PathBuf,
-    resource: PathBuf,
-    file: Option<File>,
-}
-
-impl std::io::Write for OwnedLock {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match &mut self.file {
-            Some(f) => f.write(buf),
-            None => Err(std::io::Error::other("the lock was released")),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl OwnedLock {
-    /// Put the written content in place of the resource (the rename releases the lock).
-    pub(super) fn commit(mut self) -> std::io::Result<()> {
-        self.file.take();
-        std::fs::rename(&self.lock, &self.resource)?;
-        let _ = std::fs::remove_file(&self.mark);
-        Ok(())
-    }
-}
-
-impl Drop for OwnedLock {
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.lock);
-            let _ = std::fs::remove_file(&self.mark);
-        }
-    }
-}
-
-/// Sleep a little if `held` has been waited for less than [`GIT_LOCK_WAIT`] since `start`;
-/// otherwise (or when an exit is requested) fail, naming it.
-pub(super) fn wait_or_fail(held: &Path, start: Instant) -> Result<(), GitError> {
-    if crate::interrupt::exit_requested() {
-        return Err(GitError::Interrupted);
-    }
-    if start.elapsed() >= GIT_LOCK_WAIT {
-        return Err(GitError::Locked {
-            path: held.to_owned(),
-        });
-    }
-    std::thread::sleep(Duration::from_millis(25));
-    Ok(())
-}
-
-/// The lock file git uses for `resource`.
-fn lock_path(resource: &Path) -> PathBuf {
-    let mut p = resource.as_os_str().to_owned();
-    p.push(".lock");
-    PathBuf::from(p)
-}
-
-fn remove_if_present(path: &Path) -> Result<(), GitError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(GitError::Io {
-            path: path.to_owned(),
-            source,
-        }),
-    }
 }
 
 /// What identifies the git lock files one commit takes, written to
 /// `<git_dir>/docket/held-locks` while they may exist (see the module documentation).
-pub(super) struct Ledger {
+pub(in crate::git) struct Ledger {
     path: PathBuf,
     lines: Vec<String>,
 }
 
 impl Ledger {
     /// An empty ledger for a commit in `repo` (nothing is written until something is noted).
-    pub(super) fn new(repo: &Repo) -> Ledger {
+    pub(in crate::git) fn new(repo: &Repo) -> Ledger {
         Ledger {
             path: Ledger::path(repo),
             lines: Vec::new(),
@@ -409,7 +112,7 @@ impl Ledger {
     }
 
     /// Note that `lock`, if it is a hard link of the marker file `mark`, is this process's.
-    fn note_mark(&mut self, mark: &Path, lock: &Path) -> Result<(), GitError> {
+    pub(super) fn note_mark(&mut self, mark: &Path, lock: &Path) -> Result<(), GitError> {
         self.lines
             .push(format!("mark\t{}\t{}", mark.display(), lock.display()));
         self.save()
@@ -419,7 +122,7 @@ impl Ledger {
     /// `locks` (in the order gix takes them) may be this process's from now on: when they
     /// hold `new_id` (a commit nobody else knows yet) or, under the module documentation's
     /// rule, are empty and born from now on, by the file system's own clock.
-    pub(super) fn note_refs(
+    pub(in crate::git) fn note_refs(
         &mut self,
         repo: &Repo,
         locks: &[PathBuf],
@@ -437,7 +140,7 @@ impl Ledger {
     /// Forget the ref locks noted: an attempt of the ref transaction failed, and gix has
     /// removed the locks it took, so none of them is this process's any more (a lock found
     /// there now is someone else's).
-    pub(super) fn forget_refs(&mut self) -> Result<(), GitError> {
+    pub(in crate::git) fn forget_refs(&mut self) -> Result<(), GitError> {
         let before = self.lines.len();
         self.lines.retain(|l| !l.starts_with("ref\t"));
         if self.lines.len() == before {
@@ -466,7 +169,7 @@ impl Ledger {
     }
 
     /// Forget everything noted: the locks were released.
-    pub(super) fn clear(&mut self) -> Result<(), GitError> {
+    pub(in crate::git) fn clear(&mut self) -> Result<(), GitError> {
         if self.lines.is_empty() {
             return Ok(());
         }
@@ -629,10 +332,7 @@ fn file_system_now(dir: &Path) -> Result<u128, GitError> {
         move |source| GitError::Io { path, source }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
+    let nanos = crate::clock::now_ns();
     let stamp = dir.join(format!("stamp.{}.{nanos}", std::process::id()));
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -668,4 +368,55 @@ fn ctime(meta: &std::fs::Metadata) -> Option<u128> {
 #[cfg(not(unix))]
 fn ctime(_: &std::fs::Metadata) -> Option<u128> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_lines_parse_back_and_garbage_is_skipped() {
+        let mark = LedgerEntry::parse("mark\t/g/docket/locks/7.1\t/g/index.lock");
+        assert!(
+            matches!(mark, Some(LedgerEntry::Mark { ref mark, ref path })
+            if mark == Path::new("/g/docket/locks/7.1") && path == Path::new("/g/index.lock"))
+        );
+        let r = LedgerEntry::parse("ref\tabc123\t42\t/g/HEAD.lock");
+        assert!(
+            matches!(r, Some(LedgerEntry::Ref { ref id, since: 42, ref path })
+            if id == "abc123" && path == Path::new("/g/HEAD.lock"))
+        );
+        for bad in [
+            "",
+            "mark",
+            "mark\tonly-one",
+            "ref\tid\tnot-a-number\t/p",
+            "other\ta\tb",
+        ] {
+            assert!(LedgerEntry::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_files_named_like_git_locks_may_be_removed() {
+        assert!(is_lock_name(Path::new("/g/refs/heads/main.lock")));
+        assert!(!is_lock_name(Path::new("/g/refs/heads/main")));
+        assert!(!is_lock_name(Path::new("/g/index")));
+    }
+
+    #[test]
+    fn a_noted_ref_lock_that_holds_another_id_is_not_docket_s() {
+        let dir = std::env::temp_dir().join(format!("docket-ledger-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let head = dir.join("HEAD.lock");
+        std::fs::write(&head, "someone-else\n").expect("write lock");
+        let notes = [RefNote {
+            since: 0,
+            path: head.clone(),
+        }];
+        assert!(own_ref_locks("docket-id", &notes).is_empty());
+        std::fs::write(&head, "docket-id\n").expect("write lock");
+        assert_eq!(own_ref_locks("docket-id", &notes), vec![head]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -1,0 +1,193 @@
+//! The tantivy documents of the index: which document a data file belongs to (a
+//! comment belongs to its ticket's), and the document each kind of record makes. A file
+//! that does not load becomes a `problem` document, so `list` and `search` can name it.
+
+use std::path::Path;
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::index::{IndexError, SearchIndex};
+use crate::store::{FileRole, Problem, Store, StoreError, article_from_doc, customer_from_doc};
+
+/// Which kind of document a data file belongs to, and that document's key (the path of
+/// the record's own file).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    /// A ticket file (its own key) or a comment of it.
+    Ticket(String),
+    /// A KB article file.
+    Article(String),
+    /// A customer file.
+    Customer(String),
+}
+
+impl Owner {
+    /// The document's key: the path of the record's own file.
+    pub fn key(&self) -> &str {
+        match self {
+            Owner::Ticket(k) | Owner::Article(k) | Owner::Customer(k) => k,
+        }
+    }
+}
+
+/// The document a data file belongs to.
+pub fn owner_of(store: &Store, rel: &str) -> Option<Owner> {
+    Some(match store.file_role(rel)? {
+        FileRole::Ticket => Owner::Ticket(rel.to_string()),
+        FileRole::Comment { ticket } => Owner::Ticket(ticket),
+        FileRole::Article => Owner::Article(rel.to_string()),
+        FileRole::Customer => Owner::Customer(rel.to_string()),
+    })
+}
+
+impl SearchIndex {
+    /// Replaces one document with what its files say now (or removes it).
+    pub(super) fn reindex(
+        &self,
+        writer: &mut IndexWriter,
+        store: &Store,
+        owner: &Owner,
+    ) -> Result<(), IndexError> {
+        let f = self.fields;
+        let key = owner.key();
+        writer.delete_term(Term::from_field_text(f.key, key));
+        if !store.abs(key).is_file() {
+            return Ok(());
+        }
+        let doc = match owner {
+            Owner::Ticket(rel) => self.ticket_doc(store, rel),
+            Owner::Article(rel) => self.article_doc(store, rel),
+            Owner::Customer(rel) => self.customer_doc(store, rel),
+        };
+        if let Some(doc) = doc {
+            writer
+                .add_document(doc)
+                .map_err(IndexError::tantivy(&self.dir, "adding a document"))?;
+        }
+        Ok(())
+    }
+
+    fn problem_doc(&self, rel: &str, p: &Problem) -> TantivyDocument {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "problem");
+        let message = p.to_string();
+        d.add_bytes(
+            f.problem,
+            &crate::index::schema::encode_problem(rel, &message),
+        );
+        d.add_text(f.data, message);
+        d
+    }
+
+    fn ticket_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let t = match store.load_ticket(rel) {
+            Ok(t) => t,
+            Err(StoreError::Bad(p)) => return Some(self.problem_doc(rel, &p)),
+            Err(e) => return Some(self.problem_doc(rel, &Problem::at(rel, 1, e.to_string()))),
+        };
+        let k = &t.ticket;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "ticket");
+        d.add_text(f.id, k.id.as_str());
+        d.add_text(f.tid, k.id.as_str());
+        d.add_text(f.title, &k.title);
+        d.add_text(f.body, t.doc.body());
+        if let Ok(comments) = store.comments(rel) {
+            let text: Vec<&str> = comments.items.iter().map(|c| c.body.as_str()).collect();
+            d.add_text(f.comments, text.join("\n\n"));
+        }
+        for l in &k.labels {
+            d.add_text(f.label, l);
+        }
+        d.add_text(f.status, &k.status);
+        if let Some(c) = &k.customer {
+            d.add_text(f.customer, c);
+        }
+        for a in &k.links.articles {
+            d.add_text(f.articles, a);
+        }
+        if let Some(dup) = &k.links.duplicate_of {
+            d.add_text(f.duplicate_of, dup);
+        }
+        d.add_text(f.created, &k.created);
+        d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
+        d.add_bytes(f.row, &crate::index::schema::encode_row(k));
+        Some(d)
+    }
+
+    fn article_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let a = article_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = a.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "kb");
+        d.add_text(f.id, &slug);
+        d.add_text(f.title, &a.title);
+        let mut body = String::new();
+        if let Some(desc) = &a.description {
+            body.push_str(desc);
+            body.push_str("\n\n");
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &a.tags {
+            d.add_text(f.label, t);
+        }
+        d.add_text(
+            f.status,
+            serde_json::to_value(a.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        );
+        d.add_text(
+            f.data,
+            serde_json::json!({ "slug": slug, "id": a.id, "title": a.title }).to_string(),
+        );
+        Some(d)
+    }
+
+    fn customer_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+        let f = self.fields;
+        let doc = store.read_doc(rel).ok()?;
+        let c = customer_from_doc(&doc).ok()?;
+        let stem = Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = c.slug.clone().unwrap_or(stem);
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, rel);
+        d.add_text(f.kind, "customer");
+        d.add_text(f.id, &slug);
+        d.add_text(f.customer, &slug);
+        d.add_text(f.title, &c.name);
+        let mut body = String::new();
+        if let Some(org) = &c.org {
+            body.push_str(org);
+            body.push('\n');
+        }
+        for ct in &c.contacts {
+            body.push_str(&format!("{} {}\n", ct.name, ct.email));
+        }
+        body.push_str(doc.body());
+        d.add_text(f.body, body);
+        for t in &c.tags {
+            d.add_text(f.label, t);
+        }
+        if let Some(tier) = &c.tier {
+            d.add_text(f.status, tier);
+        }
+        Some(d)
+    }
+}
