@@ -1,11 +1,27 @@
 //! docket: a help desk that lives in the repository it supports.
 //!
 //! Tickets, KB articles and customer records are Markdown files with YAML frontmatter in
-//! the host repository; every state change is one git commit. Modules, from the bottom:
-//! `model` (plain types), `doc` (the only YAML text), `git` (the only gix), `store` (the
-//! files on disk), `desk` (operations as transactions), `export` (publishing the KB), `cli` (arguments
-//! and output); `interrupt` (deferring Ctrl-C during a write) and `atomic` (replacing a file whole) are
-//! leaves any of them may use.
+//! the host repository; every state change is one git commit.
+//!
+//! # Layers
+//!
+//! From the bottom; a module uses only those listed for it (tests/layering.rs checks the
+//! source against this list):
+//!
+//! | module | owns | uses |
+//! | --- | --- | --- |
+//! | `atomic`, `clock`, `interrupt`, `random` | replacing a file whole; the file-stamp clock; deferring Ctrl-C during a write; the one random source, seedable for tests | nothing (leaves) |
+//! | `model` | the plain types and the ids that name files | nothing |
+//! | `doc` | the only YAML text: reading and editing frontmatter files | nothing |
+//! | `git` | the only gix: commits, history, locks | `interrupt`, `clock` |
+//! | `store` | the only layout on disk: where files live, loading and writing them | `model`, `doc`, `atomic` |
+//! | `index` | the only tantivy: search, listing, matching; a cache of the store | `model`, `store`, `atomic`, `clock` |
+//! | `desk` | operations: a state change is one transaction that edits files as `doc` text, writes them through `store`, commits through `git`, then freshens `index`; reads choose the index first and the files when it cannot answer | everything above |
+//! | `export` | publishing the KB; reads published articles, never tickets or customers | `model`, `store`, `doc` (page front matter), `atomic` |
+//! | `cli` | arguments and output; the only module that prints or exits | the modules above, never the reverse |
+//!
+//! The `docket` binary (src/main.rs) parses, runs `cli` and maps errors to exit codes; the
+//! `docket-bench` and `docket-eval` tools use the library as any other program would.
 
 pub mod atomic;
 pub mod cli;
@@ -17,4 +33,5 @@ pub mod git;
 pub mod index;
 pub mod interrupt;
 pub mod model;
+pub mod random;
 pub mod store;

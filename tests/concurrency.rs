@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use common::Repo;
 
@@ -54,12 +54,8 @@ fn desk(n: usize) -> (Repo, Vec<String>) {
 }
 
 fn spawn(r: &Repo, env: &[(&str, &str)], args: &[&str]) -> Child {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
-    common::hermetic(&mut cmd, r.home());
-    cmd.current_dir(&r.root)
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
+    let mut cmd = r.command(std::path::Path::new(env!("CARGO_BIN_EXE_docket")), args);
+    cmd.envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.spawn().expect("docket starts")

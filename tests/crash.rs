@@ -7,7 +7,6 @@ mod common;
 #[path = "common/process.rs"]
 mod process;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Repo;
@@ -38,9 +37,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Starts docket in the repository without waiting for it.
 fn spawn(r: &Repo, args: &[&str], env: &[(&str, &str)]) -> Started {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
-    common::hermetic(&mut cmd, r.home());
-    cmd.current_dir(&r.root).args(args).stdin(Stdio::null());
+    let mut cmd = r.command(std::path::Path::new(env!("CARGO_BIN_EXE_docket")), args);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -215,11 +215,12 @@ fn works_from_a_subdirectory_and_with_dash_c() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Anywhere");
     std::fs::create_dir_all(r.root.join("src/deep")).expect("mkdir");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
-    common::hermetic(&mut cmd, r.home());
-    let out = cmd
+    let out = r
+        .command(
+            std::path::Path::new(env!("CARGO_BIN_EXE_docket")),
+            &["show", &id],
+        )
         .current_dir(r.root.join("src/deep"))
-        .args(["show", &id])
         .output()
         .expect("runs");
     assert!(
@@ -251,7 +252,11 @@ fn parallel_comments_lose_nothing() {
                 for i in 0..25 {
                     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
                     common::hermetic(&mut cmd, &home);
+                    // One seed and one clock for all 200: the same millisecond in every
+                    // file name, and HEAD plus the existence check keep them apart.
                     let out = cmd
+                        .env("DOCKET_SEED", "1")
+                        .env("DOCKET_NOW", common::CLOCK_START)
                         .current_dir(&root)
                         .args(["comment", &id, "-m", &format!("comment {p}-{i}")])
                         .output()

@@ -130,12 +130,13 @@ fn any_unique_prefix_works_and_ambiguity_lists_candidates() {
     );
     r.git(&["add", "."]).ok();
     r.git(&["commit", "-qm", "two tickets"]).ok();
-    let err = r.docket(&["show", "AAAA"]).fails(2).to_string();
-    assert!(
-        err.contains("matches 2 tickets: T-AAAA000001, T-AAAA000002"),
-        "{err}"
-    );
-    assert!(err.contains("hint: type more characters"), "{err}");
+    insta::assert_snapshot!(r.transcript(&["show", "AAAA"]), @r"
+        exit: 2
+        --- stdout
+        --- stderr
+        error: `AAAA` matches 2 tickets: T-AAAA000001, T-AAAA000002
+        hint: type more characters of the id
+        ");
     assert!(
         r.docket(&["show", "aaaa000001"])
             .ok()
@@ -146,8 +147,13 @@ fn any_unique_prefix_works_and_ambiguity_lists_candidates() {
             .ok()
             .starts_with("T-AAAA000002  two")
     );
-    let err = r.docket(&["show", "ZZZZ"]).fails(1).to_string();
-    assert!(err.contains("no ticket matches `ZZZZ`"), "{err}");
+    insta::assert_snapshot!(r.transcript(&["show", "ZZZZ"]), @r"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: no ticket matches `ZZZZ`
+        hint: `docket list --all` shows every ticket
+        ");
     let list = r.docket(&["list"]).ok().to_string();
     assert!(
         list.contains("T-AAAA000001") && list.contains("T-AAAA000002"),
@@ -374,30 +380,44 @@ fn a_bad_file_is_skipped_with_a_warning_and_the_rest_works() {
 fn unknown_status_and_bad_values_are_refused_by_set() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Something");
-    let err = r
-        .docket(&["set", &id, "status=frobnicated"])
-        .fails(1)
-        .to_string();
-    assert!(
-        err.contains(
-            "status `frobnicated` is not in the workflow (new, open, pending, resolved, closed)"
-        ),
-        "{err}"
+    insta::assert_snapshot!(r.transcript(&["set", &id, "status=frobnicated"]), @r"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: status `frobnicated` is not in the workflow (new, open, pending, resolved, closed)
+        hint: use one of the listed statuses, or add the status to `workflow.statuses` in .docket/config.yaml
+        ");
+    insta::assert_snapshot!(r.transcript(&["set", &id, "importance=9"]), @r"
+        exit: 2
+        --- stdout
+        --- stderr
+        error: `importance` must be 1 to 5, not `9`
+        hint: use importance=1 (lowest) to importance=5 (highest)
+        ");
+    insta::assert_snapshot!(r.transcript(&["set", &id, "id=T-X"]), @r"
+        exit: 2
+        --- stdout
+        --- stderr
+        error: the id cannot be changed
+        hint: ids name files and are referenced by links; open a new ticket instead
+        ");
+    insta::assert_snapshot!(r.transcript(&["set", &id, "customer=nobody"]), @r"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: no customer named `nobody`
+        hint: `docket customer list` shows the existing ones
+        ");
+    insta::assert_snapshot!(
+        r.transcript(&["new", "--title", "x", "--customer", "nobody"]),
+        @r"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: no customer named `nobody`
+        hint: `docket customer list` shows the existing ones
+        "
     );
-    let err = r.docket(&["set", &id, "importance=9"]).fails(2).to_string();
-    assert!(err.contains("`importance` must be 1 to 5"), "{err}");
-    let err = r.docket(&["set", &id, "id=T-X"]).fails(2).to_string();
-    assert!(err.contains("the id cannot be changed"), "{err}");
-    let err = r
-        .docket(&["set", &id, "customer=nobody"])
-        .fails(1)
-        .to_string();
-    assert!(err.contains("no customer named `nobody`"), "{err}");
-    let err = r
-        .docket(&["new", "--title", "x", "--customer", "nobody"])
-        .fails(1)
-        .to_string();
-    assert!(err.contains("no customer named `nobody`"), "{err}");
     assert_eq!(r.commit_count(), 2, "nothing refused was committed");
     r.docket(&[
         "set",

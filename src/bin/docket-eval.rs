@@ -81,17 +81,7 @@ fn run(args: &Args) -> Result<(), String> {
             return Err(format!("query {qid} has no ticket file"));
         };
         let t = store.load_ticket(rel).map_err(|e| e.to_string())?;
-        let mut body = t.doc.body().to_string();
-        for c in store.comments(rel).map_err(|e| e.to_string())?.items {
-            body.push_str("\n\n");
-            body.push_str(&c.body);
-        }
-        let q = QueryDoc {
-            key: rel.clone(),
-            title: t.ticket.title.clone(),
-            body,
-            created: Some(t.ticket.created.clone()).filter(|c| !c.is_empty()),
-        };
+        let q = QueryDoc::of(&store.ticket_text(&t).map_err(|e| e.to_string())?);
         let ranked: Vec<String> = if kb_task {
             let s = idx.suggest(&q, 10).map_err(|e| e.to_string())?;
             s.articles
@@ -330,7 +320,8 @@ fn load_tickets(
                         ("links", docket::doc::Value::Mapping(links)),
                     ],
                     doc.body(),
-                );
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
                 (new_id, d.text().to_string())
             }
         };

@@ -7,12 +7,10 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::kb::{read_body, record_line};
-use super::render::{Failure, clip, json, table};
-use super::tickets::Context;
-use crate::desk::{Assignment, NewCustomer};
-use crate::model::{Contact, Customer, escape_line};
-use crate::store::{RecordFile, TicketFile};
+use super::context::{Context, read_body, report_record};
+use super::render::{Failure, clip, indented, json, table, warn_skipped};
+use crate::desk::{Assignment, CustomerQuery, CustomerSummary, NewCustomer};
+use crate::model::{Contact, escape_line};
 
 /// Arguments of `customer`.
 #[derive(Debug, Args)]
@@ -151,7 +149,7 @@ pub fn run(ctx: &Context, a: CustomerArgs, out: &mut dyn Write) -> Result<(), Fa
 
 fn new(ctx: &Context, a: CustomerNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let body = read_body(&a.body, &a.body_file)?;
+    let body = read_body(&a.body, &a.body_file)?.unwrap_or_default();
     let sla = a
         .sla
         .iter()
@@ -179,74 +177,41 @@ fn new(ctx: &Context, a: CustomerNewArgs, out: &mut dyn Write) -> Result<(), Fai
         sla,
         body,
     })?;
-    eprintln!("{}", record_line(&outcome, &slug));
+    report_record(&outcome, &slug);
     writeln!(out, "{slug}")?;
     Ok(())
 }
 
-/// Tickets per customer slug, loaded once.
-fn tickets_by_customer(tickets: &[TicketFile]) -> BTreeMap<&str, Vec<&TicketFile>> {
-    let mut out: BTreeMap<&str, Vec<&TicketFile>> = BTreeMap::new();
-    for t in tickets {
-        if let Some(c) = t.ticket.customer.as_deref() {
-            out.entry(c).or_default().push(t);
+impl<'a> CustomerJson<'a> {
+    fn of(s: &'a CustomerSummary) -> CustomerJson<'a> {
+        let (r, c) = (&s.record, &s.record.value);
+        CustomerJson {
+            slug: &r.slug,
+            path: &r.rel,
+            name: &c.name,
+            org: c.org.as_deref(),
+            tier: c.tier.as_deref(),
+            since: c.since.as_deref(),
+            until: c.until.as_deref(),
+            contacts: &c.contacts,
+            sla: c.sla.as_ref(),
+            tags: &c.tags,
+            open: s.open,
+            tickets_total: s.total,
+            body: None,
+            tickets: None,
         }
-    }
-    out
-}
-
-fn summary<'a>(
-    r: &'a RecordFile<Customer>,
-    tickets: &[&'a TicketFile],
-    is_closed: &dyn Fn(&str) -> bool,
-) -> CustomerJson<'a> {
-    let c = &r.value;
-    CustomerJson {
-        slug: &r.slug,
-        path: &r.rel,
-        name: &c.name,
-        org: c.org.as_deref(),
-        tier: c.tier.as_deref(),
-        since: c.since.as_deref(),
-        until: c.until.as_deref(),
-        contacts: &c.contacts,
-        sla: c.sla.as_ref(),
-        tags: &c.tags,
-        open: tickets
-            .iter()
-            .filter(|t| !is_closed(&t.ticket.status))
-            .count(),
-        tickets_total: tickets.len(),
-        body: None,
-        tickets: None,
     }
 }
 
 fn list(ctx: &Context, a: &CustomerListArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let store = desk.store();
-    let loaded = store.customers()?;
-    for p in &loaded.problems {
-        super::render::warn_skipped(p);
-    }
-    let tickets = store.tickets()?;
-    let by = tickets_by_customer(&tickets.items);
-    let wf = &store.config().workflow;
-    let closed = |s: &str| wf.is_closed(s);
-    let items: Vec<CustomerJson> = loaded
-        .items
-        .iter()
-        .filter(|r| {
-            a.tier
-                .as_ref()
-                .is_none_or(|t| r.value.tier.as_ref() == Some(t))
-                && a.tag.iter().all(|t| r.value.tags.iter().any(|x| x == t))
-        })
-        .map(|r| {
-            let ts = by.get(r.slug.as_str()).cloned().unwrap_or_default();
-            summary(r, &ts, &closed)
-        })
-        .collect();
+    let query = CustomerQuery {
+        tier: a.tier.clone(),
+        tags: a.tag.clone(),
+    };
+    let listing = ctx.desk()?.customers(&query)?;
+    listing.problems.iter().for_each(|p| warn_skipped(p));
+    let items: Vec<CustomerJson> = listing.customers.iter().map(CustomerJson::of).collect();
     if a.json {
         return json(out, &items);
     }
@@ -267,29 +232,21 @@ fn list(ctx: &Context, a: &CustomerListArgs, out: &mut dyn Write) -> Result<(), 
 }
 
 fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let store = desk.store();
-    let r = store.customer(&a.slug)?;
-    let tickets = store.tickets()?;
-    let mut mine: Vec<&TicketFile> = tickets
-        .items
-        .iter()
-        .filter(|t| t.ticket.customer.as_deref() == Some(r.slug.as_str()))
-        .collect();
-    mine.sort_by(|x, y| y.ticket.created.cmp(&x.ticket.created));
-    let wf = &store.config().workflow;
-    let closed = |s: &str| wf.is_closed(s);
-    let mut j = summary(&r, &mine, &closed);
+    let shown = ctx.desk()?.customer_tickets(&a.slug)?;
+    let r = &shown.summary.record;
+    let mut j = CustomerJson::of(&shown.summary);
     if a.json {
         j.body = Some(r.doc.body());
         j.tickets = Some(
-            mine.iter()
-                .map(|t| TicketRef {
+            shown
+                .tickets
+                .iter()
+                .map(|(t, closed)| TicketRef {
                     id: t.ticket.id.as_str(),
                     title: &t.ticket.title,
                     status: &t.ticket.status,
-                    closed: closed(&t.ticket.status),
-                    created: &t.ticket.created,
+                    closed: *closed,
+                    created: t.ticket.created.as_str(),
                 })
                 .collect(),
         );
@@ -325,19 +282,16 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
         .map(|(n, v)| vec![format!("  {n}:"), v])
         .collect();
     table(out, &rows)?;
-    if !mine.is_empty() {
+    if !shown.tickets.is_empty() {
         writeln!(out)?;
-        let rows: Vec<Vec<String>> = mine
+        let rows: Vec<Vec<String>> = shown
+            .tickets
             .iter()
-            .map(|t| {
+            .map(|(t, _)| {
                 vec![
                     format!("  {}", t.ticket.id),
                     t.ticket.status.clone(),
-                    t.ticket
-                        .created
-                        .get(..10)
-                        .unwrap_or(&t.ticket.created)
-                        .to_string(),
+                    t.ticket.created.day_or_text(),
                     clip(&t.ticket.title, 60),
                 ]
             })
@@ -347,7 +301,7 @@ fn show(ctx: &Context, a: &CustomerShowArgs, out: &mut dyn Write) -> Result<(), 
     let body = r.doc.body().trim();
     if !body.is_empty() {
         writeln!(out)?;
-        super::render::indented(out, body)?;
+        indented(out, body)?;
     }
     Ok(())
 }
@@ -359,6 +313,6 @@ fn set(ctx: &Context, a: &CustomerSetArgs, _out: &mut dyn Write) -> Result<(), F
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = ctx.desk()?.set_customer(&a.slug, &assignments)?;
-    eprintln!("{}", record_line(&outcome, &a.slug));
+    report_record(&outcome, &a.slug);
     Ok(())
 }

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
+use super::context::Context;
 use super::render::Failure;
-use super::tickets::Context;
 use crate::export::{ExportError, Format, Options, export};
 
 /// Exports with fewer pages than this finish before a bar would be worth drawing.
@@ -44,12 +44,7 @@ pub struct ExportArgs {
 
 impl From<ExportError> for Failure {
     fn from(e: ExportError) -> Failure {
-        let hint = e.hint();
-        let mut f = Failure::new(e.to_string(), hint);
-        if let ExportError::Io { source, .. } = &e {
-            f.causes.push(source.to_string());
-        }
-        f
+        Failure::from_error(&e, e.hint(), 1)
     }
 }
 

@@ -5,11 +5,11 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use super::context::{Context, read_body, report_record};
 use super::editor;
-use super::render::{Failure, clip, json, table};
-use super::tickets::Context;
-use crate::desk::{Assignment, NewArticle, Outcome};
-use crate::model::{Article, ArticleStatus, Audience, escape_line};
+use super::render::{Failure, clip, fields_and_body, json, table, warn_skipped};
+use crate::desk::{ArticleQuery, Assignment, NewArticle};
+use crate::model::{Article, ArticleStatus, Audience, Time, escape_line};
 use crate::store::RecordFile;
 
 /// Arguments of `kb`.
@@ -161,7 +161,7 @@ impl<'a> ArticleJson<'a> {
             status: a.status,
             audience: a.audience,
             draft: a.draft,
-            date: a.date.as_deref(),
+            date: a.date.as_ref().map(Time::as_str),
             description: a.description.as_deref(),
             tags: &a.tags,
             weight: a.weight,
@@ -188,49 +188,6 @@ fn audience_of(a: AudienceArg) -> Audience {
     }
 }
 
-/// The lower-case name of a status, as files spell it.
-pub fn status_name(s: ArticleStatus) -> &'static str {
-    match s {
-        ArticleStatus::Draft => "draft",
-        ArticleStatus::Published => "published",
-        ArticleStatus::Archived => "archived",
-    }
-}
-
-fn audience_name(a: Audience) -> &'static str {
-    match a {
-        Audience::Public => "public",
-        Audience::Internal => "internal",
-    }
-}
-
-/// The status line of a record change on stderr: `kb-set slug [main abc1234]`.
-pub fn record_line(o: &Outcome, what: &str) -> String {
-    super::render::change_line(o, what)
-}
-
-/// Reads `--body` / `--body-file`.
-pub fn read_body(
-    body: &Option<String>,
-    file: &Option<std::path::PathBuf>,
-) -> Result<String, Failure> {
-    match (body, file) {
-        (Some(b), _) => Ok(b.clone()),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            Ok(s)
-        }
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
-            Failure::new(
-                format!("{}: {e}", f.display()),
-                Some("give a readable UTF-8 file with --body-file".into()),
-            )
-        }),
-        (None, None) => Ok(String::new()),
-    }
-}
-
 /// `docket kb ...`.
 pub fn run(ctx: &Context, a: KbArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match a.command {
@@ -244,7 +201,7 @@ pub fn run(ctx: &Context, a: KbArgs, out: &mut dyn Write) -> Result<(), Failure>
 
 fn new(ctx: &Context, a: KbNewArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let body = read_body(&a.body, &a.body_file)?;
+    let body = read_body(&a.body, &a.body_file)?.unwrap_or_default();
     let (outcome, slug) = desk.new_article(NewArticle {
         title: a.title,
         slug: a.slug,
@@ -255,47 +212,39 @@ fn new(ctx: &Context, a: KbNewArgs, out: &mut dyn Write) -> Result<(), Failure> 
         products: a.products,
         body,
     })?;
-    eprintln!("{}", record_line(&outcome, &slug));
+    report_record(&outcome, &slug);
     writeln!(out, "{slug}")?;
     Ok(())
 }
 
 fn list(ctx: &Context, a: &KbListArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let loaded = desk.store().articles()?;
-    for p in &loaded.problems {
-        super::render::warn_skipped(p);
-    }
-    let rows: Vec<&RecordFile<Article>> = loaded
-        .items
-        .iter()
-        .filter(|r| {
-            let v = &r.value;
-            a.tag.iter().all(|t| v.tags.iter().any(|x| x == t))
-                && a.status.is_none_or(|s| status_of(s) == v.status)
-                && a.audience.is_none_or(|x| audience_of(x) == v.audience)
-        })
-        .collect();
+    let query = ArticleQuery {
+        tags: a.tag.clone(),
+        status: a.status.map(status_of),
+        audience: a.audience.map(audience_of),
+    };
+    let loaded = ctx.desk()?.articles(&query)?;
+    loaded.problems.iter().for_each(|p| warn_skipped(p));
     if a.json {
-        let items: Vec<ArticleJson> = rows.iter().map(|r| ArticleJson::of(r, false)).collect();
+        let items: Vec<ArticleJson> = loaded
+            .items
+            .iter()
+            .map(|r| ArticleJson::of(r, false))
+            .collect();
         return json(out, &items);
     }
-    let table_rows: Vec<Vec<String>> = rows
+    let table_rows: Vec<Vec<String>> = loaded
+        .items
         .iter()
         .map(|r| {
             let v = &r.value;
-            let status = if v.draft == Some(true) && v.status == ArticleStatus::Published {
-                "draft".to_string()
-            } else {
-                status_name(v.status).to_string()
-            };
             vec![
                 r.slug.clone(),
-                status,
-                audience_name(v.audience).to_string(),
+                v.shown_status().as_str().to_string(),
+                v.audience.as_str().to_string(),
                 v.date
-                    .as_deref()
-                    .map(|d| d.get(..10).unwrap_or(d).to_string())
+                    .as_ref()
+                    .map(Time::day_or_text)
                     .unwrap_or_else(|| "-".into()),
                 clip(&v.title, 72),
             ]
@@ -315,8 +264,8 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
     writeln!(out, "{}  {}", r.slug, escape_line(&v.title))?;
     let mut fields: Vec<(&str, String)> = vec![
         ("path", r.rel.clone()),
-        ("status", status_name(v.status).to_string()),
-        ("audience", audience_name(v.audience).to_string()),
+        ("status", v.status.as_str().to_string()),
+        ("audience", v.audience.as_str().to_string()),
     ];
     let opt = |name: &'static str, v: Option<String>, f: &mut Vec<(&str, String)>| {
         if let Some(v) = v {
@@ -324,7 +273,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
         }
     };
     opt("id", v.id.clone(), &mut fields);
-    opt("date", v.date.clone(), &mut fields);
+    opt("date", v.date.as_ref().map(Time::to_string), &mut fields);
     opt("draft", v.draft.map(|d| d.to_string()), &mut fields);
     opt("weight", v.weight.map(|w| w.to_string()), &mut fields);
     opt("description", v.description.clone(), &mut fields);
@@ -337,7 +286,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
             fields.push((name, list.join(", ")));
         }
     }
-    super::render::fields_and_body(out, fields, r.doc.body())?;
+    fields_and_body(out, fields, r.doc.body())?;
     Ok(())
 }
 
@@ -346,7 +295,7 @@ fn edit(ctx: &Context, a: &KbKeyArg, _out: &mut dyn Write) -> Result<(), Failure
     let before = desk.article_edit_begin(&a.slug)?;
     editor::open(&desk.store().abs(&before.rel))?;
     let outcome = desk.article_edit_finish(&before)?;
-    eprintln!("{}", record_line(&outcome, &before.slug));
+    report_record(&outcome, &before.slug);
     Ok(())
 }
 
@@ -357,6 +306,6 @@ fn set(ctx: &Context, a: &KbSetArgs, _out: &mut dyn Write) -> Result<(), Failure
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = ctx.desk()?.set_article(&a.slug, &assignments)?;
-    eprintln!("{}", record_line(&outcome, &a.slug));
+    report_record(&outcome, &a.slug);
     Ok(())
 }

@@ -1,8 +1,12 @@
 //! The command line: clap definitions, one handler per command, and the rendering of
 //! results for people (tables) and scripts (`--json`). clap types never leave this
 //! module; handlers parse arguments, call one library function and print its result.
+//! One file per command group; what several share is in `context` (the `Context`,
+//! status lines, `--body-file`, the progress bar), `views` (the `list` table and a shown
+//! ticket), `render` and `editor`. A command file never imports another.
 
 mod check;
+mod context;
 mod customer;
 mod demo;
 mod editor;
@@ -12,6 +16,7 @@ mod kb;
 mod render;
 mod search;
 mod tickets;
+mod views;
 mod watch;
 
 use std::io::Write;
@@ -19,6 +24,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use context::Context;
 pub use render::Failure;
 pub use watch::launcher;
 
@@ -97,7 +103,7 @@ pub fn run(
     watcher: Option<crate::index::watch::Launcher>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let ctx = tickets::Context::new(&cli, watcher)?;
+    let ctx = Context::new(&cli, watcher)?;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a, out),
         Command::New(a) => tickets::new(&ctx, a, out),

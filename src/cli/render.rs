@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::desk::{DeskError, Outcome};
 use crate::git::GitError;
-use crate::model::{Links, Ticket, escape_line, escape_text};
+use crate::model::{Links, Ticket, Time, escape_line, escape_text};
 use crate::store::{CommentFile, Problem, StoreError, TicketFile};
 
 /// A failed command: what to print and the exit code.
@@ -49,35 +49,40 @@ impl Failure {
         }
     }
 
-    fn chain(e: &dyn std::error::Error, hint: Option<String>) -> Failure {
+    /// The one way an error becomes a failure: its message, then each error down its
+    /// `source()` chain as a `caused by:` line, outermost first. docket's error types show
+    /// a cause in their message or hand it on as `source()`, never both, so each cause
+    /// prints once and nothing is compared as text.
+    pub fn from_error(e: &dyn std::error::Error, hint: Option<String>, code: i32) -> Failure {
         let mut causes = Vec::new();
         let mut cur = e.source();
         while let Some(c) = cur {
-            let s = c.to_string();
-            if !e.to_string().contains(&s) {
-                causes.push(escape_text(&s).into_owned());
-            }
+            causes.push(escape_text(&c.to_string()).into_owned());
             cur = c.source();
         }
         Failure {
             causes,
+            code,
             ..Failure::new(e.to_string(), hint)
         }
     }
 }
 
 impl From<DeskError> for Failure {
+    /// Bad input (an argument, the text given, a `paths.customers` outside any work
+    /// tree) is a usage error (exit 2); a failure of the files, git, the random source or
+    /// the system is exit 1.
     fn from(e: DeskError) -> Failure {
         let code = match e {
             DeskError::Store(StoreError::Ambiguous { .. })
             | DeskError::Invalid { .. }
+            | DeskError::Unstorable { .. }
+            | DeskError::NoRepository { .. }
+            | DeskError::OutsideWorkTree { .. }
             | DeskError::Git(GitError::BadIdentity { .. }) => 2,
             _ => 1,
         };
-        Failure {
-            code,
-            ..Failure::chain(&e, e.hint())
-        }
+        Failure::from_error(&e, e.hint(), code)
     }
 }
 
@@ -97,7 +102,7 @@ impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Failure {
         Failure {
             broken_pipe: e.kind() == io::ErrorKind::BrokenPipe,
-            ..Failure::new(e.to_string(), None)
+            ..Failure::from_error(&e, None, 1)
         }
     }
 }
@@ -164,7 +169,7 @@ impl<'a> TicketJson<'a> {
             status: &k.status,
             closed,
             kind: k.kind.as_deref(),
-            created: &k.created,
+            created: k.created.as_str(),
             reporter: k.reporter.as_deref(),
             assignee: k.assignee.as_deref(),
             customer: k.customer.as_deref(),
@@ -173,9 +178,9 @@ impl<'a> TicketJson<'a> {
             urgency: k.urgency,
             priority: k.priority.as_deref(),
             links: &k.links,
-            resolved: k.resolved.as_deref(),
+            resolved: k.resolved.as_ref().map(Time::as_str),
             resolution: k.resolution.as_deref(),
-            due: k.due.as_deref(),
+            due: k.due.as_ref().map(Time::as_str),
             extra: &k.extra,
             body: None,
             comments: None,
@@ -192,7 +197,7 @@ impl<'a> TicketJson<'a> {
                     .map(|c| CommentJson {
                         path: &c.rel,
                         author: &c.comment.author,
-                        created: &c.comment.created,
+                        created: c.comment.created.as_str(),
                         internal: c.comment.internal,
                         body: &c.body,
                     })

@@ -1,17 +1,13 @@
-//! Matching commands: `index` (rebuild), `search`, `suggest`, `dupes`; and the index-served
-//! path of `list`, with the file-reading path as its fallback.
+//! Matching commands: `index` (rebuild), `search`, `suggest`, `dupes`.
 
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
+use super::context::{Bar, Context, notices};
 use super::render::{Failure, clip, json, table};
-use super::tickets::Context;
-use crate::desk::Desk;
-use crate::index::{
-    IndexError, Kind, Progress, QueryDoc, SearchIndex, SearchOptions, StatusFilter,
-};
+use crate::index::{IndexError, Kind, SearchIndex, SearchOptions};
 use crate::model::{escape_line, quoted};
 
 /// Arguments of `index`.
@@ -83,76 +79,18 @@ pub struct DupesArgs {
 
 impl From<IndexError> for Failure {
     fn from(e: IndexError) -> Failure {
+        let e = match e {
+            IndexError::Store(e) => return e.into(),
+            e => e,
+        };
         let hint = e.hint();
         let code = if matches!(e, IndexError::BadQuery { .. }) {
             2
         } else {
             1
         };
-        let mut causes = Vec::new();
-        let mut cur = std::error::Error::source(&e);
-        while let Some(c) = cur {
-            causes.push(c.to_string());
-            cur = c.source();
-        }
-        let mut f = Failure::new(e.to_string(), hint);
-        f.code = code;
-        f.causes = causes;
-        f
+        Failure::from_error(&e, hint, code)
     }
-}
-
-/// A progress bar on stderr, only when stderr is a terminal and the work is large.
-struct Bar {
-    bar: std::cell::OnceCell<indicatif::ProgressBar>,
-}
-
-impl Bar {
-    fn new() -> Bar {
-        Bar {
-            bar: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = self.bar.get() {
-            b.finish_and_clear();
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn tick(&self, done: usize, total: usize) {
-        if total < 500 || !std::io::stderr().is_terminal() {
-            return;
-        }
-        let bar = self.bar.get_or_init(|| {
-            let b = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "indexing {bar:40} {pos}/{len} documents ({eta} left)",
-            ) {
-                b.set_style(style);
-            }
-            b
-        });
-        bar.set_position(done as u64);
-    }
-}
-
-/// Runs `f` on a fresh index (rebuilt by itself when damaged), printing notices.
-fn with_index<T>(
-    desk: &Desk,
-    f: impl Fn(&SearchIndex) -> Result<T, IndexError>,
-) -> Result<T, Failure> {
-    let bar = Bar::new();
-    let result =
-        SearchIndex::with_recovery(desk.store(), desk.repo().git_dir(), &bar, desk.watcher(), f);
-    bar.finish();
-    let (value, notices) = result?;
-    for n in notices {
-        eprintln!("{n}");
-    }
-    Ok(value)
 }
 
 /// `docket index`: rebuild from scratch.
@@ -160,10 +98,7 @@ pub fn index(ctx: &Context, _a: &IndexArgs, _out: &mut dyn Write) -> Result<(), 
     let desk = ctx.desk()?;
     let start = Instant::now();
     let mut idx = SearchIndex::recreate(desk.repo().git_dir(), String::new())?;
-    let bar = Bar::new();
-    let report = idx.sync(desk.store(), &bar, desk.watcher());
-    bar.finish();
-    let report = report?;
+    let report = idx.sync(desk.store(), &Bar::default(), desk.watcher())?;
     eprintln!(
         "indexed {} documents in {:.1} s ({})",
         report.changed,
@@ -199,7 +134,9 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
         limit: a.limit,
         marks,
     };
-    let hits = with_index(&desk, |idx| idx.search(&query, &opts))?;
+    let found = desk.with_index(&Bar::default(), |idx| idx.search(&query, &opts))?;
+    notices(&found.notices);
+    let hits = found.value;
     if a.json {
         return json(out, &hits);
     }
@@ -227,23 +164,11 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
 
 /// `docket suggest`.
 pub fn suggest(ctx: &Context, a: &SuggestArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let store = desk.store();
-    let t = store.ticket(&a.id)?;
-    let mut body = t.doc.body().to_string();
-    for c in store.comments(&t.rel)?.items {
-        body.push_str("\n\n");
-        body.push_str(&c.body);
-    }
-    let q = QueryDoc {
-        key: t.rel.clone(),
-        title: t.ticket.title.clone(),
-        body,
-        created: Some(t.ticket.created.clone()).filter(|c| !c.is_empty()),
-    };
-    let s = with_index(&desk, |idx| idx.suggest(&q, a.limit.max(1)))?;
+    let found = ctx.desk()?.suggest(&a.id, a.limit, &Bar::default())?;
+    notices(&found.notices);
+    let (t, s) = (&found.value.ticket, &found.value.suggestions);
     if a.json {
-        return json(out, &s);
+        return json(out, s);
     }
     writeln!(
         out,
@@ -292,14 +217,11 @@ pub fn suggest(ctx: &Context, a: &SuggestArgs, out: &mut dyn Write) -> Result<()
 
 /// `docket dupes`.
 pub fn dupes(ctx: &Context, a: &DupesArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.desk()?;
-    let wf = &desk.store().config().workflow;
-    let filter = if a.status.is_empty() {
-        StatusFilter::NoneOf(wf.closed.clone())
-    } else {
-        StatusFilter::OneOf(a.status.clone())
-    };
-    let pairs = with_index(&desk, |idx| idx.dupes(&filter, a.limit, a.min_score))?;
+    let found = ctx
+        .desk()?
+        .dupes(&a.status, a.limit, a.min_score, &Bar::default())?;
+    notices(&found.notices);
+    let pairs = found.value;
     if a.json {
         return json(out, &pairs);
     }
@@ -322,73 +244,4 @@ pub fn dupes(ctx: &Context, a: &DupesArgs, out: &mut dyn Write) -> Result<(), Fa
     table(out, &rows)?;
     eprintln!("hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate");
     Ok(())
-}
-
-/// The rows of the `list` table (values and short ids), from the index's fast fields when
-/// it can serve them, else `None` (the caller then reads the files). `None` also when two
-/// files claim one id, so that the file path reports it exactly as before.
-pub fn table_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::ListRows> {
-    let bar = Bar::new();
-    let result = SearchIndex::with_recovery(
-        desk.store(),
-        desk.repo().git_dir(),
-        &bar,
-        desk.watcher(),
-        |idx| idx.list_rows(filter),
-    );
-    bar.finish();
-    let (rows, notices) = result.ok()?;
-    for n in notices {
-        eprintln!("{n}");
-    }
-    (!rows.duplicates).then_some(rows)
-}
-
-/// The tickets for `list --json`, from the index when it can serve them, else `None` (the
-/// caller then reads the files). `None` also when two files claim one id, so that the file
-/// path reports it exactly as before.
-pub fn list_rows(desk: &Desk, filter: &StatusFilter) -> Option<crate::index::TicketRows> {
-    let bar = Bar::new();
-    let result = SearchIndex::with_recovery(
-        desk.store(),
-        desk.repo().git_dir(),
-        &bar,
-        desk.watcher(),
-        |idx| idx.ticket_rows(filter),
-    );
-    bar.finish();
-    let (rows, notices) = result.ok()?;
-    for n in notices {
-        eprintln!("{n}");
-    }
-    (!rows.duplicates).then_some(rows)
-}
-
-/// The whole id of the one ticket whose id starts with `prefix`, from the index's id
-/// dictionary (a few ms at 100,000 tickets, where listing the folders takes 100 ms or
-/// more). `None` when the index cannot say for sure (no match, several, a damaged
-/// index): the caller then resolves from the folders, with the usual errors.
-pub fn resolve_via_index(desk: &Desk, prefix: &str) -> Option<String> {
-    let typed: crate::model::TypedId = prefix.parse().ok()?;
-    let (ids, notices) = SearchIndex::with_recovery(
-        desk.store(),
-        desk.repo().git_dir(),
-        &Bar::new(),
-        desk.watcher(),
-        |idx| {
-            let mut ids = Vec::new();
-            for p in typed.prefixes() {
-                ids.extend(idx.ticket_ids_with_prefix(p)?);
-            }
-            Ok(ids)
-        },
-    )
-    .ok()?;
-    for n in notices {
-        eprintln!("{n}");
-    }
-    match ids.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
-    }
 }

@@ -6,63 +6,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::render::{Failure, TicketJson, json, outcome_line, table, table_clipped};
-use super::{Cli, editor};
-use crate::desk::{Assignment, Desk, LinkTarget, NewTicket, Options};
-use crate::index::watch::Launcher;
-use crate::index::{ListRow, StatusFilter};
-use crate::model::{Ticket, escape_line};
-
-/// What every command knows: where it runs and as whom.
-pub struct Context {
-    /// Directory to start from.
-    pub dir: PathBuf,
-    /// Desk options from global flags and the environment.
-    pub options: Options,
-}
-
-impl Context {
-    /// Resolves the global flags; `watcher` is how the binary starts a watcher.
-    pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
-        let dir = match &cli.chdir {
-            Some(d) => d.clone(),
-            None => std::env::current_dir()?,
-        };
-        let now = match std::env::var("DOCKET_NOW") {
-            Ok(v) if !v.is_empty() => Some(v.parse::<jiff::Timestamp>().map_err(|e| {
-                Failure::usage(
-                    format!("DOCKET_NOW `{v}` is not an RFC 3339 time: {e}"),
-                    "unset DOCKET_NOW, or set it like 2026-11-02T09:14:00Z",
-                )
-            })?),
-            _ => None,
-        };
-        Ok(Context {
-            dir,
-            options: Options {
-                author: cli.author.clone().filter(|a| !a.trim().is_empty()),
-                no_commit: cli.no_commit,
-                now,
-                watcher,
-            },
-        })
-    }
-
-    /// Opens the desk.
-    pub fn desk(&self) -> Result<Desk, Failure> {
-        Ok(Desk::open(&self.dir, self.options.clone())?)
-    }
-
-    /// Opens the desk for a read command, saying on stderr when an interrupted change
-    /// waits to be finished (reads never finish it: only writers hold the write lock).
-    pub fn read_desk(&self) -> Result<Desk, Failure> {
-        let desk = self.desk()?;
-        if let Some(notice) = desk.pending_notice() {
-            eprintln!("note: {notice}");
-        }
-        Ok(desk)
-    }
-}
+use super::context::{Bar, Context, read_body, read_notes, report};
+use super::editor;
+use super::render::{Failure, TicketJson, json, table};
+use super::views::{list_table, ticket_view};
+use crate::desk::{AssigneeFilter, Assignment, LinkTarget, NewTicket, TicketQuery};
 
 /// Arguments of `new`.
 #[derive(Debug, Args)]
@@ -212,33 +160,18 @@ pub struct HistoryArgs {
     pub json: bool,
 }
 
-fn report(outcome: &crate::desk::Outcome) {
-    eprintln!("{}", outcome_line(outcome));
-}
-
 /// `docket new`.
 pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let body = match (&a.body, &a.body_file) {
-        (Some(b), _) => b.clone(),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            s
-        }
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
-            Failure::new(
-                format!("{}: {e}", f.display()),
-                Some("give a readable UTF-8 file with --body-file".into()),
-            )
-        })?,
-        (None, None) if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+    let body = match read_body(&a.body, &a.body_file)? {
+        Some(b) => b,
+        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
             editor::compose(&format!(
                 "\n<!-- Describe the problem for \"{}\" above. Lines in this comment are removed. -->\n",
                 a.title
             ))?
         }
-        (None, None) => String::new(),
+        None => String::new(),
     };
     let outcome = desk.new_ticket(NewTicket {
         title: a.title,
@@ -267,219 +200,46 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
     Ok(())
 }
 
-/// `docket list`: served from the search index when it is usable, else from the files.
+impl ListArgs {
+    fn query(&self) -> TicketQuery {
+        TicketQuery {
+            statuses: self.status.clone(),
+            all: self.all,
+            assignee: self.assignee.as_deref().map(AssigneeFilter::parse),
+            labels: self.label.clone(),
+            customer: self.customer.clone(),
+        }
+    }
+}
+
+/// `docket list`.
 pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.read_desk()?;
-    let store = desk.store();
-    let wf = &store.config().workflow;
-    let prefilter = if !a.status.is_empty() {
-        StatusFilter::OneOf(a.status.clone())
-    } else if a.all {
-        StatusFilter::Any
-    } else {
-        StatusFilter::NoneOf(wf.closed.clone())
-    };
     if a.json {
-        return list_json(&desk, a, &prefilter, out);
+        let listing = desk.list_tickets(&a.query(), &Bar::default())?;
+        read_notes(&listing.notices, &listing.problems);
+        let items: Vec<TicketJson> = listing
+            .tickets
+            .iter()
+            .map(|t| TicketJson::of(&t.rel, &t.ticket, t.closed))
+            .collect();
+        return json(out, &items);
     }
-    let from_index = super::search::table_rows(&desk, &prefilter);
-    let loaded;
-    let (mut rows, problems): (Vec<(&str, ListRow)>, Vec<String>) = match &from_index {
-        Some(r) => (
-            r.rows(),
-            r.problems.iter().map(|(_, m)| m.clone()).collect(),
-        ),
-        None => {
-            loaded = store.tickets()?;
-            let ids: Vec<&str> = loaded.items.iter().map(|t| t.ticket.id.as_str()).collect();
-            let rows = store
-                .short_ids(&ids)
-                .into_iter()
-                .zip(&loaded.items)
-                .map(|(short, t)| (short, ListRow::of(&t.ticket)))
-                .collect();
-            (
-                rows,
-                loaded.problems.iter().map(ToString::to_string).collect(),
-            )
-        }
-    };
-    for p in &problems {
-        super::render::warn_skipped(p);
-    }
-    rows.retain(|(_, k)| {
-        wanted(a, wf, k.status, k.assignee, k.customer) && a.label.iter().all(|l| k.has_label(l))
-    });
-    rows.sort_by(|(_, x), (_, y)| (y.created, y.id).cmp(&(x.created, x.id)));
-    let cells: Vec<[&str; 6]> = rows
-        .iter()
-        .map(|(short, k)| {
-            [
-                *short,
-                k.status,
-                k.assignee.unwrap_or("-"),
-                k.customer.unwrap_or("-"),
-                k.created.get(..10).unwrap_or(k.created),
-                k.title,
-            ]
-        })
-        .collect();
-    table_clipped(out, &cells, 72)?;
-    Ok(())
-}
-
-/// Whether `list`'s filters on status, assignee and customer let a ticket through (the
-/// caller checks labels, which the table and JSON paths hold differently).
-fn wanted(
-    a: &ListArgs,
-    wf: &crate::model::Workflow,
-    status: &str,
-    assignee: Option<&str>,
-    customer: Option<&str>,
-) -> bool {
-    let status_ok = if a.status.is_empty() {
-        a.all || !wf.is_closed(status)
-    } else {
-        a.status.iter().any(|s| s.eq_ignore_ascii_case(status))
-    };
-    let assignee_ok = match a.assignee.as_deref() {
-        None => true,
-        Some("-") => assignee.is_none(),
-        Some(w) => assignee == Some(w),
-    };
-    let customer_ok = a.customer.as_deref().is_none_or(|c| customer == Some(c));
-    status_ok && assignee_ok && customer_ok
-}
-
-/// `docket list --json`: every value of each ticket, from the index's stored values when
-/// it can serve them, else from the files.
-fn list_json(
-    desk: &Desk,
-    a: &ListArgs,
-    prefilter: &StatusFilter,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let store = desk.store();
-    let wf = &store.config().workflow;
-    let (tickets, problems): (Vec<(String, Ticket)>, Vec<String>) =
-        match super::search::list_rows(desk, prefilter) {
-            Some(r) => (
-                r.rows.into_iter().map(|t| (t.rel, t.ticket)).collect(),
-                r.problems.into_iter().map(|(_, m)| m).collect(),
-            ),
-            None => {
-                let loaded = store.tickets()?;
-                (
-                    loaded
-                        .items
-                        .into_iter()
-                        .map(|t| (t.rel, t.ticket))
-                        .collect(),
-                    loaded.problems.iter().map(ToString::to_string).collect(),
-                )
-            }
-        };
-    for p in &problems {
-        super::render::warn_skipped(p);
-    }
-    let mut rows: Vec<&(String, Ticket)> = tickets
-        .iter()
-        .filter(|(_, k)| {
-            wanted(
-                a,
-                wf,
-                &k.status,
-                k.assignee.as_deref(),
-                k.customer.as_deref(),
-            ) && a.label.iter().all(|l| k.labels.iter().any(|x| x == l))
-        })
-        .collect();
-    rows.sort_by(|(_, x), (_, y)| {
-        (y.created.as_str(), y.id.as_str()).cmp(&(x.created.as_str(), x.id.as_str()))
-    });
-    let items: Vec<TicketJson> = rows
-        .iter()
-        .map(|(rel, k)| TicketJson::of(rel, k, wf.is_closed(&k.status)))
-        .collect();
-    json(out, &items)
+    let listing = desk.list(&a.query(), &Bar::default())?;
+    read_notes(&listing.notices, &listing.problems);
+    list_table(out, &listing)
 }
 
 /// `docket show`.
 pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let desk = ctx.read_desk()?;
-    let store = desk.store();
-    let id = super::search::resolve_via_index(&desk, &a.id).unwrap_or_else(|| a.id.clone());
-    let t = store.ticket(&id)?;
-    let comments = store.comments(&t.rel)?;
-    for p in &comments.problems {
-        super::render::warn_skipped(p);
-    }
-    let closed = store.config().workflow.is_closed(&t.ticket.status);
+    let shown = ctx.read_desk()?.show(&a.id, &Bar::default())?;
+    read_notes(&shown.notices, &shown.value.problems);
+    let shown = shown.value;
+    let t = &shown.file;
     if a.json {
-        return json(out, &TicketJson::full(&t, closed, &comments.items));
+        return json(out, &TicketJson::full(t, shown.closed, &shown.comments));
     }
-    let k = &t.ticket;
-    writeln!(out, "{}  {}", k.id, escape_line(&k.title))?;
-    let mut fields: Vec<(&str, String)> = vec![("status", k.status.clone())];
-    let opt = |v: &Option<String>| v.clone();
-    for (name, v) in [
-        ("type", opt(&k.kind)),
-        ("priority", opt(&k.priority)),
-        ("assignee", opt(&k.assignee)),
-        ("customer", opt(&k.customer)),
-        ("reporter", opt(&k.reporter)),
-    ] {
-        if let Some(v) = v {
-            fields.push((name, v));
-        }
-    }
-    fields.push(("created", k.created.clone()));
-    if let Some(r) = &k.resolved {
-        fields.push(("resolved", r.clone()));
-    }
-    if let Some(r) = &k.resolution {
-        fields.push(("resolution", r.clone()));
-    }
-    if let Some(d) = &k.due {
-        fields.push(("due", d.clone()));
-    }
-    for (name, n) in [("importance", k.importance), ("urgency", k.urgency)] {
-        if let Some(n) = n {
-            fields.push((name, n.to_string()));
-        }
-    }
-    if !k.labels.is_empty() {
-        fields.push(("labels", k.labels.join(", ")));
-    }
-    if let Some(d) = &k.links.duplicate_of {
-        fields.push(("duplicate of", d.clone()));
-    }
-    for (name, list) in [
-        ("relates", &k.links.relates),
-        ("blocks", &k.links.blocks),
-        ("articles", &k.links.articles),
-    ] {
-        if !list.is_empty() {
-            fields.push((name, list.join(", ")));
-        }
-    }
-    super::render::fields_and_body(out, fields, t.doc.body())?;
-    for c in &comments.items {
-        writeln!(out)?;
-        let tag = if c.comment.internal {
-            " (internal)"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "--- {} at {}{tag}",
-            escape_line(&c.comment.author),
-            escape_line(&c.comment.created)
-        )?;
-        super::render::indented(out, &c.body)?;
-    }
-    Ok(())
+    ticket_view(out, &shown)
 }
 
 /// `docket edit`.

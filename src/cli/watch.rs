@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::context::Context;
 use super::render::Failure;
-use super::tickets::Context;
 use crate::index::watch::{self, Launcher, Status, WatchError};
 
 /// Arguments of `watch`.

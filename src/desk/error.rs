@@ -1,5 +1,12 @@
-//! Why a desk operation was refused or failed, with a hint for each.
+//! Why a desk operation was refused or failed, with a hint for each. A variant either
+//! shows its cause in its message (a leaf error from outside docket: I/O, randomness,
+//! JSON) or hands it on as `source()` (another docket error, with its own chain), never
+//! both, so the CLI's one chain walker prints each cause once. The CLI maps the kind to
+//! the exit code: what the user gave or configured ([`DeskError::Invalid`], the text of
+//! [`DeskError::Unstorable`], a customers folder in no work tree) is a usage error;
+//! randomness, records, files and git are failures.
 
+use crate::doc::DocError;
 use crate::git::GitError;
 use crate::store::StoreError;
 
@@ -16,7 +23,7 @@ pub enum DeskError {
     #[error("{path} has {} changes", if *untracked { "never been committed, and docket would commit all of it with its" } else { "uncommitted" })]
     Dirty { path: String, untracked: bool },
     /// The files were written but the commit failed.
-    #[error("wrote {} but could not commit: {source}", paths.join(", "))]
+    #[error("wrote {} but could not commit", paths.join(", "))]
     CommitFailed {
         paths: Vec<String>,
         #[source]
@@ -36,12 +43,45 @@ pub enum DeskError {
     /// `reopen` on a ticket that is not closed.
     #[error("{id} is not closed (status `{status}`)")]
     NotClosed { id: String, status: String },
-    /// An argument does not make sense.
+    /// The user's input does not make sense: an argument, a `key=value`, a title, a
+    /// slug that is taken (a usage error).
     #[error("{message}")]
     Invalid { message: String, hint: String },
+    /// The text the user gave would make a file docket refuses to read (a NUL byte,
+    /// git's conflict markers, too large); nothing was written.
+    #[error("cannot write {path}: {error}")]
+    Unstorable { path: String, error: DocError },
+    /// The system's random source failed, so no id or file name could be drawn.
+    #[error("no randomness{}: {error}", if *for_id { " for a new id" } else { "" })]
+    Random {
+        /// Whether an id was wanted (else a comment's file name).
+        for_id: bool,
+        error: getrandom::Error,
+    },
+    /// The record of a change could not be written as JSON (a bug: the record is plain data).
+    #[error("cannot record the change in {}: {error}", path.display())]
+    Record {
+        path: std::path::PathBuf,
+        error: serde_json::Error,
+    },
+    /// The record of an interrupted change names an author git cannot use.
+    #[error("the record of an interrupted change ({subject}) has a bad author")]
+    RecordAuthor { subject: String },
+    /// A file to commit (a customer record under `paths.customers`) is in no repository.
+    #[error("{rel} is outside this repository and not inside any other git repository")]
+    NoRepository { rel: String },
+    /// A file to commit lies in another repository's folder but not in its work tree.
+    #[error("{rel} is not inside the work tree of {}", workdir.display())]
+    OutsideWorkTree {
+        rel: String,
+        workdir: std::path::PathBuf,
+    },
     /// The edited file no longer reads as a ticket.
     #[error("{0}")]
     BadEdit(crate::store::Problem),
+    /// The demo's compiled-in fixture files do not fit together.
+    #[error("{message}")]
+    DemoFixture { message: String },
 }
 
 impl DeskError {
@@ -69,13 +109,42 @@ impl DeskError {
             }),
             DeskError::NotClosed { .. } => Some("only closed tickets can be reopened".into()),
             DeskError::Invalid { hint, .. } => Some(hint.clone()),
+            DeskError::Unstorable { error, .. } => Some(match error {
+                DocError::Conflict { .. } => "put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them".into(),
+                DocError::Binary { .. } => "leave the NUL bytes out of the text".into(),
+                other => other.hint().into(),
+            }),
+            DeskError::Random { for_id: true, .. } => {
+                Some("check that the system's random source is available".into())
+            }
+            DeskError::Random { for_id: false, .. } => {
+                Some("check the system's random source".into())
+            }
+            DeskError::Record { .. } => Some("report this as a bug".into()),
+            DeskError::RecordAuthor { .. } => Some(
+                "commit its files with git and remove the record under .git/docket/pending".into(),
+            ),
+            DeskError::NoRepository { .. } => Some(
+                "run `git init` in the folder that holds it (e.g. the private customers folder), or use --no-commit".into(),
+            ),
+            DeskError::OutsideWorkTree { .. } => {
+                Some("point paths.customers at a folder inside a git work tree".into())
+            }
             DeskError::BadEdit(p) => Some(format!(
                 "{}; your text is kept in the file: fix it and run `docket edit` again",
                 p.hint.clone().unwrap_or_else(|| "fix the frontmatter".into())
             )),
+            DeskError::DemoFixture { .. } => None,
         }
     }
 
+    /// Turns a document error of a new file into [`DeskError::Unstorable`].
+    pub(crate) fn unstorable(path: &str) -> impl FnOnce(DocError) -> DeskError {
+        let path = path.to_string();
+        move |error| DeskError::Unstorable { path, error }
+    }
+
+    /// Bad input from the user, with what to do instead.
     pub(crate) fn invalid(message: impl Into<String>, hint: impl Into<String>) -> DeskError {
         DeskError::Invalid {
             message: message.into(),

@@ -2,8 +2,10 @@
 //! docket's write lock, reads the current files, edits them as text, writes them
 //! atomically and makes one commit with a fixed message grammar
 //! (`docket: close T-4K7QX2M9AB "title"` plus `Docket-Ticket:` and `Docket-Action:`
-//! trailers). It uses `model`, `store` (files), `git` (commits) and the leaf `interrupt`;
-//! it prints nothing.
+//! trailers). It uses `model`, `store` (files), `doc` (text edits), `git` (commits),
+//! `index` (the reads it serves: `list`, `show`, `suggest`, `dupes`, which fall back to
+//! the files where they can) and the leaves `interrupt` and `random` (ids); it prints
+//! nothing.
 //!
 //! Crash safety: a transaction records itself under `.git/docket/pending` before it
 //! writes a file, defers Ctrl-C and SIGTERM until its commits are made, and begins by
@@ -12,15 +14,31 @@
 //! any moment loses no acknowledged change, leaves no orphan file and no lock that
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
+mod articles;
+mod customers;
+mod demo;
 mod error;
+mod indexed;
+mod init;
+mod list;
+mod matching;
 mod pending;
 mod records;
+mod show;
 mod tickets;
 
 use std::path::Path;
 
+pub use articles::ArticleQuery;
+pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
+pub use demo::{Demo, build_demo};
 pub use error::DeskError;
+pub use indexed::Indexed;
+pub use init::DEFAULT_CONFIG;
+pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
+pub use matching::Suggested;
 pub use records::{NewArticle, NewCustomer};
+pub use show::ShownTicket;
 pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
@@ -36,6 +54,9 @@ pub struct Options {
     pub no_commit: bool,
     /// The time to record instead of the clock (for imports, demos and tests).
     pub now: Option<jiff::Timestamp>,
+    /// Draw ids from this seed and HEAD instead of the system (`DOCKET_SEED`, for tests
+    /// and demos that must come out the same twice; see [`crate::random`]).
+    pub seed: Option<u64>,
     /// How the search index starts a watcher on a large desk (the binary's own way;
     /// `None`: never start one).
     pub watcher: Option<crate::index::watch::Launcher>,
@@ -122,6 +143,18 @@ impl Desk {
     /// The time to record, as precisely as the clock gives it.
     pub fn now_precise(&self) -> jiff::Timestamp {
         self.options.now.unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// The random source for one operation. Seeded, it is keyed by HEAD too, so the next
+    /// command (which finds HEAD moved) draws new ids; the caller still checks what it
+    /// draws against existing files, as HEAD stays put with `--no-commit`.
+    pub(crate) fn random(&self, for_id: bool) -> Result<crate::random::Random, DeskError> {
+        let state = match self.options.seed {
+            Some(_) => self.repo.head_commit()?.unwrap_or_default(),
+            None => String::new(),
+        };
+        crate::random::Random::new(self.options.seed, state.as_bytes())
+            .map_err(|error| DeskError::Random { for_id, error })
     }
 
     /// Acts as someone else, at another time, from now on (imports and the demo).
@@ -300,23 +333,14 @@ impl Desk {
                 Ok(inside) => (None, inside.to_path_buf()),
                 Err(_) => {
                     let start = existing_ancestor(&abs);
-                    let other = Repo::discover(&start).map_err(|_| {
-                        DeskError::invalid(
-                            format!("{rel} is outside this repository and not inside any other git repository"),
-                            "run `git init` in the folder that holds it (e.g. the private customers folder), or use --no-commit",
-                        )
-                    })?;
+                    let other = Repo::discover(&start)
+                        .map_err(|_| DeskError::NoRepository { rel: rel.clone() })?;
                     let inside = abs
                         .strip_prefix(other.workdir())
                         .map(Path::to_path_buf)
-                        .map_err(|_| {
-                            DeskError::invalid(
-                                format!(
-                                    "{rel} is not inside the work tree of {}",
-                                    other.workdir().display()
-                                ),
-                                "point paths.customers at a folder inside a git work tree",
-                            )
+                        .map_err(|_| DeskError::OutsideWorkTree {
+                            rel: rel.clone(),
+                            workdir: other.workdir().to_path_buf(),
                         })?;
                     (Some(other), inside)
                 }

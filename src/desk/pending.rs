@@ -152,11 +152,9 @@ impl Desk {
             now.subsec_nanosecond(),
             std::process::id()
         ));
-        let json = serde_json::to_vec(&record).map_err(|e| {
-            DeskError::invalid(
-                format!("cannot record the change in {}: {e}", path.display()),
-                "report this as a bug",
-            )
+        let json = serde_json::to_vec(&record).map_err(|error| DeskError::Record {
+            path: path.clone(),
+            error,
         })?;
         crate::atomic::replace(&path, &json, crate::atomic::Durability::Synced)
             .map_err(io(&path))?;
@@ -268,11 +266,8 @@ impl Desk {
                 self.store.write(&f.path, &f.text)?;
             }
         }
-        let author = Identity::parse(&record.author).ok_or_else(|| {
-            DeskError::invalid(
-                format!("the record of an interrupted change ({subject}) has a bad author"),
-                "commit its files with git and remove the record under .git/docket/pending",
-            )
+        let author = Identity::parse(&record.author).ok_or_else(|| DeskError::RecordAuthor {
+            subject: subject.to_string(),
         })?;
         let paths: Vec<String> = record.files.iter().map(|f| f.path.clone()).collect();
         let homes = self.homes(&paths)?;

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeSet;
 
+use super::tickets::single_line;
 use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Mapping, Value};
-use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, format_time};
+use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};
 use crate::store::{
     Problem, RecordFile, Store, StoreError, article_from_doc, validate_article, validate_customer,
 };
@@ -72,30 +73,6 @@ fn strings(items: &[String]) -> Value {
             .map(Value::String)
             .collect(),
     )
-}
-
-fn one_line(what: &str, v: &str) -> Result<(), DeskError> {
-    if v.trim().is_empty() || v.contains(['\n', '\r']) {
-        return Err(DeskError::invalid(
-            format!("{what} must be one non-empty line"),
-            format!("give the {what} as one line of text"),
-        ));
-    }
-    Ok(())
-}
-
-fn random_suffix() -> Result<String, DeskError> {
-    let mut bytes = [0u8; RANDOM_LEN];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        DeskError::invalid(
-            format!("no randomness for a new id: {e}"),
-            "check that the system's random source is available",
-        )
-    })?;
-    Ok(bytes
-        .iter()
-        .map(|b| crate::model::CROCKFORD[(b & 31) as usize] as char)
-        .collect())
 }
 
 fn parse_slug(v: &str) -> Result<Slug, DeskError> {
@@ -218,21 +195,28 @@ impl Desk {
     /// Writes a new KB article `<kb>/<slug>.md` (a free slug is made from the title).
     /// Returns the outcome and the slug.
     pub fn new_article(&self, new: NewArticle) -> Result<(Outcome, String), DeskError> {
-        one_line("title", &new.title)?;
+        single_line("title", &new.title)?;
         let now = format_time(self.now());
         let wanted = match &new.slug {
             Some(v) => Some(parse_slug(v)?),
             None => Slug::from_title(&new.title),
         };
-        let id = format!("KB-{}", random_suffix()?);
         let mut slug_out = String::new();
         let outcome = self.transact(|store| {
-            let existing: BTreeSet<String> = store
-                .articles()?
-                .items
-                .into_iter()
-                .map(|a| a.slug)
+            let articles = store.articles()?.items;
+            let ids: BTreeSet<&str> = articles
+                .iter()
+                .filter_map(|a| a.value.id.as_deref())
                 .collect();
+            // Drawn again on a clash, which a seeded source with HEAD unmoved repeats.
+            let mut random = self.random(true)?;
+            let id = loop {
+                let id = format!("KB-{}", crockford(&random.bytes::<RANDOM_LEN>()));
+                if !ids.contains(id.as_str()) {
+                    break id;
+                }
+            };
+            let existing: BTreeSet<String> = articles.into_iter().map(|a| a.slug).collect();
             let base = wanted
                 .clone()
                 .map_or_else(|| id.to_lowercase(), |s| s.to_string());
@@ -281,7 +265,8 @@ impl Desk {
                     ("products", strings(&new.products)),
                 ],
                 &new.body,
-            );
+            )
+            .map_err(DeskError::unstorable(&article_path(store, &slug)))?;
             slug_out = slug.clone();
             Ok(Change {
                 action: "kb-new",
@@ -326,7 +311,7 @@ impl Desk {
                 }
                 let value = match k.as_str() {
                     "title" | "description" => {
-                        one_line(&k, v)?;
+                        single_line(&k, v)?;
                         s(v)
                     }
                     "slug" => s(parse_slug(v)?.as_str()),
@@ -432,7 +417,7 @@ impl Desk {
     /// Writes a new customer record `<customers>/<slug>.md`; commits it to the repository
     /// that holds that folder. Returns the outcome and the slug.
     pub fn new_customer(&self, new: NewCustomer) -> Result<(Outcome, String), DeskError> {
-        one_line("name", &new.name)?;
+        single_line("name", &new.name)?;
         let slug = match &new.slug {
             Some(v) => parse_slug(v)?,
             None => Slug::from_title(&new.name).ok_or_else(|| {
@@ -487,7 +472,8 @@ impl Desk {
                     ("tags", strings(&new.tags)),
                 ],
                 &new.body,
-            );
+            )
+            .map_err(DeskError::unstorable(&rel))?;
             Ok(Change {
                 action: "customer-new",
                 id: None,
@@ -565,7 +551,7 @@ impl Desk {
                 }
                 let value = match k.as_str() {
                     "name" | "org" => {
-                        one_line(&k, v)?;
+                        single_line(&k, v)?;
                         s(v)
                     }
                     "tier" => {

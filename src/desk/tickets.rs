@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
-use crate::model::{Config, RANDOM_LEN, TicketId, format_time};
+use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
 use crate::store::{Store, TicketFile, ticket_from_doc, validate_ticket};
 
 /// What `docket new` is given.
@@ -102,18 +102,8 @@ pub enum LinkTarget {
 const STRING_LISTS: &[&str] = &["labels"];
 const LINK_LISTS: &[&str] = &["relates", "blocks", "articles"];
 
-fn random_id() -> Result<TicketId, DeskError> {
-    let mut bytes = [0u8; RANDOM_LEN];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        DeskError::invalid(
-            format!("no randomness for a new id: {e}"),
-            "check that the system's random source is available",
-        )
-    })?;
-    Ok(TicketId::from_random(bytes))
-}
-
-fn single_line(what: &str, s: &str) -> Result<(), DeskError> {
+/// Refuses a title, name or other one-line value that is empty or spans lines.
+pub(super) fn single_line(what: &str, s: &str) -> Result<(), DeskError> {
     if s.trim().is_empty() || s.contains(['\n', '\r']) {
         return Err(DeskError::invalid(
             format!("{what} must be one non-empty line"),
@@ -215,9 +205,12 @@ fn status_edits(
 }
 
 impl Desk {
+    /// A new ticket id no file has yet (drawn again on a clash, which a seeded source
+    /// with HEAD unmoved would otherwise repeat).
     fn random_free_id(&self) -> Result<TicketId, DeskError> {
+        let mut random = self.random(true)?;
         loop {
-            let id = random_id()?;
+            let id = TicketId::from_random(random.bytes::<RANDOM_LEN>());
             if !self.store.abs(&self.store.ticket_rel(&id)).exists() {
                 return Ok(id);
             }
@@ -246,6 +239,7 @@ impl Desk {
         let now = format_time(self.now());
         self.transact(|store| {
             let id = self.random_free_id()?;
+            let rel = store.ticket_rel(&id);
             let s = |v: &str| Value::String(v.to_string());
             let opt = |v: &Option<String>| v.as_deref().map_or(Value::Null, s);
             let labels: Vec<Value> = dedup(&new.labels).into_iter().map(|l| s(&l)).collect();
@@ -265,11 +259,12 @@ impl Desk {
                     ("urgency", level(new.urgency)),
                 ],
                 &new.body,
-            );
+            )
+            .map_err(DeskError::unstorable(&rel))?;
             Ok(Change {
                 action: "new",
                 title: new.title.trim().to_string(),
-                files: vec![(store.ticket_rel(&id), doc.text().to_string())],
+                files: vec![(rel, doc.text().to_string())],
                 details: Vec::new(),
                 id: Some(id),
             })
@@ -408,17 +403,6 @@ impl Desk {
                 .team_member(&author.to_string())
                 .map(|m| m.handle.clone())
                 .unwrap_or_else(|| author_slug(&author.name, &author.email));
-            let mut rand = [0u8; 4];
-            getrandom::fill(&mut rand).map_err(|e| {
-                DeskError::invalid(
-                    format!("no randomness: {e}"),
-                    "check the system's random source",
-                )
-            })?;
-            let suffix: String = rand
-                .iter()
-                .map(|b| crate::model::CROCKFORD[(b & 31) as usize] as char)
-                .collect();
             // Milliseconds keep comments made in the same second in order.
             let precise = self.now_precise();
             let stamp = format!(
@@ -426,7 +410,14 @@ impl Desk {
                 precise.strftime("%Y%m%dT%H%M%S"),
                 precise.subsec_millisecond()
             );
-            let rel = format!("{}/{stamp}-{who}-{suffix}.md", store.comments_rel(&t.rel));
+            let mut random = self.random(false)?;
+            let rel = loop {
+                let suffix = crockford(&random.bytes::<4>());
+                let rel = format!("{}/{stamp}-{who}-{suffix}.md", store.comments_rel(&t.rel));
+                if !store.exists(&rel) {
+                    break rel;
+                }
+            };
             let mut fields = vec![
                 ("author", Value::String(author.to_string())),
                 ("created", Value::String(format_time(now))),
@@ -434,7 +425,7 @@ impl Desk {
             if internal {
                 fields.push(("internal", Value::Bool(true)));
             }
-            let doc = Document::create(&fields, text);
+            let doc = Document::create(&fields, text).map_err(DeskError::unstorable(&rel))?;
             Ok(Change {
                 action: if internal { "note" } else { "comment" },
                 id: Some(t.ticket.id.clone()),

@@ -3,9 +3,9 @@
 //! libyaml keeps one "possible simple key" per open flow collection and walks all of them
 //! for every token, so `[[[[...` or `{a: {a: ...` costs time quadratic in the depth: a
 //! 900 KB file of `[` took minutes, well under the file size limit. serde_norway's own
-//! recursion limit (128, as in serde_yaml, which it forks) only applies after libyaml has read everything. This scan runs
-//! once over the bytes (linear time, memory bounded by the limit) and stops at the first
-//! place that goes deeper than [`MAX_DEPTH`].
+//! recursion limit (128, as in serde_yaml, which it forks) only applies after libyaml has
+//! read everything. This scan runs once over the bytes (linear time, memory bounded by
+//! the limit) and stops at the first place that goes deeper than [`MAX_DEPTH`].
 //!
 //! Depth counts open collections: each flow `[` or `{` outside quoted scalars and
 //! comments, and each block mapping or sequence opened by indentation (`- ` items and

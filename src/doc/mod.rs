@@ -79,8 +79,10 @@ impl Document {
     }
 
     /// A new document in docket's style: the entries in the given order, then the body.
-    /// Null values and empty lists are left out.
-    pub fn create(entries: &[(&str, Value)], body: &str) -> Document {
+    /// Null values and empty lists are left out. The text is checked as [`Document::parse`]
+    /// checks a file, so docket never writes a file it would then refuse to read: a body
+    /// the user gave may hold a NUL byte, git's conflict markers or too many bytes.
+    pub fn create(entries: &[(&str, Value)], body: &str) -> Result<Document, DocError> {
         let mut text = String::from("---\n");
         for (k, v) in entries {
             if is_empty(v) {
@@ -93,7 +95,7 @@ impl Document {
         if !body.is_empty() && !body.ends_with('\n') {
             text.push('\n');
         }
-        Document::from_text(text).expect("docket renders frontmatter that parses")
+        Document::parse(text.as_bytes())
     }
 
     /// The file's exact text.

@@ -253,7 +253,8 @@ fn create_writes_docket_style() {
             ("assignee", Value::Null),
         ],
         "Body",
-    );
+    )
+    .expect("plain values and body");
     assert_eq!(
         d.text(),
         "---\nid: T-1\ntitle: 'Hello: world'\nlabels:\n  - a\n---\nBody\n"

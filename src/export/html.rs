@@ -168,7 +168,12 @@ pub fn site(
         let (body, plain) = render(p.file.doc.body());
         let mut main = format!("<article>\n<h1>{}</h1>\n", esc(&title));
         let mut meta = Vec::new();
-        if let Some(d) = a.date.as_deref().and_then(rfc3339) {
+        if let Some(d) = a
+            .date
+            .as_ref()
+            .map(crate::model::Time::as_str)
+            .and_then(rfc3339)
+        {
             meta.push(format!(
                 "<time datetime=\"{}\">{}</time>",
                 esc(&d),

@@ -82,11 +82,10 @@ pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A file could not be written or removed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The output folder holds files that no docket export wrote.
     #[error("{path} is not empty and was not written by `docket export`")]
@@ -129,10 +128,10 @@ impl ExportError {
         }
     }
 
-    fn io(path: impl Into<PathBuf>, source: std::io::Error) -> ExportError {
+    fn io(path: impl Into<PathBuf>, error: std::io::Error) -> ExportError {
         ExportError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

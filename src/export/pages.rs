@@ -4,6 +4,7 @@
 
 use super::{ExportError, Page, Writer, rfc3339, safe_aliases, safe_slug};
 use crate::doc::{Document, Value};
+use crate::store::{Problem, StoreError};
 
 fn s(v: &str) -> Value {
     Value::String(v.to_string())
@@ -14,9 +15,13 @@ fn list(items: &[String]) -> Value {
 }
 
 /// The YAML front matter Hugo and Jekyll read: strings, an RFC 3339 date, tags as a list.
-fn yaml_page(p: &Page, body: &str, jekyll: bool) -> String {
+fn yaml_page(p: &Page, body: &str, jekyll: bool) -> Result<String, ExportError> {
     let a = p.article();
-    let date = a.date.as_deref().and_then(rfc3339);
+    let date = a
+        .date
+        .as_ref()
+        .map(crate::model::Time::as_str)
+        .and_then(rfc3339);
     let opt = |v: Option<&str>| v.map_or(Value::Null, s);
     let mut entries = vec![
         ("title", s(&a.title)),
@@ -35,7 +40,9 @@ fn yaml_page(p: &Page, body: &str, jekyll: bool) -> String {
     }
     entries.push(("id", opt(a.id.as_deref())));
     entries.push(("products", list(&a.products)));
-    Document::create(&entries, body).text().to_string()
+    let doc = Document::create(&entries, body)
+        .map_err(|e| StoreError::Bad(Problem::from_doc(&p.file.rel, &e)))?;
+    Ok(doc.text().to_string())
 }
 
 /// Hugo: `{{< x >}}` and `{{% x %}}` are shortcodes everywhere in content, code blocks
@@ -130,7 +137,7 @@ pub fn hugo(
 ) -> Result<(), ExportError> {
     let crowded = crowded_bundles(pages);
     for (i, p) in pages.iter().enumerate() {
-        let text = yaml_page(p, &hugo_body(p.file.doc.body()), false);
+        let text = yaml_page(p, &hugo_body(p.file.doc.body()), false)?;
         let path = if crowded.contains(&i) {
             format!("{}/index-page.md", p.dirs().join("/"))
         } else {
@@ -171,7 +178,7 @@ pub fn jekyll(
     tick: &mut dyn FnMut(usize),
 ) -> Result<(), ExportError> {
     for (i, p) in pages.iter().enumerate() {
-        let text = yaml_page(p, &jekyll_body(p.file.doc.body()), true);
+        let text = yaml_page(p, &jekyll_body(p.file.doc.body()), true)?;
         w.write(&p.path("md", false), &text)?;
         tick(i + 1);
     }
@@ -235,7 +242,8 @@ fn zola_front(p: &Page, section: bool) -> String {
         description: a.description.clone(),
         date: a
             .date
-            .as_deref()
+            .as_ref()
+            .map(crate::model::Time::as_str)
             .filter(|_| !section)
             .and_then(rfc3339)
             .and_then(|d| d.parse().ok()),

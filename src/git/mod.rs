@@ -3,8 +3,9 @@
 //! `git status` stays clean), read the history of paths, resolve signatures, serialise
 //! docket's own writers with a kernel lock and remove git lock files a killed docket left.
 //! This is the only module that touches the `gix` crate, so that a gix upgrade (its API
-//! changes often) is confined to these files; of docket's it imports only the leaf
-//! `interrupt` (to stop waiting on Ctrl-C) and it never runs the git CLI.
+//! changes often) is confined to these files; of docket's it imports only the leaves
+//! `interrupt` (to stop waiting on Ctrl-C) and `clock` (unique marker names), and it never
+//! runs the git CLI.
 
 mod commit;
 mod history;

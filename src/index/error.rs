@@ -6,22 +6,23 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// A file of the index or its manifest could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file or folder.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, shown in the message (not a `source()`, so printed once).
+        error: std::io::Error,
     },
     /// tantivy refused an operation on the index.
-    #[error("search index at {path}: {what}: {source}")]
+    #[error("search index at {path}: {what}: {error}")]
     Tantivy {
         /// The index folder.
         path: PathBuf,
         /// What docket was doing.
         what: &'static str,
-        /// The underlying error.
-        source: tantivy::TantivyError,
+        /// The underlying error, shown in the message (tantivy's own errors show their
+        /// causes too, so it is not a `source()`).
+        error: tantivy::TantivyError,
     },
     /// tantivy gave up on damaged files (it panics on some corrupt data).
     #[error("search index at {path} is damaged: {message}")]
@@ -68,13 +69,13 @@ impl IndexError {
         what: &'static str,
     ) -> impl FnOnce(tantivy::TantivyError) -> IndexError {
         let path = path.into();
-        move |source| IndexError::Tantivy { path, what, source }
+        move |error| IndexError::Tantivy { path, what, error }
     }
 
     /// Wraps an I/O error with its path.
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> IndexError {
         let path = path.into();
-        move |source| IndexError::Io { path, source }
+        move |error| IndexError::Io { path, error }
     }
 
     /// What the user can do about it.

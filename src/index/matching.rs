@@ -58,6 +58,18 @@ pub struct QueryDoc {
     pub created: Option<String>,
 }
 
+impl QueryDoc {
+    /// The query that matches a ticket against the others: the text it is indexed with.
+    pub fn of(text: &crate::store::TicketText) -> QueryDoc {
+        QueryDoc {
+            key: text.rel.to_string(),
+            title: text.title.to_string(),
+            body: text.body_and_comments(),
+            created: Some(text.created.to_string()).filter(|c| !c.is_empty()),
+        }
+    }
+}
+
 /// A matched article or ticket.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Match {

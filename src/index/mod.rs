@@ -254,7 +254,7 @@ impl SearchIndex {
         let folder = NoSyncDirectory::open(dir).map_err(|e| IndexError::Tantivy {
             path: dir.to_owned(),
             what: "opening the folder",
-            source: e.into(),
+            error: e.into(),
         })?;
         let index = if create {
             Index::open_or_create(folder, schema)
@@ -334,7 +334,7 @@ impl SearchIndex {
                     return Err(IndexError::Tantivy {
                         path: self.dir.clone(),
                         what: "taking the writer",
-                        source: e,
+                        error: e,
                     });
                 }
             }
@@ -499,7 +499,7 @@ fn guarded<T>(git_dir: &Path, f: impl FnOnce() -> Result<T, IndexError>) -> Resu
 fn is_damage(e: &IndexError, git_dir: &Path) -> bool {
     match e {
         IndexError::Damaged { .. } | IndexError::Panicked { .. } => true,
-        IndexError::Tantivy { source, .. } => !matches!(source, TantivyError::LockFailure(..)),
+        IndexError::Tantivy { error, .. } => !matches!(error, TantivyError::LockFailure(..)),
         IndexError::Io { path, .. } => path.starts_with(SearchIndex::location(git_dir)),
         IndexError::Busy { .. } | IndexError::BadQuery { .. } | IndexError::Store(_) => false,
     }

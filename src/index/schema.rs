@@ -121,7 +121,7 @@ impl<'a> ListRow<'a> {
     /// The listed values of a loaded ticket.
     pub fn of(k: &'a Ticket) -> ListRow<'a> {
         ListRow {
-            created: &k.created,
+            created: k.created.as_str(),
             id: k.id.as_str(),
             status: &k.status,
             assignee: k.assignee.as_deref(),
@@ -212,7 +212,7 @@ pub fn encode_row(k: &Ticket) -> Vec<u8> {
     }
     let mut out = Vec::with_capacity(64 + k.title.len());
     put(&mut out, &k.status);
-    put(&mut out, &k.created);
+    put(&mut out, k.created.as_str());
     put(&mut out, k.id.as_str());
     put_opt(&mut out, k.assignee.as_deref());
     put_opt(&mut out, k.customer.as_deref());

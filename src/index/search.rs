@@ -508,7 +508,7 @@ impl SearchIndex {
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
-                    source: e,
+                    error: e,
                 })?;
             if ids.len() != ords.len() {
                 return Err(IndexError::Damaged {
@@ -653,7 +653,7 @@ impl SearchIndex {
                     })
                     .map_err(|e| IndexError::Io {
                         path: self.dir.clone(),
-                        source: e,
+                        error: e,
                     })?;
                 if bad {
                     return Err(damaged("a problem file's message does not read back"));
@@ -683,7 +683,7 @@ impl SearchIndex {
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
-                    source: e,
+                    error: e,
                 })?;
             if bad || i != ords.len() {
                 return Err(damaged("the listed values do not read back"));
@@ -797,7 +797,7 @@ impl SearchIndex {
                 .into_stream()
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
-                    source: e,
+                    error: e,
                 })?;
             while stream.advance() {
                 let key = stream.key();

@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Time;
+
 /// A knowledge-base article: the frontmatter of `kb/<slug>.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "docket KB article frontmatter")]
@@ -14,7 +16,8 @@ pub struct Article {
     pub slug: Option<String>,
     /// Publication date (a date or an RFC 3339 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub date: Option<Time>,
     /// One-sentence summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -44,6 +47,18 @@ pub struct Article {
     pub products: Vec<String>,
 }
 
+impl Article {
+    /// The status readers see: a published article marked `draft: true` is still a draft
+    /// to Hugo, Jekyll and Zola.
+    pub fn shown_status(&self) -> ArticleStatus {
+        if self.draft == Some(true) && self.status == ArticleStatus::Published {
+            ArticleStatus::Draft
+        } else {
+            self.status
+        }
+    }
+}
+
 /// Where an article is in its life.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -57,6 +72,17 @@ pub enum ArticleStatus {
     Archived,
 }
 
+impl ArticleStatus {
+    /// The name as files spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::Published => "published",
+            ArticleStatus::Archived => "archived",
+        }
+    }
+}
+
 /// Who may read an article.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -66,4 +92,46 @@ pub enum Audience {
     Public,
     /// The team only: never exported.
     Internal,
+}
+
+impl Audience {
+    /// The name as files spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_serde_names() {
+        for s in [
+            ArticleStatus::Draft,
+            ArticleStatus::Published,
+            ArticleStatus::Archived,
+        ] {
+            assert_eq!(serde_json::to_value(s).expect("serializes"), s.as_str());
+        }
+        for a in [Audience::Public, Audience::Internal] {
+            assert_eq!(serde_json::to_value(a).expect("serializes"), a.as_str());
+        }
+    }
+
+    #[test]
+    fn a_published_draft_shows_as_a_draft() {
+        let mut a: Article =
+            serde_json::from_value(serde_json::json!({"title": "T", "draft": true}))
+                .expect("reads");
+        assert_eq!(a.shown_status(), ArticleStatus::Draft);
+        a.draft = Some(false);
+        assert_eq!(a.shown_status(), ArticleStatus::Published);
+        a.status = ArticleStatus::Archived;
+        a.draft = Some(true);
+        assert_eq!(a.shown_status(), ArticleStatus::Archived);
+    }
 }

@@ -16,6 +16,15 @@ pub const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// branches stay negligible without any coordination).
 pub const RANDOM_LEN: usize = 10;
 
+/// Random bytes as Crockford characters, 5 bits each: the random part of generated ids
+/// and of comment file names.
+pub fn crockford(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| CROCKFORD[usize::from(b & 31)] as char)
+        .collect()
+}
+
 /// Prefix of generated ticket ids.
 pub const TICKET_PREFIX: &str = "T-";
 
@@ -64,11 +73,7 @@ pub struct TicketId(#[schemars(regex(pattern = r"^[^/\\:.\s-][^/\\:\s]*$"))] Str
 impl TicketId {
     /// Builds a new id from random bytes (the caller owns the randomness).
     pub fn from_random(bytes: [u8; RANDOM_LEN]) -> TicketId {
-        let mut s = String::from(TICKET_PREFIX);
-        for b in bytes {
-            s.push(CROCKFORD[(b & 31) as usize] as char);
-        }
-        TicketId(s)
+        TicketId(format!("{TICKET_PREFIX}{}", crockford(&bytes)))
     }
 
     /// The id as written.

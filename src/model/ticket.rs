@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::TicketId;
+use super::{TicketId, Time};
 
 /// A support ticket: the frontmatter of `tickets/<SS>/<ID>.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -22,8 +22,8 @@ pub struct Ticket {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// When the ticket was opened (RFC 3339).
-    #[schemars(extend("format" = "date-time"))]
-    pub created: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub created: Time,
     /// Who asked: `Name <email>` or a handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter: Option<String>,
@@ -52,15 +52,15 @@ pub struct Ticket {
     pub links: Links,
     /// When it was first resolved or closed (RFC 3339); set once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "date-time"))]
-    pub resolved: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub resolved: Option<Time>,
     /// Why it was closed (fixed, duplicate, wontfix, answered, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// When it must be done by (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "date-time"))]
-    pub due: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub due: Option<Time>,
     /// Keys docket does not know, kept as written.
     #[serde(flatten, default)]
     #[schemars(skip)]
@@ -101,8 +101,8 @@ pub struct Comment {
     /// `Name <email>` of who wrote it.
     pub author: String,
     /// When it was written (RFC 3339).
-    #[schemars(extend("format" = "date-time"))]
-    pub created: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub created: Time,
     /// Internal notes are for the team only and are never published.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,

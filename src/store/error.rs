@@ -68,12 +68,12 @@ impl fmt::Display for Problem {
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    /// A file could not be read or written. The I/O error is part of the message, not a
+    /// `source()`, so it is printed once.
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A file is unusable (unparseable YAML, missing or unsafe id, ...).
     #[error("{0}")]
@@ -136,10 +136,10 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>, error: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

@@ -137,7 +137,7 @@ mod tests {
         );
         let t = ticket_from_doc(&d).expect("loads");
         assert_eq!(t.status, "Resolved");
-        assert_eq!(t.created, "2020-01-01");
+        assert_eq!(t.created.as_str(), "2020-01-01");
         assert_eq!(t.importance, None);
         assert!(t.labels.is_empty());
         assert!(t.extra.contains_key("affects_versions"));

@@ -12,7 +12,8 @@ mod error;
 pub mod guard;
 mod layout;
 mod load;
-mod validate;
+mod searchable;
+pub mod validate;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 pub use error::{Problem, StoreError};
 pub use layout::{Area, CONFIG_PATH, DataFolder, FileRole, FolderRole, copy_order};
 pub use load::{article_from_doc, comment_from_doc, customer_from_doc, ticket_from_doc};
+pub use searchable::TicketText;
 pub use validate::{
     FileKind, Known, PRIORITIES, validate_article, validate_bytes, validate_comment,
     validate_config, validate_customer, validate_ticket,

@@ -1,12 +1,16 @@
 //! Strict checking: everything lenient reading lets through, reported with the line it
 //! is on and what to write instead. Used by `check` and by the schema fixture tests.
 
+mod check;
+
 use std::collections::BTreeSet;
 
 use super::Problem;
 use super::load::{lenient_with_dropped, scalar_string, ticket_id};
 use crate::doc::{Document, Mapping, Value};
 use crate::model::{Article, Comment, Config, Customer, Ticket, quoted};
+
+pub use check::{CheckReport, check};
 
 /// The priority bands docket derives and accepts.
 pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];

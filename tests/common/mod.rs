@@ -12,7 +12,14 @@ pub struct Repo {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
     home: PathBuf,
+    /// docket commands started so far: the n-th runs at [`CLOCK_START`] plus n seconds
+    /// with `DOCKET_SEED=n` (as jj's tests number their commands), so the same commands
+    /// give the same ids, times and commits in every run and every repository.
+    runs: std::sync::atomic::AtomicU64,
 }
+
+/// The clock of a test repository's first docket command (`DOCKET_NOW`).
+pub const CLOCK_START: &str = "2026-11-02T09:00:00Z";
 
 /// What a command printed and how it exited.
 #[derive(Debug)]
@@ -109,6 +116,7 @@ impl Repo {
             _dir: dir,
             root,
             home,
+            runs: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -128,6 +136,12 @@ impl Repo {
         &self.home
     }
 
+    /// The temporary folder that holds the repository and its home, for other folders a
+    /// test needs (a demo desk, a second repository).
+    pub fn scratch(&self) -> &Path {
+        self._dir.path()
+    }
+
     /// Runs docket in the repository.
     pub fn docket(&self, args: &[&str]) -> Run {
         self.docket_env(args, &[])
@@ -137,6 +151,7 @@ impl Repo {
     pub fn docket_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
         hermetic(&mut cmd, &self.home);
+        self.fix_clock_and_seed(&mut cmd);
         cmd.current_dir(&self.root)
             .args(args)
             .stdin(std::process::Stdio::null());
@@ -146,11 +161,32 @@ impl Repo {
         Run::from(cmd.output().expect("docket runs"))
     }
 
-    /// Runs git in the repository.
+    /// Runs docket and gives what a reader of a transcript needs: the exit code, stdout
+    /// and stderr, with the temporary folder written as `[TMP]` (for snapshots).
+    pub fn transcript(&self, args: &[&str]) -> String {
+        self.transcript_env(args, &[])
+    }
+
+    /// [`Repo::transcript`] with extra environment variables.
+    pub fn transcript_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let run = self.docket_env(args, env);
+        let text = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            run.code, run.stdout, run.stderr
+        );
+        let tmp = self.scratch().display().to_string();
+        text.replace(&tmp, "[TMP]")
+    }
+
+    /// Runs git in the repository; its commits are dated [`CLOCK_START`], so that they,
+    /// and the ids docket draws after them, are the same in every run.
     pub fn git(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new("git");
         hermetic(&mut cmd, &self.home);
-        cmd.current_dir(&self.root).args(args);
+        cmd.env("GIT_AUTHOR_DATE", CLOCK_START)
+            .env("GIT_COMMITTER_DATE", CLOCK_START)
+            .current_dir(&self.root)
+            .args(args);
         Run::from(cmd.output().expect("git runs"))
     }
 
@@ -199,8 +235,19 @@ impl Repo {
     pub fn command(&self, program: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(program);
         hermetic(&mut cmd, &self.home);
+        self.fix_clock_and_seed(&mut cmd);
         cmd.current_dir(&self.root).args(args).stdin(Stdio::null());
         cmd
+    }
+
+    /// Sets `DOCKET_NOW` and `DOCKET_SEED` for the next command (see [`Repo::runs`]); a
+    /// test that passes its own values in `docket_env` overrides them.
+    fn fix_clock_and_seed(&self, cmd: &mut Command) {
+        let n = self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let start: jiff::Timestamp = CLOCK_START.parse().expect("an RFC 3339 time");
+        let now = start + jiff::SignedDuration::from_secs(i64::try_from(n).expect("few runs"));
+        cmd.env("DOCKET_NOW", now.to_string())
+            .env("DOCKET_SEED", n.to_string());
     }
 
     /// Every file in the tree of `rev` with its content, read with two git processes

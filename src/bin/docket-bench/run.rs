@@ -252,7 +252,7 @@ fn git_new_row(repo: &Path, tickets: &str, target: &Target) -> Row {
                     ("reporter", text(&author())),
                 ],
                 &body,
-            );
+            )?;
             write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("new", &id, &title)))
         }),
@@ -284,7 +284,7 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
                     ("created", text(&crate::write::time(now))),
                 ],
                 &comment,
-            );
+            )?;
             write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("comment", &id, &title)))
         }),

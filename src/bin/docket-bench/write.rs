@@ -87,7 +87,7 @@ pub fn ensure_empty(dir: &Path) -> Result<(), String> {
 pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
     ensure_empty(dir)?;
     crate::git::run(dir, &["init", "-q", "-b", "main"], &[])?;
-    let commits = commits(plan);
+    let commits = commits(plan)?;
     let t = Instant::now();
     let mut w = Writer::new(dir);
     for c in &commits {
@@ -108,7 +108,7 @@ pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
 
 /// The history: configuration and customers, then the KB, then the tickets with their
 /// comments in a few commits of whole shard folders.
-fn commits(plan: &Plan) -> Vec<Commit> {
+fn commits(plan: &Plan) -> Result<Vec<Commit>, String> {
     let mut setup = vec![(".docket/config.yaml".to_string(), CONFIG.to_string())];
     for c in &plan.customers {
         setup.push((format!("{CUSTOMERS}/{}.md", c.slug), c.text.to_string()));
@@ -116,8 +116,8 @@ fn commits(plan: &Plan) -> Vec<Commit> {
     let kb = plan
         .articles
         .iter()
-        .map(|a| (format!("{KB}/{}.md", a.slug), article_text(a)))
-        .collect();
+        .map(|a| Ok((format!("{KB}/{}.md", a.slug), article_text(a)?)))
+        .collect::<Result<_, String>>()?;
     let mut out = vec![
         Commit {
             message: "Set up docket: configuration and customers\n".into(),
@@ -131,19 +131,19 @@ fn commits(plan: &Plan) -> Vec<Commit> {
             files: kb,
         },
     ];
-    out.extend(ticket_commits(plan));
-    out
+    out.extend(ticket_commits(plan)?);
+    Ok(out)
 }
 
 /// Tickets and comments, grouped by shard folder into a few commits.
-fn ticket_commits(plan: &Plan) -> Vec<Commit> {
+fn ticket_commits(plan: &Plan) -> Result<Vec<Commit>, String> {
     let mut by_shard: BTreeMap<&str, Vec<&TicketPlan>> = BTreeMap::new();
     for t in &plan.tickets {
         by_shard.entry(t.shard()).or_default().push(t);
     }
     let shards: Vec<&str> = by_shard.keys().copied().collect();
     if shards.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let per = shards.len().div_ceil(TICKET_COMMITS);
     let chunks: Vec<&[&str]> = shards.chunks(per).collect();
@@ -151,26 +151,29 @@ fn ticket_commits(plan: &Plan) -> Vec<Commit> {
     chunks
         .iter()
         .enumerate()
-        .map(|(i, chunk)| Commit {
-            message: format!(
-                "Import tickets and comments (part {} of {n}: folders {} to {})\n",
-                i + 1,
-                chunk.first().copied().unwrap_or_default(),
-                chunk.last().copied().unwrap_or_default()
-            ),
-            files: chunk
+        .map(|(i, chunk)| {
+            let files = chunk
                 .iter()
-                .flat_map(|s| by_shard[s].iter().flat_map(|t| ticket_files(t)))
-                .collect(),
+                .flat_map(|s| by_shard[s].iter().map(|t| ticket_files(t)))
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Commit {
+                message: format!(
+                    "Import tickets and comments (part {} of {n}: folders {} to {})\n",
+                    i + 1,
+                    chunk.first().copied().unwrap_or_default(),
+                    chunk.last().copied().unwrap_or_default()
+                ),
+                files: files.concat(),
+            })
         })
         .collect()
 }
 
 /// A ticket's file and its comment files.
-fn ticket_files(t: &TicketPlan) -> Vec<(String, String)> {
+fn ticket_files(t: &TicketPlan) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![(
         format!("{TICKETS}/{}/{}.md", t.shard(), t.id),
-        ticket_text(t),
+        ticket_text(t)?,
     )];
     for c in &t.comments {
         let rel = format!(
@@ -181,13 +184,13 @@ fn ticket_files(t: &TicketPlan) -> Vec<(String, String)> {
             c.author.file_handle(),
             c.suffix
         );
-        out.push((rel, comment_text(c)));
+        out.push((rel, comment_text(c)?));
     }
-    out
+    Ok(out)
 }
 
 /// A ticket file, keys in the order docket writes them.
-pub fn ticket_text(t: &TicketPlan) -> String {
+pub fn ticket_text(t: &TicketPlan) -> Result<String, String> {
     file_text(
         &[
             ("id", text(&t.id)),
@@ -228,7 +231,7 @@ fn links(t: &TicketPlan) -> Value {
 }
 
 /// A comment file.
-pub fn comment_text(c: &CommentPlan) -> String {
+pub fn comment_text(c: &CommentPlan) -> Result<String, String> {
     file_text(
         &[
             ("author", text(&c.author.address())),
@@ -247,7 +250,7 @@ pub fn comment_text(c: &CommentPlan) -> String {
 }
 
 /// A KB article file, with the fields site generators read.
-fn article_text(a: &ArticlePlan) -> String {
+fn article_text(a: &ArticlePlan) -> Result<String, String> {
     file_text(
         &[
             ("title", text(&a.title)),
@@ -266,9 +269,15 @@ fn article_text(a: &ArticlePlan) -> String {
 }
 
 /// A Markdown file as docket writes it (docket's own frontmatter renderer): the entries
-/// in order, nulls and empty lists left out, then the trimmed body.
-pub fn file_text(entries: &[(&str, Value)], body: &str) -> String {
-    Document::create(entries, body.trim()).text().to_string()
+/// in order, nulls and empty lists left out, then the trimmed body. An error names the
+/// first entry (the ticket's id, the comment's author, the article's title).
+pub fn file_text(entries: &[(&str, Value)], body: &str) -> Result<String, String> {
+    Document::create(entries, body.trim())
+        .map(|d| d.text().to_string())
+        .map_err(|e| {
+            let first = entries.first().map(|(_, v)| docket::doc::render_scalar(v));
+            format!("generated file {}: {e}", first.unwrap_or_default())
+        })
 }
 
 /// A string value.

@@ -205,7 +205,7 @@ impl SearchIndex {
                 })
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
-                    source: e,
+                    error: e,
                 })?;
             if bad || at != wanted.len() {
                 return Err(damaged("the listed values do not read back"));
@@ -293,7 +293,7 @@ impl SearchIndex {
                 .ord_to_term(n * k / parts as u64, &mut key)
                 .map_err(|e| IndexError::Io {
                     path: self.dir.clone(),
-                    source: e,
+                    error: e,
                 })?;
             if found && bounds.last().is_none_or(|b| *b < key) {
                 bounds.push(key);
@@ -321,7 +321,7 @@ impl SearchIndex {
         ];
         let io = |e: std::io::Error| IndexError::Io {
             path: self.dir.clone(),
-            source: e,
+            error: e,
         };
         // (reader, segment, which field) of each stream merged.
         let mut readers: Vec<(Arc<InvertedIndexReader>, usize, usize)> = Vec::new();

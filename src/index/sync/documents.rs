@@ -96,9 +96,8 @@ impl SearchIndex {
         d.add_text(f.tid, k.id.as_str());
         d.add_text(f.title, &k.title);
         d.add_text(f.body, t.doc.body());
-        if let Ok(comments) = store.comments(rel) {
-            let text: Vec<&str> = comments.items.iter().map(|c| c.body.as_str()).collect();
-            d.add_text(f.comments, text.join("\n\n"));
+        if let Ok(text) = store.ticket_text(&t) {
+            d.add_text(f.comments, text.comments_text());
         }
         for l in &k.labels {
             d.add_text(f.label, l);

@@ -1,0 +1,162 @@
+//! What every command shares: the [`Context`] (where it runs and as whom), the status
+//! line of a change, the text of `--body`/`--body-file`, the progress bar of an index
+//! sync and the notices of index-served reads. Command files use this and `render`,
+//! never each other.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::Cli;
+use super::render::{Failure, change_line, outcome_line, warn_skipped};
+use crate::desk::{Desk, Options, Outcome};
+use crate::index::Progress;
+use crate::index::watch::Launcher;
+
+/// What every command knows: where it runs and as whom.
+pub struct Context {
+    /// Directory to start from.
+    pub dir: PathBuf,
+    /// Desk options from global flags and the environment.
+    pub options: Options,
+}
+
+impl Context {
+    /// Resolves the global flags; `watcher` is how the binary starts a watcher.
+    pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
+        let dir = match &cli.chdir {
+            Some(d) => d.clone(),
+            None => std::env::current_dir()?,
+        };
+        let now = match std::env::var("DOCKET_NOW") {
+            Ok(v) if !v.is_empty() => Some(v.parse::<jiff::Timestamp>().map_err(|e| {
+                Failure::usage(
+                    format!("DOCKET_NOW `{v}` is not an RFC 3339 time: {e}"),
+                    "unset DOCKET_NOW, or set it like 2026-11-02T09:14:00Z",
+                )
+            })?),
+            _ => None,
+        };
+        let seed = match std::env::var("DOCKET_SEED") {
+            Ok(v) if !v.is_empty() => Some(v.parse::<u64>().map_err(|e| {
+                Failure::usage(
+                    format!("DOCKET_SEED `{v}` is not a whole number: {e}"),
+                    "unset DOCKET_SEED, or set it like 42",
+                )
+            })?),
+            _ => None,
+        };
+        Ok(Context {
+            dir,
+            options: Options {
+                author: cli.author.clone().filter(|a| !a.trim().is_empty()),
+                no_commit: cli.no_commit,
+                now,
+                seed,
+                watcher,
+            },
+        })
+    }
+
+    /// A context for the desk in `dir`, with default options (the demo shows the desk
+    /// it built).
+    pub fn at(dir: &Path) -> Context {
+        Context {
+            dir: dir.to_path_buf(),
+            options: Options::default(),
+        }
+    }
+
+    /// Opens the desk.
+    pub fn desk(&self) -> Result<Desk, Failure> {
+        Ok(Desk::open(&self.dir, self.options.clone())?)
+    }
+
+    /// Opens the desk for a read command, saying on stderr when an interrupted change
+    /// waits to be finished (reads never finish it: only writers hold the write lock).
+    pub fn read_desk(&self) -> Result<Desk, Failure> {
+        let desk = self.desk()?;
+        if let Some(notice) = desk.pending_notice() {
+            eprintln!("note: {notice}");
+        }
+        Ok(desk)
+    }
+}
+
+/// Prints the status line of a ticket change on stderr.
+pub fn report(outcome: &Outcome) {
+    eprintln!("{}", outcome_line(outcome));
+}
+
+/// Prints the status line of a change to a record (a slug) on stderr.
+pub fn report_record(outcome: &Outcome, what: &str) {
+    eprintln!("{}", change_line(outcome, what));
+}
+
+/// Prints the notices of an index-served read on stderr, one line each.
+pub fn notices(lines: &[String]) {
+    for n in lines {
+        eprintln!("{n}");
+    }
+}
+
+/// Prints what a read has to say on stderr: the index's notices, then a warning for
+/// each file it left out.
+pub fn read_notes<P: std::fmt::Display>(index_notices: &[String], skipped: &[P]) {
+    notices(index_notices);
+    for p in skipped {
+        warn_skipped(p);
+    }
+}
+
+/// The text of `--body` or `--body-file` (`-` for standard input); `None` when neither
+/// was given.
+pub fn read_body(body: &Option<String>, file: &Option<PathBuf>) -> Result<Option<String>, Failure> {
+    match (body, file) {
+        (Some(b), _) => Ok(Some(b.clone())),
+        (None, Some(f)) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+            Ok(Some(s))
+        }
+        (None, Some(f)) => std::fs::read_to_string(f).map(Some).map_err(|e| {
+            Failure::new(
+                format!("{}: {e}", f.display()),
+                Some("give a readable UTF-8 file with --body-file".into()),
+            )
+        }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and the work is large; it
+/// is cleared when dropped.
+#[derive(Default)]
+pub struct Bar {
+    bar: std::cell::OnceCell<indicatif::ProgressBar>,
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn tick(&self, done: usize, total: usize) {
+        if total < 500 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "indexing {bar:40} {pos}/{len} documents ({eta} left)",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+        bar.set_position(done as u64);
+    }
+}

@@ -1,0 +1,29 @@
+//! `init`: a new desk's `.docket/config.yaml`, every default written out with comments,
+//! committed as the desk's first change. Uses the desk's transaction and `store`.
+
+use super::{Change, Desk, DeskError, Outcome};
+use crate::store::CONFIG_PATH;
+
+/// The config a new desk starts with: every default written out, with comments.
+pub const DEFAULT_CONFIG: &str = include_str!("default-config.yaml");
+
+impl Desk {
+    /// Writes and commits the default config; `None` when the desk has a config already.
+    pub fn init(&self) -> Result<Option<Outcome>, DeskError> {
+        if self.store().abs(CONFIG_PATH).exists() {
+            return Ok(None);
+        }
+        let outcome = self.transact(|_| {
+            Ok(Change {
+                action: "init",
+                id: None,
+                title: "help desk".into(),
+                files: vec![(CONFIG_PATH.to_string(), DEFAULT_CONFIG.to_string())],
+                details: vec![
+                    "Tickets, KB articles and customer records live in this repository.".into(),
+                ],
+            })
+        })?;
+        Ok(Some(outcome))
+    }
+}
