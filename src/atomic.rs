@@ -1,9 +1,9 @@
 //! Replacing a file whole, for every writer of docket's (work-tree files, pending-change
-//! records, the index manifest, the watcher's state): the new bytes go to a temporary file
-//! `.docket-*.tmp` in the same folder, which is then renamed over the target, so a reader
-//! sees the old or the new content, never part of it, and a killed writer leaves at most
-//! that temporary file (the writers' own sweeps remove it). A leaf: it imports nothing of
-//! docket's.
+//! records, the index manifest, tantivy's meta files, the watcher's state): the new bytes
+//! go to a temporary file `.docket-*.tmp` in the same folder, which is then renamed over
+//! the target, so a reader sees the old or the new content, never part of it, and a
+//! killed writer leaves at most that temporary file (the writers' own sweeps remove it).
+//! A leaf: it imports nothing of docket's.
 
 use std::io::Write as _;
 use std::path::Path;

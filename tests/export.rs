@@ -383,6 +383,39 @@ fn zola_front_matter_follows_zolas_rules() {
     assert_eq!(pages, 7);
 }
 
+/// Zola ends the front matter at the first `+++` that ends a line (its split regex), so
+/// a multi-line value with such a line would cut the front matter in two.
+#[test]
+fn a_zola_value_with_a_line_of_plus_signs_keeps_the_front_matter_whole() {
+    let r = Repo::with_desk();
+    r.write(
+        "support/kb/plus.md",
+        "---\ntitle: Plus signs\ndescription: |\n  first\n  +++\n  last\nstatus: published\naudience: public\n---\nBody.\n",
+    );
+    r.write(
+        "support/kb/lines.md",
+        "---\ntitle: Two lines\ndescription: |\n  first\n  second\nstatus: published\naudience: public\n---\nBody.\n",
+    );
+    let out = r.root.parent().expect("parent").join("zola");
+    export(&r, "zola", &out).ok();
+    let zola_split = |text: &str| -> toml::Table {
+        let rest = text.strip_prefix("+++\n").expect("starts with +++");
+        let end = rest
+            .lines()
+            .position(|l| l.trim_end().ends_with("+++"))
+            .expect("closing +++");
+        let front: Vec<&str> = rest.lines().take(end).collect();
+        front
+            .join("\n")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    };
+    let plus = zola_split(&std::fs::read_to_string(out.join("plus.md")).expect("plus.md"));
+    assert_eq!(plus["description"].as_str(), Some("first +++ last "));
+    let lines = zola_split(&std::fs::read_to_string(out.join("lines.md")).expect("lines.md"));
+    assert_eq!(lines["description"].as_str(), Some("first\nsecond\n"));
+}
+
 #[test]
 fn mdbook_gets_plain_chapters_and_a_summary_that_lists_them() {
     let r = desk();

@@ -602,3 +602,52 @@ fn new_on_a_terminal_without_a_body_opens_the_editor() {
     let text = r.read(&r.ticket_path(&id));
     assert!(text.ends_with("---\nWritten in the editor.\n"), "{text}");
 }
+
+/// Writes a ticket file with a fixed id and time, as a hand-written or imported file.
+fn write_ticket(r: &Repo, id: &str, title: &str, extra: &str) {
+    let shard = &id[2..4];
+    r.write(
+        &format!("support/tickets/{shard}/{id}.md"),
+        &format!(
+            "---\nid: {id}\ntitle: \"{title}\"\nstatus: open\ncreated: 2026-11-0{}T09:00:00Z\n{extra}---\nBody.\n",
+            id.as_bytes()[2] - b'0'
+        ),
+    );
+}
+
+#[test]
+fn list_table_of_ascii_titles_is_unchanged() {
+    let r = Repo::with_desk();
+    write_ticket(&r, "T-1AAAAAAAAA", "Crash on start", "assignee: alice\n");
+    write_ticket(
+        &r,
+        "T-2BBBBBBBBB",
+        "A title much longer than the seventy-two columns a list row gives to titles",
+        "customer: acme\n",
+    );
+    let out = r.docket(&["list"]).ok().to_string();
+    assert_eq!(
+        out,
+        "T-2BBB  open  -      acme  2026-11-02  A title much longer than the seventy-two columns a list row gives to ti…\n\
+         T-1AAA  open  alice  -     2026-11-01  Crash on start\n"
+    );
+}
+
+#[test]
+fn list_table_aligns_and_clips_wide_cjk_text_by_terminal_columns() {
+    let r = Repo::with_desk();
+    write_ticket(&r, "T-1AAAAAAAAA", "数据导出失败", "customer: 数据公司\n");
+    write_ticket(&r, "T-2BBBBBBBBB", &"界面".repeat(40), "customer: acme\n");
+    let out = r.docket(&["list"]).ok().to_string();
+    // The customer column is padded to the widest name in columns (8), not in
+    // characters (4); the long title is cut to 35 wide characters (70 columns) and `…`.
+    let long = "界面".repeat(18);
+    let long = long.trim_end_matches('面');
+    assert_eq!(
+        out,
+        format!(
+            "T-2BBB  open  -  acme      2026-11-02  {long}…\n\
+             T-1AAA  open  -  数据公司  2026-11-01  数据导出失败\n"
+        )
+    );
+}

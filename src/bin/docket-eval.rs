@@ -24,8 +24,23 @@ use docket::index::{QueryDoc, Quiet, SearchIndex, StatusFilter};
 use docket::model::TicketId;
 use docket::store::Store;
 
+/// Measures how well docket matches tickets on a labelled folder (see `docs/EVAL.md`).
+#[derive(Debug, clap::Parser)]
+#[command(name = "docket-eval", version)]
+struct Args {
+    /// The labelled folder: kb/, tickets/, queries.txt, collection.txt, gold.tsv
+    dir: PathBuf,
+    /// Load the tickets of this folder first, as closed tickets linked to their gold articles
+    #[arg(long, value_name = "DIR2")]
+    history: Option<PathBuf>,
+    /// Measure `dupes` (pairs among all tickets) instead of matching each query
+    #[arg(long)]
+    dupes: bool,
+}
+
 fn main() -> ExitCode {
-    match run() {
+    let args = <Args as clap::Parser>::parse();
+    match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -35,31 +50,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let mut dir: Option<PathBuf> = None;
-    let mut history: Option<PathBuf> = None;
-    let mut dupes = false;
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--history" => history = Some(args.next().ok_or("--history needs a folder")?.into()),
-            "--dupes" => dupes = true,
-            "-h" | "--help" => {
-                println!("usage: docket-eval DIR [--history DIR2 | --dupes]");
-                return Ok(());
-            }
-            _ if dir.is_none() => dir = Some(a.into()),
-            _ => return Err(format!("unexpected argument `{a}`")),
-        }
-    }
-    let dir = dir.ok_or("give the folder to evaluate")?;
-    let set = EvalSet::read(&dir)?;
+fn run(args: &Args) -> Result<(), String> {
+    let Args {
+        dir,
+        history,
+        dupes,
+    } = args;
+    let set = EvalSet::read(dir)?;
     let tmp = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let repo = Repo::init(tmp.path()).map_err(|e| e.to_string())?;
     let store = Store::open(repo.workdir()).map_err(|e| e.to_string())?;
-    let kb_slugs = load_kb(&store, &dir)?;
-    let tickets = load_tickets(&store, &dir, None)?;
-    if let Some(h) = &history {
+    let kb_slugs = load_kb(&store, dir)?;
+    let tickets = load_tickets(&store, dir, None)?;
+    if let Some(h) = history {
         let hist = EvalSet::read(h)?;
         load_tickets(&store, h, Some(&hist.gold))?;
     }
@@ -67,7 +70,7 @@ fn run() -> Result<(), String> {
     let idx =
         SearchIndex::open_fresh(&store, repo.git_dir(), &Quiet, None).map_err(|e| e.to_string())?;
     eprintln!("indexed in {:.2} s", start.elapsed().as_secs_f64());
-    if dupes {
+    if *dupes {
         return eval_dupes(&idx, &set);
     }
     let collection: BTreeSet<&str> = set.collection.iter().map(String::as_str).collect();

@@ -227,48 +227,27 @@ fn width(s: &str) -> usize {
 
 /// Prints rows as aligned columns (the last column is not padded). Control characters in
 /// cells are escaped ([`escape_line`]), so a title cannot drive the terminal.
-pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
-    let rows: Vec<Vec<Cow<str>>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| escape_line(c)).collect())
-        .collect();
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(width(c));
-        }
-    }
-    for r in &rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            if i + 1 < r.len() {
-                line.push_str(c);
-                line.push_str(&" ".repeat(widths[i] - width(c) + 2));
-            } else {
-                line.push_str(c);
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
+pub fn table<R: AsRef<[C]>, C: AsRef<str>>(out: &mut dyn Write, rows: &[R]) -> io::Result<()> {
+    table_clipped(out, rows, usize::MAX)
 }
 
-/// Prints rows as [`table`] does, with the last column shortened by [`clip`] to `max`
-/// characters, without building a `String` per cell that needs no escaping: `list`
+/// Prints rows as [`table`] does, with each row's last cell shortened by [`clip`] to
+/// `max` columns, without building a `String` per cell that needs no escaping: `list`
 /// prints tens of thousands.
-pub fn table_clipped<const N: usize>(
+pub fn table_clipped<R: AsRef<[C]>, C: AsRef<str>>(
     out: &mut dyn Write,
-    rows: &[[&str; N]],
+    rows: &[R],
     max: usize,
 ) -> io::Result<()> {
-    let rows: Vec<[Cow<str>; N]> = rows
+    let rows: Vec<Vec<Cow<str>>> = rows
         .iter()
-        .map(|r| r.each_ref().map(|c| escape_line(c)))
+        .map(|r| r.as_ref().iter().map(|c| escape_line(c.as_ref())).collect())
         .collect();
-    let mut widths = [0; N];
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // A cell of the last column is the last of its row, never padded: its width is not needed.
+    let mut widths = vec![0; cols.saturating_sub(1)];
     for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r).take(N.saturating_sub(1)) {
+        for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(width(c));
         }
     }
@@ -277,7 +256,7 @@ pub fn table_clipped<const N: usize>(
     for r in &rows {
         line.clear();
         for (i, c) in r.iter().enumerate() {
-            if i + 1 < N {
+            if i + 1 < r.len() {
                 line.extend_from_slice(c.as_bytes());
                 let mut pad = widths[i] - width(c) + 2;
                 while pad > 0 {
@@ -285,20 +264,13 @@ pub fn table_clipped<const N: usize>(
                     line.extend_from_slice(&SPACES[..n]);
                     pad -= n;
                 }
-            } else if c.chars().count() <= max {
-                line.extend_from_slice(c.as_bytes());
             } else {
-                let cut = c
-                    .char_indices()
-                    .nth(max.saturating_sub(1))
-                    .map_or(c.len(), |(at, _)| at);
-                line.extend_from_slice(&c.as_bytes()[..cut]);
-                line.extend_from_slice("…".as_bytes());
+                push_clipped(&mut line, c, max);
             }
         }
         let trimmed = line.trim_ascii_end();
-        // `table` trims Unicode white space: past the ASCII kind (control characters are
-        // escaped by now), only a line ending in a non-ASCII character can still end in some.
+        // Past the ASCII kind of white space (control characters are escaped by now),
+        // only a line ending in a non-ASCII character can still end in some.
         let text = match trimmed.last() {
             Some(b) if *b >= 0x80 => {
                 std::str::from_utf8(trimmed).map_or(trimmed, |t| t.trim_end().as_bytes())
@@ -309,6 +281,31 @@ pub fn table_clipped<const N: usize>(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Appends `s`, or as much of it as fits in `max - 1` columns and `…`, when it is
+/// wider than `max` columns.
+fn push_clipped(out: &mut Vec<u8>, s: &str, max: usize) {
+    if max == usize::MAX || width(s) <= max {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
+    let room = max.saturating_sub(1);
+    let mut used = 0;
+    let mut cut = 0;
+    for (at, c) in s.char_indices() {
+        used += if c.is_ascii() {
+            1
+        } else {
+            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+        };
+        if used > room {
+            break;
+        }
+        cut = at + c.len_utf8();
+    }
+    out.extend_from_slice(&s.as_bytes()[..cut]);
+    out.extend_from_slice("…".as_bytes());
 }
 
 /// The status line a state change prints on stderr.
@@ -375,13 +372,12 @@ pub fn warn_skipped(problem: &dyn std::fmt::Display) {
     eprintln!("warning: {} (skipped)", escape_text(&problem.to_string()));
 }
 
-/// Shortens a title for a table cell.
+/// Shortens a title for a table cell to `max` terminal columns (wide CJK characters
+/// count two), ending in `…` when it was cut.
 pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
-    }
+    let mut out = Vec::with_capacity(s.len().min(max.saturating_mul(4)));
+    push_clipped(&mut out, s, max);
+    String::from_utf8(out).expect("cut at a character boundary")
 }
 
 #[cfg(test)]
@@ -443,6 +439,14 @@ mod tests {
             String::from_utf8(a).expect("utf8"),
             "数据  x\nab    \\x1b[2J\n"
         );
+    }
+
+    #[test]
+    fn titles_are_clipped_by_terminal_columns() {
+        assert_eq!(clip("数据导出失败", 5), "数据…");
+        assert_eq!(clip("数据导出", 8), "数据导出");
+        assert_eq!(clip("Disk full", 5), "Disk…");
+        assert_eq!(clip("a\u{7}bc", 3), "a\u{7}…");
     }
 
     proptest::proptest! {

@@ -325,7 +325,7 @@ pub fn history(ctx: &Context, a: &HistoryArgs, out: &mut dyn Write) -> Result<()
                 serde_json::json!({
                     "commit": e.id,
                     "author": e.author.to_string(),
-                    "time": crate::desk::format_time(e.time),
+                    "time": crate::model::format_time(e.time),
                     "summary": e.summary,
                 })
             })
@@ -337,7 +337,7 @@ pub fn history(ctx: &Context, a: &HistoryArgs, out: &mut dyn Write) -> Result<()
         .map(|e| {
             vec![
                 e.id[..e.id.len().min(7)].to_string(),
-                crate::desk::format_time(e.time),
+                crate::model::format_time(e.time),
                 e.author.name.clone(),
                 e.summary.clone(),
             ]

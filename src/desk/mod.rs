@@ -455,11 +455,6 @@ pub fn commit_message(change: &Change) -> String {
     msg
 }
 
-/// RFC 3339 to the second, in UTC: the form docket writes.
-pub fn format_time(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,11 +472,5 @@ mod tests {
             commit_message(&change),
             "docket: close T-4K7QX2M9AB \"Crash on 'start'\"\n\nstatus: open -> closed\n\nDocket-Ticket: T-4K7QX2M9AB\nDocket-Action: close\n"
         );
-    }
-
-    #[test]
-    fn times_are_whole_seconds_utc() {
-        let t: jiff::Timestamp = "2026-11-02T09:14:00.123+02:00".parse().expect("valid");
-        assert_eq!(format_time(t), "2026-11-02T07:14:00Z");
     }
 }

@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 
 use super::tickets::single_line;
-use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome, format_time};
+use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Mapping, Value};
-use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, crockford};
+use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};
 use crate::store::{
     Problem, RecordFile, Store, StoreError, article_from_doc, validate_article, validate_customer,
 };

@@ -4,7 +4,7 @@
 //! `store`.
 
 use crate::index::Progress;
-use crate::model::TICKET_PREFIX;
+use crate::model::TypedId;
 use crate::store::{CommentFile, Problem, TicketFile};
 
 use super::{Desk, DeskError, Indexed};
@@ -56,15 +56,13 @@ impl Desk {
         prefix: &str,
         progress: &dyn Progress,
     ) -> (Option<String>, Vec<String>) {
-        let upper = prefix.trim().to_uppercase();
-        if upper.is_empty() {
+        let Ok(typed) = prefix.parse::<TypedId>() else {
             return (None, Vec::new());
-        }
-        let with_t = format!("{TICKET_PREFIX}{upper}");
+        };
         let found = self.with_index(progress, |idx| {
-            let mut ids = idx.ticket_ids_with_prefix(&upper)?;
-            if !upper.starts_with(TICKET_PREFIX) {
-                ids.extend(idx.ticket_ids_with_prefix(&with_t)?);
+            let mut ids = Vec::new();
+            for p in typed.prefixes() {
+                ids.extend(idx.ticket_ids_with_prefix(p)?);
             }
             Ok(ids)
         });

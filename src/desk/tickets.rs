@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{Change, Desk, DeskError, Outcome, format_time};
+use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
-use crate::model::{Config, RANDOM_LEN, TicketId, crockford};
+use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
 use crate::store::{Store, TicketFile, ticket_from_doc, validate_ticket};
 
 /// What `docket new` is given.

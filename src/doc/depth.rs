@@ -2,10 +2,10 @@
 //!
 //! libyaml keeps one "possible simple key" per open flow collection and walks all of them
 //! for every token, so `[[[[...` or `{a: {a: ...` costs time quadratic in the depth: a
-//! 900 KB file of `[` took minutes, well under the file size limit. serde_yaml's own
-//! recursion limit (128) only applies after libyaml has read everything. This scan runs
-//! once over the bytes (linear time, memory bounded by the limit) and stops at the first
-//! place that goes deeper than [`MAX_DEPTH`].
+//! 900 KB file of `[` took minutes, well under the file size limit. serde_norway's own
+//! recursion limit (128, as in serde_yaml, which it forks) only applies after libyaml has
+//! read everything. This scan runs once over the bytes (linear time, memory bounded by
+//! the limit) and stops at the first place that goes deeper than [`MAX_DEPTH`].
 //!
 //! Depth counts open collections: each flow `[` or `{` outside quoted scalars and
 //! comments, and each block mapping or sequence opened by indentation (`- ` items and
@@ -13,7 +13,7 @@
 //! valid YAML the scan may count more than libyaml would, which only changes which error
 //! the user sees; on valid YAML it counts what the parser nests.
 
-/// The deepest nesting docket reads. Real frontmatter nests 3 or 4 levels; serde_yaml
+/// The deepest nesting docket reads. Real frontmatter nests 3 or 4 levels; serde_norway
 /// itself stops at 128.
 pub const MAX_DEPTH: usize = 64;
 
@@ -476,31 +476,57 @@ mod tests {
         assert_eq!(scan(&y, 64).map_err(|e| e.line), Err(65));
     }
 
+    /// What this module and `yaml_error` assume of the YAML crate (serde_norway, a fork
+    /// of serde_yaml 0.9): its own nesting limit of 128 behind this scan, alias
+    /// expansion capped, tags kept as `Tagged`, and errors with a location.
+    #[test]
+    fn the_yaml_crate_keeps_the_limits_docket_assumes() {
+        use serde_norway::{Value, from_str};
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(from_str::<Value>(&nested(127)).is_ok());
+        let e = from_str::<Value>(&nested(129)).expect_err("too deep");
+        assert!(e.to_string().contains("recursion limit exceeded"), "{e}");
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for (i, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            bomb.push_str(&format!("{i}: &{i} [{refs}]\n"));
+        }
+        let e = from_str::<Value>(&bomb).expect_err("alias bomb");
+        assert!(e.to_string().contains("repetition limit exceeded"), "{e}");
+        let tagged: Value = from_str("a: !thing x\n").expect("tags parse");
+        assert!(matches!(tagged.get("a"), Some(Value::Tagged(_))));
+        let e = from_str::<Value>("a: [1\nb: 2\n").expect_err("unclosed");
+        assert!(e.location().is_some_and(|l| l.line() >= 1));
+    }
+
     /// Nesting depth of a parsed value, counted the obvious recursive way.
-    fn naive(v: &serde_yaml::Value) -> usize {
+    fn naive(v: &serde_norway::Value) -> usize {
         match v {
-            serde_yaml::Value::Sequence(s) => 1 + s.iter().map(naive).max().unwrap_or(0),
-            serde_yaml::Value::Mapping(m) => 1 + m.values().map(naive).max().unwrap_or(0),
-            serde_yaml::Value::Tagged(t) => naive(&t.value),
+            serde_norway::Value::Sequence(s) => 1 + s.iter().map(naive).max().unwrap_or(0),
+            serde_norway::Value::Mapping(m) => 1 + m.values().map(naive).max().unwrap_or(0),
+            serde_norway::Value::Tagged(t) => naive(&t.value),
             _ => 0,
         }
     }
 
-    fn value() -> impl Strategy<Value = serde_yaml::Value> {
+    fn value() -> impl Strategy<Value = serde_norway::Value> {
         let leaf = prop_oneof![
-            Just(serde_yaml::Value::Null),
-            any::<bool>().prop_map(serde_yaml::Value::Bool),
-            any::<i64>().prop_map(|n| serde_yaml::Value::Number(n.into())),
-            "[ -~\\n\u{e9}]{0,12}".prop_map(serde_yaml::Value::String),
+            Just(serde_norway::Value::Null),
+            any::<bool>().prop_map(serde_norway::Value::Bool),
+            any::<i64>().prop_map(|n| serde_norway::Value::Number(n.into())),
+            "[ -~\\n\u{e9}]{0,12}".prop_map(serde_norway::Value::String),
         ];
         leaf.prop_recursive(12, 64, 4, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..4)
-                    .prop_map(serde_yaml::Value::Sequence),
+                    .prop_map(serde_norway::Value::Sequence),
                 proptest::collection::vec(("[a-z#:\\[ ]{1,6}", inner), 0..4).prop_map(|kv| {
-                    serde_yaml::Value::Mapping(
+                    serde_norway::Value::Mapping(
                         kv.into_iter()
-                            .map(|(k, v)| (serde_yaml::Value::String(k), v))
+                            .map(|(k, v)| (serde_norway::Value::String(k), v))
                             .collect(),
                     )
                 }),
@@ -512,7 +538,7 @@ mod tests {
         #[test]
         fn agrees_with_a_recursive_count_on_block_and_flow_yaml(v in value()) {
             let want = naive(&v);
-            let block = serde_yaml::to_string(&v).expect("renders");
+            let block = serde_norway::to_string(&v).expect("renders");
             prop_assert_eq!(depth(&block), want, "block:\n{}", block);
             let flow = serde_json::to_string(&v).expect("renders");
             prop_assert_eq!(depth(&flow), want, "flow:\n{}", flow);
@@ -522,19 +548,19 @@ mod tests {
 
         #[test]
         fn frontmatter_below_the_limit_parses_as_before(v in value()) {
-            let mut top = serde_yaml::Mapping::new();
+            let mut top = serde_norway::Mapping::new();
             top.insert("k".into(), v);
-            let yaml = serde_yaml::to_string(&top).expect("renders");
-            let before = serde_yaml::from_str::<serde_yaml::Value>(&yaml).expect("parses");
+            let yaml = serde_norway::to_string(&top).expect("renders");
+            let before = serde_norway::from_str::<serde_norway::Value>(&yaml).expect("parses");
             let doc = crate::doc::Document::parse(format!("---\n{yaml}---\nbody\n").as_bytes())
                 .expect("below the limit: parses");
-            prop_assert_eq!(&serde_yaml::Value::Mapping(doc.values().clone()), &before);
+            prop_assert_eq!(&serde_norway::Value::Mapping(doc.values().clone()), &before);
         }
 
         #[test]
         fn never_panics_and_never_refuses_what_parses_shallow(y in "[-\\[\\]{}:,'\"#|>&*!? \\na-c]{0,300}") {
             let scanned = scan(&y, MAX_DEPTH);
-            if let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(&y)
+            if let Ok(v) = serde_norway::from_str::<serde_norway::Value>(&y)
                 && naive(&v) < MAX_DEPTH / 2
             {
                 prop_assert!(scanned.is_ok(), "refused {:?}", y);

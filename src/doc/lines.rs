@@ -141,7 +141,7 @@ fn split_key(body: &str) -> Option<(String, usize)> {
     let (key, colon) = if let Some(q) = body_trim.chars().next().filter(|c| *c == '"' || *c == '\'')
     {
         let close = body_trim[1..].find(q)? + 1;
-        let key: String = serde_yaml::from_str(&body_trim[..=close]).ok()?;
+        let key: String = serde_norway::from_str(&body_trim[..=close]).ok()?;
         let after = &body_trim[close + 1..];
         let colon = close + 1 + after.find(':')?;
         if !body_trim[close + 1..colon].trim().is_empty() {

@@ -7,8 +7,9 @@
 //! if the text would not say exactly what was asked, the edit falls back to rewriting
 //! that one key's block, and fails rather than write something wrong.
 //!
-//! It depends on nothing else in docket. serde_yaml stays behind this module so that a
-//! maintained fork is a one-line swap.
+//! It depends on nothing else in docket. The YAML crate, serde_norway (a maintained fork
+//! of the deprecated serde_yaml 0.9, same API and limits), is named in this folder only,
+//! so changing it again touches nothing outside.
 
 mod conflict;
 mod depth;
@@ -19,7 +20,7 @@ mod split;
 
 pub use depth::MAX_DEPTH;
 pub use error::DocError;
-pub use serde_yaml::{Mapping, Value};
+pub use serde_norway::{Mapping, Value};
 pub use split::MAX_FILE_BYTES;
 
 use serde::de::DeserializeOwned;
@@ -238,7 +239,7 @@ impl Document {
 pub fn parse_yaml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DocError> {
     let text = split::decode(bytes)?;
     check_depth(text, 1)?;
-    serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(&e, 1))
+    serde_norway::from_str::<T>(text).map_err(|e| yaml_error(&e, 1))
 }
 
 /// Refuses YAML nested past [`MAX_DEPTH`] before libyaml, which is slow on it, reads it.
@@ -254,12 +255,12 @@ fn check_depth(yaml: &str, first_line: usize) -> Result<(), DocError> {
 
 /// Converts a frontmatter value to a typed form; the error says what was expected.
 pub fn from_value<T: DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_yaml::from_value(v).map_err(|e| strip_location(&e.to_string()))
+    serde_norway::from_value(v).map_err(|e| strip_location(&e.to_string()))
 }
 
 /// Converts a typed value to a frontmatter value.
 pub fn to_value<T: serde::Serialize>(v: &T) -> Value {
-    serde_yaml::to_value(v).unwrap_or(Value::Null)
+    serde_norway::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Renders a frontmatter value as one line of YAML (for messages and previews).
@@ -269,7 +270,7 @@ pub fn render_scalar(v: &Value) -> String {
 
 fn parse_mapping(yaml: &str, first_line: usize) -> Result<Mapping, DocError> {
     check_depth(yaml, first_line)?;
-    match serde_yaml::from_str::<Value>(yaml) {
+    match serde_norway::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),
         Ok(_) => Err(DocError::NotAMapping { line: first_line }),
@@ -281,7 +282,7 @@ fn parse_mapping(yaml: &str, first_line: usize) -> Result<Mapping, DocError> {
     }
 }
 
-fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> DocError {
+fn yaml_error(e: &serde_norway::Error, first_line: usize) -> DocError {
     let full = e.to_string();
     let (mut line, mut col) = e
         .location()
@@ -353,7 +354,7 @@ fn locate_yaml_error(err: DocError, yaml: &str, first_line: usize) -> DocError {
     DocError::Yaml { line, col, message }
 }
 
-/// serde_yaml appends positions relative to the YAML text; ours are relative to the file.
+/// serde_norway appends positions relative to the YAML text; ours are relative to the file.
 fn strip_location(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
@@ -572,7 +573,7 @@ fn minimal_edit(yaml: &str, edit: &Edit, nl: &str) -> Option<String> {
                 let (_, items) = lines::items(yaml, &ls, children)?;
                 let (s, end) = items.iter().copied().find(|(s, end)| {
                     let text = &yaml[ls[*s].start + ls[*s].indent + 1..ls[end - 1].end];
-                    serde_yaml::from_str::<Value>(text).ok().as_ref() == Some(item)
+                    serde_norway::from_str::<Value>(text).ok().as_ref() == Some(item)
                 })?;
                 if items.len() == 1 {
                     Some(splice(yaml, line_start, block_end, ""))

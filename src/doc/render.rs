@@ -1,8 +1,8 @@
 //! Rendering YAML values as text in the block style docket writes: `key: value` lines,
 //! block lists with `  - item`, and scalars quoted only when a YAML 1.1 or 1.2 reader
-//! (Jekyll, Hugo, serde_yaml) would otherwise read them as something else.
+//! (Jekyll, Hugo, serde_norway) would otherwise read them as something else.
 
-use serde_yaml::Value;
+use serde_norway::Value;
 
 /// Renders a value so it fits on one line after `key: ` or `- `.
 pub fn scalar(v: &Value) -> String {
@@ -29,7 +29,7 @@ fn string(s: &str) -> String {
     if is_plain_safe(s) {
         return s.to_string();
     }
-    match serde_yaml::to_string(s) {
+    match serde_norway::to_string(s) {
         Ok(out) => {
             let out = out.strip_suffix('\n').unwrap_or(&out);
             if out.contains('\n') || is_yaml11_special(out) {
@@ -72,7 +72,7 @@ fn is_plain_safe(s: &str) -> bool {
     if is_yaml11_special(s) || looks_numeric(s) {
         return false;
     }
-    matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(ref back)) if back == s)
+    matches!(serde_norway::from_str::<Value>(s), Ok(Value::String(ref back)) if back == s)
 }
 
 fn is_yaml11_special(s: &str) -> bool {
@@ -209,7 +209,7 @@ mod tests {
             "tab\tx",
         ] {
             let out = s(tricky);
-            let back: Value = serde_yaml::from_str(&out).expect("renders valid yaml");
+            let back: Value = serde_norway::from_str(&out).expect("renders valid yaml");
             assert_eq!(
                 back,
                 Value::String(tricky.to_string()),
@@ -221,9 +221,9 @@ mod tests {
 
     #[test]
     fn entries_render_block_style() {
-        let v: Value = serde_yaml::from_str("[a, b]").expect("yaml");
+        let v: Value = serde_norway::from_str("[a, b]").expect("yaml");
         assert_eq!(entry("labels", &v, 0, "\n"), "labels:\n  - a\n  - b\n");
-        let m: Value = serde_yaml::from_str("{name: Dana, email: d@x.example}").expect("yaml");
+        let m: Value = serde_norway::from_str("{name: Dana, email: d@x.example}").expect("yaml");
         let list = Value::Sequence(vec![m]);
         assert_eq!(
             entry("contacts", &list, 0, "\n"),

@@ -10,7 +10,7 @@
 //! can write outside the output folder.
 //!
 //! Uses `model` and `store` only; front matter is rendered by `doc` (the one YAML writer,
-//! whose output is checked by parsing it back) or, for Zola's TOML, here.
+//! whose output is checked by parsing it back) or, for Zola, by the `toml` crate.
 
 mod html;
 mod pages;
@@ -429,7 +429,7 @@ pub fn export(
 /// is not a date docket recognises (the page is then written without a date).
 pub(crate) fn rfc3339(date: &str) -> Option<String> {
     let d = date.trim();
-    let fmt = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let fmt = crate::model::format_time;
     if let Ok(t) = d.parse::<jiff::Timestamp>() {
         return Some(fmt(t));
     }

@@ -185,65 +185,90 @@ pub fn jekyll(
     Ok(())
 }
 
-/// A TOML basic string (JSON's escapes are TOML's, but DEL must be escaped too).
-fn toml_string(v: &str) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "\"\"".into())
-        .replace('\u{7f}', "\\u007F")
-}
-
-fn toml_list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|x| toml_string(x))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 /// Zola front matter: only the keys Zola knows at the top (it rejects others), the rest
 /// under `[extra]`. Tags go to `extra.tags` because a `[taxonomies]` entry fails the build
 /// of a site whose config.toml does not declare that taxonomy.
+#[derive(serde::Serialize)]
+struct ZolaFront {
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    extra: ZolaExtra,
+}
+
+/// docket's own keys, which Zola passes to templates as `page.extra`.
+#[derive(serde::Serialize)]
+struct ZolaExtra {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    products: Vec<String>,
+}
+
+/// A generated folder's section: its title only.
+#[derive(serde::Serialize)]
+struct ZolaSection<'a> {
+    title: &'a str,
+}
+
+/// TOML front matter between `+++` lines.
+fn toml_front<T: serde::Serialize>(front: &T) -> String {
+    let toml = toml::to_string(front).expect("front matter of strings, numbers and dates");
+    format!("+++\n{toml}+++\n")
+}
+
+/// Whether Zola would end the front matter inside it: it splits at the first `+++` that
+/// ends a line, and a value with line breaks becomes a multi-line TOML string.
+fn ends_zola_front_early(toml: &str) -> bool {
+    let inner = toml.strip_prefix("+++\n").unwrap_or(toml);
+    let inner = inner.strip_suffix("+++\n").unwrap_or(inner);
+    inner.lines().any(|l| l.trim_end().ends_with("+++"))
+}
+
 fn zola_front(p: &Page, section: bool) -> String {
     let a = p.article();
-    let mut t = String::from("+++\n");
-    t.push_str(&format!("title = {}\n", toml_string(&a.title)));
-    if let Some(d) = &a.description {
-        t.push_str(&format!("description = {}\n", toml_string(d)));
-    }
-    if !section
-        && let Some(d) = a
+    let mut front = ZolaFront {
+        title: a.title.clone(),
+        description: a.description.clone(),
+        date: a
             .date
             .as_ref()
             .map(crate::model::Time::as_str)
+            .filter(|_| !section)
             .and_then(rfc3339)
-    {
-        t.push_str(&format!("date = {d}\n"));
+            .and_then(|d| d.parse().ok()),
+        weight: a.weight.filter(|w| *w >= 0),
+        slug: safe_slug(p.file).filter(|_| !section),
+        aliases: safe_aliases(a),
+        extra: ZolaExtra {
+            tags: a.tags.clone(),
+            id: a.id.clone(),
+            products: a.products.clone(),
+        },
+    };
+    let text = toml_front(&front);
+    if !ends_zola_front_early(&text) {
+        return text;
     }
-    if let Some(w) = a.weight.filter(|w| *w >= 0) {
-        t.push_str(&format!("weight = {w}\n"));
-    }
-    if !section && let Some(slug) = safe_slug(p.file) {
-        t.push_str(&format!("slug = {}\n", toml_string(&slug)));
-    }
-    let aliases = safe_aliases(a);
-    if !aliases.is_empty() {
-        t.push_str(&format!("aliases = {}\n", toml_list(&aliases)));
-    }
-    t.push_str("\n[extra]\n");
-    if !a.tags.is_empty() {
-        t.push_str(&format!("tags = {}\n", toml_list(&a.tags)));
-    }
-    if let Some(id) = &a.id {
-        t.push_str(&format!("id = {}\n", toml_string(id)));
-    }
-    if !a.products.is_empty() {
-        t.push_str(&format!("products = {}\n", toml_list(&a.products)));
-    }
-    t.push_str("+++\n");
-    t
+    // Only a hostile value gets here: its line breaks become spaces, so the site builds.
+    let fold = |s: &mut String| *s = s.replace(['\r', '\n'], " ");
+    fold(&mut front.title);
+    front.description.iter_mut().for_each(fold);
+    front.aliases.iter_mut().for_each(fold);
+    front.extra.tags.iter_mut().for_each(fold);
+    front.extra.id.iter_mut().for_each(fold);
+    front.extra.products.iter_mut().for_each(fold);
+    toml_front(&front)
 }
 
 /// Zola: a section `_index.md` in every folder (the source's own when it has one) and one
@@ -297,7 +322,7 @@ pub fn zola(
             rel.push('/');
         }
         rel.push_str("_index.md");
-        w.write(&rel, &format!("+++\ntitle = {}\n+++\n", toml_string(title)))?;
+        w.write(&rel, &toml_front(&ZolaSection { title }))?;
     }
     for (i, (p, parts)) in pages.iter().zip(&out).enumerate() {
         let section = p.is_section();
@@ -408,6 +433,22 @@ mod tests {
 
     #[test]
     fn toml_strings_escape() {
-        assert_eq!(toml_string("a \"b\"\n\u{7f}"), "\"a \\\"b\\\"\\n\\u007F\"");
+        let text = toml_front(&ZolaSection {
+            title: "a \"b\"\n\u{7f}",
+        });
+        let back: toml::Table = text
+            .trim_matches(|c| c == '+' || c == '\n')
+            .parse()
+            .expect("valid TOML");
+        assert_eq!(back["title"].as_str(), Some("a \"b\"\n\u{7f}"));
+    }
+
+    /// A multi-line value with a line ending in `+++` would end Zola's front matter.
+    #[test]
+    fn a_value_cannot_end_zolas_front_matter() {
+        assert!(!ends_zola_front_early("+++\ntitle = \"C+++\"\n+++\n"));
+        assert!(ends_zola_front_early(
+            "+++\ndescription = \"\"\"\na\n+++\nb\"\"\"\n+++\n"
+        ));
     }
 }

@@ -119,15 +119,14 @@ impl Directory for NoSyncDirectory {
         self.inner.atomic_read(path)
     }
 
-    /// Writes a temporary file next to the target and renames it over the target, so
-    /// readers see the old or the new content, never a part; no `fdatasync`.
+    /// Replaces the file whole (readers see the old or the new content, never a part);
+    /// no `fdatasync`: the index is a cache.
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        let target = self.root.join(path);
-        let folder = target.parent().unwrap_or(&self.root);
-        let mut tmp = tempfile::Builder::new().tempfile_in(folder)?;
-        tmp.write_all(data)?;
-        tmp.persist(&target).map_err(|e| e.error)?;
-        Ok(())
+        crate::atomic::replace(
+            &self.root.join(path),
+            data,
+            crate::atomic::Durability::Cached,
+        )
     }
 
     /// Nothing to do: file creations and renames reach the disk when the OS writes them.

@@ -133,6 +133,64 @@ impl fmt::Display for TicketId {
     }
 }
 
+/// A ticket id or id prefix as a person typed it: surrounding space ignored, any case,
+/// `T-` optional. The one reading of typed ids, so that the store's folders and the
+/// index's id list answer the same prefix with the same tickets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedId {
+    typed: String,
+    /// Upper case, then with `T-` in front unless it starts with it already.
+    prefixes: Vec<String>,
+}
+
+impl TypedId {
+    /// The text as typed, without the surrounding space.
+    pub fn as_typed(&self) -> &str {
+        &self.typed
+    }
+
+    /// The spellings a whole id may have, most literal first: as typed, in upper case,
+    /// with `T-` in front.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.typed.as_str()).chain(self.prefixes.iter().map(String::as_str))
+    }
+
+    /// The upper-case prefixes a matching id starts with.
+    pub fn prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
+    /// Whether `id` is the typed text itself, in any ASCII case.
+    pub fn is(&self, id: &str) -> bool {
+        id.eq_ignore_ascii_case(&self.typed)
+    }
+
+    /// Whether `id` starts with the typed text, in any case, `T-` optional.
+    pub fn is_prefix_of(&self, id: &str) -> bool {
+        let id = id.to_uppercase();
+        self.prefixes.iter().any(|p| id.starts_with(p.as_str()))
+    }
+}
+
+impl FromStr for TypedId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let typed = s.trim();
+        if typed.is_empty() {
+            return Err(IdError::Empty);
+        }
+        let upper = typed.to_uppercase();
+        let mut prefixes = vec![upper.clone()];
+        if !upper.starts_with(TICKET_PREFIX) {
+            prefixes.push(format!("{TICKET_PREFIX}{upper}"));
+        }
+        Ok(TypedId {
+            typed: typed.to_string(),
+            prefixes,
+        })
+    }
+}
+
 /// The name of a KB article or customer record, used as its file name.
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -268,6 +326,23 @@ mod tests {
         assert_eq!(short_prefix(ids[0], &ids, 4), "T-4K7Q");
         assert_eq!(short_prefix(ids[2], &ids, 4), "T-ZZZZ");
         assert_eq!(short_prefix("T-4K", &ids, 4), "T-4K");
+    }
+
+    #[test]
+    fn typed_ids_ignore_case_space_and_the_prefix() {
+        let t: TypedId = " 4k7q ".parse().expect("typed");
+        assert_eq!(t.as_typed(), "4k7q");
+        assert_eq!(
+            t.spellings().collect::<Vec<_>>(),
+            ["4k7q", "4K7Q", "T-4K7Q"]
+        );
+        assert!(t.is_prefix_of("T-4K7QX2M9AB"));
+        assert!(t.is_prefix_of("4K7Q-imported"));
+        assert!(!t.is_prefix_of("T-4K7RAAAAAA"));
+        assert!(t.is("4K7Q") && !t.is("T-4K7Q"));
+        let t: TypedId = "t-4k".parse().expect("typed");
+        assert_eq!(t.prefixes(), ["T-4K"]);
+        assert_eq!("  ".parse::<TypedId>(), Err(IdError::Empty));
     }
 
     #[test]

@@ -14,11 +14,11 @@ pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
 pub use customer::{Contact, Customer};
 pub use id::{
-    CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, crockford, short_prefix,
+    CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, TypedId, crockford, short_prefix,
 };
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, Links, Ticket};
-pub use time::{Moment, Time};
+pub use time::{Moment, Time, format_time};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {

@@ -1,10 +1,17 @@
 //! Times as files write them (`created`, `resolved`, `due`, an article's `date`): the text, kept so that
 //! output repeats it exactly as written, and what it means, parsed once here with jiff so
-//! that no other module compares or slices the text. Depends on jiff only.
+//! that no other module compares or slices the text; and [`format_time`], the one form
+//! docket writes. Depends on jiff only.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// RFC 3339 to the second, in UTC: one form everywhere docket writes a time (files,
+/// commit trailers, `--json`, exports), so they sort and compare as text.
+pub fn format_time(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
 
 /// What a written time means: the instant (RFC 3339 only) and the calendar day as
 /// written, in the offset it was written in (a bare date has a day and no instant).
@@ -170,6 +177,12 @@ mod tests {
             (local.instant(), local.day()),
             (None, Some(jiff::civil::date(2024, 3, 11)))
         );
+    }
+
+    #[test]
+    fn times_are_whole_seconds_utc() {
+        let t: jiff::Timestamp = "2026-11-02T09:14:00.123+02:00".parse().expect("valid");
+        assert_eq!(format_time(t), "2026-11-02T07:14:00Z");
     }
 
     #[test]

@@ -351,13 +351,8 @@ impl Store {
 
     /// The entry of a whole id (with or without `T-`, any case) whose file exists.
     fn exact_entry(&self, given: &str) -> Option<TicketEntry> {
-        let upper = given.trim().to_uppercase();
-        let candidates = [
-            given.trim().to_string(),
-            upper.clone(),
-            format!("{}{upper}", crate::model::TICKET_PREFIX),
-        ];
-        candidates.iter().find_map(|c| {
+        let typed: crate::model::TypedId = given.parse().ok()?;
+        typed.spellings().find_map(|c| {
             let id: TicketId = c.parse().ok()?;
             let rel = self.ticket_rel(&id);
             match self.path(&rel) {
@@ -740,24 +735,15 @@ fn duplicate_problem(t: &TicketFile, first: &str) -> Problem {
 /// entries with one id (copies of a ticket), the first wins: callers pass them in
 /// [`copy_order`].
 pub fn resolve_in(entries: &[TicketEntry], prefix: &str) -> Result<TicketEntry, StoreError> {
-    let want = prefix.trim();
-    if want.is_empty() {
+    let Ok(typed) = prefix.parse::<crate::model::TypedId>() else {
         return Err(StoreError::NotFound(prefix.to_string()));
-    }
-    let upper = want.to_uppercase();
-    let with_prefix = format!("{}{}", crate::model::TICKET_PREFIX, upper);
-    if let Some(exact) = entries
-        .iter()
-        .find(|e| e.id.as_str() == want || e.id.as_str().eq_ignore_ascii_case(want))
-    {
+    };
+    if let Some(exact) = entries.iter().find(|e| typed.is(e.id.as_str())) {
         return Ok(exact.clone());
     }
     let mut matches: Vec<&TicketEntry> = entries
         .iter()
-        .filter(|e| {
-            let id = e.id.as_str().to_uppercase();
-            id.starts_with(&upper) || id.starts_with(&with_prefix)
-        })
+        .filter(|e| typed.is_prefix_of(e.id.as_str()))
         .collect();
     // Copies of one ticket are one match (entries come sorted by id).
     matches.dedup_by(|b, a| a.id == b.id);

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use docket::doc::{Mapping, Value};
+
 /// One state change, as docket's command line takes it.
 #[derive(Clone, Debug)]
 pub enum Op {
@@ -262,26 +264,20 @@ fn settle(allowed: &mut Allowed, value: &str, acked: bool) {
 }
 
 /// The YAML frontmatter of a Markdown file, if it has one that parses.
-pub fn frontmatter(text: &str) -> Option<serde_yaml::Mapping> {
-    let rest = text.strip_prefix("---\n")?;
-    let end = rest.find("\n---")?;
-    serde_yaml::from_str(&rest[..end]).ok()
+pub fn frontmatter(text: &str) -> Option<Mapping> {
+    let doc = docket::doc::Document::parse(text.as_bytes()).ok()?;
+    doc.has_frontmatter().then(|| doc.values().clone())
 }
 
-fn scalar(fm: &serde_yaml::Mapping, key: &str) -> Option<String> {
+fn scalar(fm: &Mapping, key: &str) -> Option<String> {
     match fm.get(key)? {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Null => None,
-        other => Some(
-            serde_yaml::to_string(other)
-                .expect("a YAML value serialises")
-                .trim()
-                .to_string(),
-        ),
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(docket::doc::render_scalar(other)),
     }
 }
 
-fn list(v: Option<&serde_yaml::Value>) -> BTreeSet<String> {
+fn list(v: Option<&Value>) -> BTreeSet<String> {
     v.and_then(|v| v.as_sequence())
         .map(|s| {
             s.iter()

@@ -10,7 +10,6 @@ use std::process::Stdio;
 
 use crate::git::Commit;
 use crate::plan::{Plan, TicketPlan};
-use crate::yaml::single_quoted;
 
 /// Writes the project at `dir` and commits it; returns the number of tasks.
 pub fn write_backlog(plan: &Plan, dir: &Path) -> Result<usize, String> {
@@ -176,6 +175,37 @@ fn file_slug(title: &str) -> String {
     if s.is_empty() { "task".into() } else { s }
 }
 
+/// A YAML scalar in the style Backlog.md's CLI writes: plain when obviously safe, else
+/// single-quoted (Backlog's own format, not docket's, so it is not rendered by
+/// `docket::doc`).
+fn single_quoted(s: &str) -> String {
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+/// Conservative: starts with a letter, only letters, digits, spaces and a few
+/// punctuation marks (enough for `Name <email>`), no `: `, not a YAML 1.1 boolean or
+/// null.
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let special = matches!(
+        s.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
+    );
+    first.is_alphabetic()
+        && !special
+        && s.trim() == s
+        && !s.contains(": ")
+        && !s.ends_with(':')
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " .,()/_+=-'<>@".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +217,15 @@ mod tests {
             "Login-page-loops-back-to-itself"
         );
         assert_eq!(file_slug("git/grep \"quotes\""), "git-grep-quotes");
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(
+            single_quoted("Export to CSV drops rows"),
+            "Export to CSV drops rows"
+        );
+        assert_eq!(single_quoted("yes"), "'yes'");
+        assert_eq!(single_quoted("It's: here"), "'It''s: here'");
     }
 }

@@ -140,18 +140,16 @@ fn strip_controls(text: &str) -> String {
 
 /// Title and paragraphs of a Markdown file with YAML frontmatter; `None` without a title.
 fn parse_doc(text: &str, kind: &'static str) -> Option<Doc> {
-    let rest = text.strip_prefix("---\n")?;
-    let end = rest.find("\n---\n")?;
-    let front: serde_yaml::Value = serde_yaml::from_str(&rest[..end]).ok()?;
-    let decoded = front
-        .get("title")?
+    let doc = docket::doc::Document::parse(text.as_bytes()).ok()?;
+    let decoded = doc
+        .get(&["title"])?
         .as_str()?
         .replace(['\n', '\r', '\t'], " ");
     let title = strip_controls(&decoded).trim().to_string();
     if title.is_empty() {
         return None;
     }
-    let paras = paragraphs(&rest[end + 5..]);
+    let paras = paragraphs(doc.body());
     Some(Doc { title, paras, kind })
 }
 

@@ -13,7 +13,6 @@ mod plan;
 mod rng;
 mod run;
 mod write;
-mod yaml;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

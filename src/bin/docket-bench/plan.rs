@@ -298,14 +298,10 @@ fn customers() -> Result<Vec<Customer>, String> {
     CUSTOMER_FILES
         .iter()
         .map(|(slug, text)| {
-            let front = text
-                .strip_prefix("---\n")
-                .and_then(|r| r.split("\n---\n").next())
-                .ok_or_else(|| format!("customer {slug}: no frontmatter"))?;
-            let v: serde_yaml::Value =
-                serde_yaml::from_str(front).map_err(|e| format!("customer {slug}: {e}"))?;
-            let contacts = v
-                .get("contacts")
+            let doc = docket::doc::Document::parse(text.as_bytes())
+                .map_err(|e| format!("customer {slug}: {e}"))?;
+            let contacts = doc
+                .get(&["contacts"])
                 .and_then(|c| c.as_sequence())
                 .map(|seq| {
                     seq.iter()

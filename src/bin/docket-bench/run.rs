@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::measure::{Stats, Step, peak_rss, rss_available, run_steps};
 use crate::rng::Rng;
-use crate::yaml::Front;
+use crate::write::{file_text, text};
 
 /// What `run` was asked.
 #[derive(Debug, Clone)]
@@ -243,14 +243,17 @@ fn git_new_row(repo: &Path, tickets: &str, target: &Target) -> Row {
                     break (id, rel);
                 }
             };
-            let text = Front::new()
-                .raw("id", &id)
-                .str("title", &title)
-                .raw("status", "open")
-                .raw("created", &crate::write::time(now_secs()))
-                .str("reporter", &author())
-                .finish(&body);
-            write_file(&repo.join(&rel), &text)?;
+            let file = file_text(
+                &[
+                    ("id", text(&id)),
+                    ("title", text(&title)),
+                    ("status", text("open")),
+                    ("created", text(&crate::write::time(now_secs()))),
+                    ("reporter", text(&author())),
+                ],
+                &body,
+            )?;
+            write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("new", &id, &title)))
         }),
     )
@@ -263,7 +266,7 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
     let dir = target.rel.trim_end_matches(".md").to_string();
     let id = target.id.clone();
     let title = target.title.clone();
-    let text = target.comment.clone();
+    let comment = target.comment.clone();
     let mut rng = Rng::new(now_secs() as u64 ^ 0x5eed);
     Row::new(
         "comment",
@@ -275,10 +278,13 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
                 crate::write::stamp(now),
                 rng.crockford(4)
             );
-            let file = Front::new()
-                .str("author", &author())
-                .raw("created", &crate::write::time(now))
-                .finish(&text);
+            let file = file_text(
+                &[
+                    ("author", text(&author())),
+                    ("created", text(&crate::write::time(now))),
+                ],
+                &comment,
+            )?;
             write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("comment", &id, &title)))
         }),
@@ -472,8 +478,8 @@ fn tickets_dir(repo: &Path) -> Result<String, String> {
             path.display()
         )
     })?;
-    let v: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: docket::doc::Value =
+        docket::doc::parse_yaml(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(v.get("paths")
         .and_then(|p| p.get("tickets"))
         .and_then(|t| t.as_str())
@@ -539,14 +545,14 @@ fn load_target(
 }
 
 /// Frontmatter values and body of a generated file.
-fn split_file(path: &Path) -> Result<(serde_yaml::Value, String), String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bad = || format!("{}: no frontmatter", path.display());
-    let rest = text.strip_prefix("---\n").ok_or_else(bad)?;
-    let end = rest.find("\n---\n").ok_or_else(bad)?;
-    let front =
-        serde_yaml::from_str(&rest[..end]).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((front, rest[end + 5..].trim().to_string()))
+fn split_file(path: &Path) -> Result<(docket::doc::Mapping, String), String> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc =
+        docket::doc::Document::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !doc.has_frontmatter() {
+        return Err(format!("{}: no frontmatter", path.display()));
+    }
+    Ok((doc.values().clone(), doc.body().trim().to_string()))
 }
 
 /// Names of the sub-folders of `dir`, sorted.

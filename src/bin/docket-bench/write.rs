@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::git::Commit;
 use crate::plan::{ArticlePlan, CommentPlan, Plan, TicketPlan};
-use crate::yaml::Front;
+use docket::doc::{Document, Mapping, Value};
 
 /// The demo desk's configuration, copied into every generated repository.
 const CONFIG: &str = include_str!("../../../fixtures/demo/config.yaml");
@@ -87,7 +87,7 @@ pub fn ensure_empty(dir: &Path) -> Result<(), String> {
 pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
     ensure_empty(dir)?;
     crate::git::run(dir, &["init", "-q", "-b", "main"], &[])?;
-    let commits = commits(plan);
+    let commits = commits(plan)?;
     let t = Instant::now();
     let mut w = Writer::new(dir);
     for c in &commits {
@@ -108,7 +108,7 @@ pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
 
 /// The history: configuration and customers, then the KB, then the tickets with their
 /// comments in a few commits of whole shard folders.
-fn commits(plan: &Plan) -> Vec<Commit> {
+fn commits(plan: &Plan) -> Result<Vec<Commit>, String> {
     let mut setup = vec![(".docket/config.yaml".to_string(), CONFIG.to_string())];
     for c in &plan.customers {
         setup.push((format!("{CUSTOMERS}/{}.md", c.slug), c.text.to_string()));
@@ -116,8 +116,8 @@ fn commits(plan: &Plan) -> Vec<Commit> {
     let kb = plan
         .articles
         .iter()
-        .map(|a| (format!("{KB}/{}.md", a.slug), article_text(a)))
-        .collect();
+        .map(|a| Ok((format!("{KB}/{}.md", a.slug), article_text(a)?)))
+        .collect::<Result<_, String>>()?;
     let mut out = vec![
         Commit {
             message: "Set up docket: configuration and customers\n".into(),
@@ -131,19 +131,19 @@ fn commits(plan: &Plan) -> Vec<Commit> {
             files: kb,
         },
     ];
-    out.extend(ticket_commits(plan));
-    out
+    out.extend(ticket_commits(plan)?);
+    Ok(out)
 }
 
 /// Tickets and comments, grouped by shard folder into a few commits.
-fn ticket_commits(plan: &Plan) -> Vec<Commit> {
+fn ticket_commits(plan: &Plan) -> Result<Vec<Commit>, String> {
     let mut by_shard: BTreeMap<&str, Vec<&TicketPlan>> = BTreeMap::new();
     for t in &plan.tickets {
         by_shard.entry(t.shard()).or_default().push(t);
     }
     let shards: Vec<&str> = by_shard.keys().copied().collect();
     if shards.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let per = shards.len().div_ceil(TICKET_COMMITS);
     let chunks: Vec<&[&str]> = shards.chunks(per).collect();
@@ -151,26 +151,29 @@ fn ticket_commits(plan: &Plan) -> Vec<Commit> {
     chunks
         .iter()
         .enumerate()
-        .map(|(i, chunk)| Commit {
-            message: format!(
-                "Import tickets and comments (part {} of {n}: folders {} to {})\n",
-                i + 1,
-                chunk.first().copied().unwrap_or_default(),
-                chunk.last().copied().unwrap_or_default()
-            ),
-            files: chunk
+        .map(|(i, chunk)| {
+            let files = chunk
                 .iter()
-                .flat_map(|s| by_shard[s].iter().flat_map(|t| ticket_files(t)))
-                .collect(),
+                .flat_map(|s| by_shard[s].iter().map(|t| ticket_files(t)))
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Commit {
+                message: format!(
+                    "Import tickets and comments (part {} of {n}: folders {} to {})\n",
+                    i + 1,
+                    chunk.first().copied().unwrap_or_default(),
+                    chunk.last().copied().unwrap_or_default()
+                ),
+                files: files.concat(),
+            })
         })
         .collect()
 }
 
 /// A ticket's file and its comment files.
-fn ticket_files(t: &TicketPlan) -> Vec<(String, String)> {
+fn ticket_files(t: &TicketPlan) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![(
         format!("{TICKETS}/{}/{}.md", t.shard(), t.id),
-        ticket_text(t),
+        ticket_text(t)?,
     )];
     for c in &t.comments {
         let rel = format!(
@@ -181,100 +184,118 @@ fn ticket_files(t: &TicketPlan) -> Vec<(String, String)> {
             c.author.file_handle(),
             c.suffix
         );
-        out.push((rel, comment_text(c)));
+        out.push((rel, comment_text(c)?));
     }
-    out
+    Ok(out)
 }
 
 /// A ticket file, keys in the order docket writes them.
-pub fn ticket_text(t: &TicketPlan) -> String {
-    let mut f = Front::new();
-    f.raw("id", &t.id)
-        .str("title", &t.title)
-        .raw("status", t.status)
-        .raw("type", t.kind)
-        .raw("created", &time(t.created))
-        .str("reporter", &t.reporter.address());
-    if let Some(a) = t.assignee {
-        f.raw("assignee", a);
-    }
-    if let Some(c) = t.customer {
-        f.raw("customer", c);
-    }
-    f.list("labels", &t.labels);
-    if let Some(n) = t.importance {
-        f.raw("importance", &n.to_string());
-    }
-    if let Some(n) = t.urgency {
-        f.raw("urgency", &n.to_string());
-    }
-    if let Some(p) = t.priority {
-        f.raw("priority", p);
-    }
-    let links = links_block(t);
-    if !links.is_empty() {
-        f.block(&links);
-    }
-    if let Some(r) = t.resolved {
-        f.raw("resolved", &time(r));
-    }
-    if let Some(r) = t.resolution {
-        f.raw("resolution", r);
-    }
-    f.finish(&t.body)
+pub fn ticket_text(t: &TicketPlan) -> Result<String, String> {
+    file_text(
+        &[
+            ("id", text(&t.id)),
+            ("title", text(&t.title)),
+            ("status", text(t.status)),
+            ("type", text(t.kind)),
+            ("created", text(&time(t.created))),
+            ("reporter", text(&t.reporter.address())),
+            ("assignee", t.assignee.map_or(Value::Null, text)),
+            ("customer", t.customer.map_or(Value::Null, text)),
+            ("labels", list(&t.labels)),
+            ("importance", t.importance.map_or(Value::Null, number)),
+            ("urgency", t.urgency.map_or(Value::Null, number)),
+            ("priority", t.priority.map_or(Value::Null, text)),
+            ("links", links(t)),
+            (
+                "resolved",
+                t.resolved.map_or(Value::Null, |r| text(&time(r))),
+            ),
+            ("resolution", t.resolution.map_or(Value::Null, text)),
+        ],
+        &t.body,
+    )
 }
 
-/// The `links:` mapping, or nothing.
-fn links_block(t: &TicketPlan) -> String {
-    let mut s = String::new();
+/// The `links:` mapping (left out when empty).
+fn links(t: &TicketPlan) -> Value {
+    let mut m = Mapping::new();
     if let Some(d) = &t.duplicate_of {
-        s.push_str(&format!("  duplicate_of: {d}\n"));
+        m.insert(text("duplicate_of"), text(d));
     }
-    for (key, list) in [("relates", &t.relates), ("articles", &t.articles)] {
-        if list.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("  {key}:\n"));
-        for item in list {
-            s.push_str(&format!("    - {item}\n"));
+    for (key, items) in [("relates", &t.relates), ("articles", &t.articles)] {
+        if !items.is_empty() {
+            m.insert(text(key), list(items));
         }
     }
-    if s.is_empty() {
-        s
-    } else {
-        format!("links:\n{s}")
-    }
+    Value::Mapping(m)
 }
 
 /// A comment file.
-pub fn comment_text(c: &CommentPlan) -> String {
-    let mut f = Front::new();
-    f.str("author", &c.author.address())
-        .raw("created", &time(c.created));
-    if c.internal {
-        f.raw("internal", "true");
-    }
-    f.finish(&c.body)
+pub fn comment_text(c: &CommentPlan) -> Result<String, String> {
+    file_text(
+        &[
+            ("author", text(&c.author.address())),
+            ("created", text(&time(c.created))),
+            (
+                "internal",
+                if c.internal {
+                    Value::Bool(true)
+                } else {
+                    Value::Null
+                },
+            ),
+        ],
+        &c.body,
+    )
 }
 
 /// A KB article file, with the fields site generators read.
-fn article_text(a: &ArticlePlan) -> String {
-    let mut f = Front::new();
-    f.str("title", &a.title)
-        .raw("slug", &a.slug)
-        .raw("date", &a.date);
-    if let Some(d) = &a.description {
-        f.str("description", d);
-    }
-    f.list("tags", &a.tags)
-        .raw("status", a.status)
-        .raw("audience", a.audience);
-    f.finish(&a.body)
+fn article_text(a: &ArticlePlan) -> Result<String, String> {
+    file_text(
+        &[
+            ("title", text(&a.title)),
+            ("slug", text(&a.slug)),
+            ("date", text(&a.date)),
+            (
+                "description",
+                a.description.as_deref().map_or(Value::Null, text),
+            ),
+            ("tags", list(&a.tags)),
+            ("status", text(a.status)),
+            ("audience", text(a.audience)),
+        ],
+        &a.body,
+    )
+}
+
+/// A Markdown file as docket writes it (docket's own frontmatter renderer): the entries
+/// in order, nulls and empty lists left out, then the trimmed body. An error names the
+/// first entry (the ticket's id, the comment's author, the article's title).
+pub fn file_text(entries: &[(&str, Value)], body: &str) -> Result<String, String> {
+    Document::create(entries, body.trim())
+        .map(|d| d.text().to_string())
+        .map_err(|e| {
+            let first = entries.first().map(|(_, v)| docket::doc::render_scalar(v));
+            format!("generated file {}: {e}", first.unwrap_or_default())
+        })
+}
+
+/// A string value.
+pub fn text(s: &str) -> Value {
+    Value::String(s.to_string())
+}
+
+fn number(n: u8) -> Value {
+    Value::Number(u64::from(n).into())
+}
+
+fn list(items: &[String]) -> Value {
+    Value::Sequence(items.iter().map(|i| text(i)).collect())
 }
 
 /// RFC 3339 in UTC to the second, as docket writes times.
 pub fn time(secs: i64) -> String {
-    fmt(secs, "%Y-%m-%dT%H:%M:%SZ")
+    docket::model::format_time(timestamp(secs))
 }
 
 /// `YYYYMMDDTHHMMSSZ`, the stamp that starts a comment's file name.
@@ -289,8 +310,9 @@ pub fn date(secs: i64) -> String {
 
 /// Formats seconds since the epoch in UTC.
 pub fn fmt(secs: i64, format: &str) -> String {
-    jiff::Timestamp::from_second(secs)
-        .expect("generated times lie between 2025 and 2027")
-        .strftime(format)
-        .to_string()
+    timestamp(secs).strftime(format).to_string()
+}
+
+fn timestamp(secs: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(secs).expect("generated times lie between 2025 and 2027")
 }
