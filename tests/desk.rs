@@ -235,3 +235,42 @@ fn the_demo_desk_is_built_by_the_library() {
     assert_eq!(listed, built);
     assert!(check(desk.store()).expect("checks").problems.is_empty());
 }
+
+#[test]
+fn comments_are_in_time_order_not_text_order() {
+    let repo = Repo::with_desk();
+    let id = ticket_at(&repo, "Comments", "2026-11-02T08:00:00Z", &[]);
+    repo.docket_env(
+        &["comment", &id, "-m", "first"],
+        &[("DOCKET_NOW", "2026-11-02T09:00:00Z")],
+    )
+    .ok();
+    repo.docket_env(
+        &["comment", &id, "-m", "second"],
+        &[("DOCKET_NOW", "2026-11-02T10:00:00Z")],
+    )
+    .ok();
+    // Rewrite the first comment's time by hand with an offset: the same instant, a text
+    // that sorts after the second's.
+    let dir = repo
+        .root
+        .join(repo.ticket_path(&id).trim_end_matches(".md"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("comment folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let text = std::fs::read_to_string(&files[0]).expect("first comment");
+    let moved = text.replace(
+        "created: 2026-11-02T09:00:00Z",
+        "created: 2026-11-02T11:00:00+02:00",
+    );
+    assert_ne!(moved, text, "the comment's time was found:\n{text}");
+    std::fs::write(&files[0], moved).expect("write comment");
+    let comments = desk(&repo)
+        .store()
+        .comments(&repo.ticket_path(&id))
+        .expect("comments load");
+    let bodies: Vec<&str> = comments.items.iter().map(|c| c.body.trim()).collect();
+    assert_eq!(bodies, ["first", "second"]);
+}

@@ -184,7 +184,7 @@ impl Store {
         Ok(out)
     }
 
-    /// A ticket's comments, oldest first (file names start with a UTC stamp).
+    /// A ticket's comments, oldest first by the time each names.
     pub fn comments(&self, ticket_rel: &str) -> Result<Loaded<CommentFile>, StoreError> {
         let dir_rel = self.comments_rel(ticket_rel);
         let mut out = Loaded::default();
@@ -206,9 +206,10 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
+        // By the time `created` names (a time no one can read sorts first), then by name.
         out.items.sort_by(|a, b| {
-            (a.comment.created.as_str(), a.rel.as_str())
-                .cmp(&(b.comment.created.as_str(), b.rel.as_str()))
+            (a.comment.created.moment().order(), a.rel.as_str())
+                .cmp(&(b.comment.created.moment().order(), b.rel.as_str()))
         });
         Ok(out)
     }
