@@ -29,7 +29,7 @@ pub struct WatchArgs {
 impl From<WatchError> for Failure {
     fn from(e: WatchError) -> Failure {
         let hint = e.hint();
-        Failure::new(e.to_string(), hint)
+        Failure::from_error(&e, hint, 1)
     }
 }
 

@@ -123,19 +123,19 @@ pub enum WatchError {
         limit: String,
     },
     /// A file of the watcher could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file or folder.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, shown in the message (not as a separate cause).
+        error: std::io::Error,
     },
 }
 
 impl WatchError {
     fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> WatchError {
         let path = path.into();
-        move |source| WatchError::Io { path, source }
+        move |error| WatchError::Io { path, error }
     }
 
     /// What the user can do about it.
