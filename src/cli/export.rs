@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::context::Context;
 use super::render::Failure;
-use crate::export::{ExportError, Format, Options, export};
+use crate::export::{Format, Options, export};
 
 /// Exports with fewer pages than this finish before a bar would be worth drawing.
 const PROGRESS_FROM: usize = 50;
@@ -40,12 +40,6 @@ pub struct ExportArgs {
     /// The site's public address (html: canonical links and sitemap.xml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-}
-
-impl From<ExportError> for Failure {
-    fn from(e: ExportError) -> Failure {
-        Failure::from_error(&e, e.hint(), 1)
-    }
 }
 
 /// `docket export`.

@@ -1,5 +1,6 @@
 //! Output: the stable JSON shapes of `--json`, tables for people, and the one error type
-//! the binary prints as `error:` / `caused by:` / `hint:`.
+//! the binary prints as `error:` / `caused by:` / `hint:`, with every library error's
+//! conversion to it (its exit code and hint) in this one place.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -9,7 +10,10 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 use crate::desk::{DeskError, Outcome};
+use crate::export::ExportError;
 use crate::git::GitError;
+use crate::index::IndexError;
+use crate::index::watch::WatchError;
 use crate::model::{Links, Ticket, Time, escape_line, escape_text};
 use crate::store::{CommentFile, Problem, StoreError, TicketFile};
 
@@ -104,6 +108,35 @@ impl From<io::Error> for Failure {
             broken_pipe: e.kind() == io::ErrorKind::BrokenPipe,
             ..Failure::from_error(&e, None, 1)
         }
+    }
+}
+
+impl From<IndexError> for Failure {
+    fn from(e: IndexError) -> Failure {
+        let e = match e {
+            IndexError::Store(e) => return e.into(),
+            e => e,
+        };
+        let hint = e.hint();
+        let code = if matches!(e, IndexError::BadQuery { .. }) {
+            2
+        } else {
+            1
+        };
+        Failure::from_error(&e, hint, code)
+    }
+}
+
+impl From<ExportError> for Failure {
+    fn from(e: ExportError) -> Failure {
+        Failure::from_error(&e, e.hint(), 1)
+    }
+}
+
+impl From<WatchError> for Failure {
+    fn from(e: WatchError) -> Failure {
+        let hint = e.hint();
+        Failure::from_error(&e, hint, 1)
     }
 }
 

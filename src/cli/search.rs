@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, notices};
 use super::render::{Failure, clip, json, table};
-use crate::index::{IndexError, Kind, SearchOptions};
+use crate::index::{Kind, SearchOptions};
 use crate::model::{escape_line, quoted};
 
 /// Arguments of `index`.
@@ -75,22 +75,6 @@ pub struct DupesArgs {
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
-}
-
-impl From<IndexError> for Failure {
-    fn from(e: IndexError) -> Failure {
-        let e = match e {
-            IndexError::Store(e) => return e.into(),
-            e => e,
-        };
-        let hint = e.hint();
-        let code = if matches!(e, IndexError::BadQuery { .. }) {
-            2
-        } else {
-            1
-        };
-        Failure::from_error(&e, hint, code)
-    }
 }
 
 /// `docket index`: rebuild from scratch.

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::context::Context;
 use super::render::Failure;
-use crate::index::watch::{self, Launcher, Status, WatchError};
+use crate::index::watch::{self, Launcher, Status};
 
 /// Arguments of `watch`.
 #[derive(Debug, Args)]
@@ -24,13 +24,6 @@ pub struct WatchArgs {
     /// Exit after this many seconds without a docket command reading the index.
     #[arg(long, value_name = "SECONDS")]
     pub idle_exit: Option<u64>,
-}
-
-impl From<WatchError> for Failure {
-    fn from(e: WatchError) -> Failure {
-        let hint = e.hint();
-        Failure::from_error(&e, hint, 1)
-    }
 }
 
 /// How the index starts a watcher: `PROGRAM -C ROOT watch --idle-exit SECONDS`, where
