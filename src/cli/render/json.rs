@@ -1,0 +1,112 @@
+//! The stable JSON shapes of `--json` (see README), and printing them.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::Failure;
+use crate::model::{Links, Ticket, Time};
+use crate::store::{CommentFile, TicketFile};
+
+/// A ticket as `list --json` and `show --json` print it. The field names and their
+/// meaning are a stable interface (see README).
+#[derive(Debug, Serialize)]
+pub struct TicketJson<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub closed: bool,
+    #[serde(rename = "type")]
+    pub kind: Option<&'a str>,
+    pub created: &'a str,
+    pub reporter: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub customer: Option<&'a str>,
+    pub labels: &'a [String],
+    pub importance: Option<u8>,
+    pub urgency: Option<u8>,
+    pub priority: Option<&'a str>,
+    pub links: &'a Links,
+    pub resolved: Option<&'a str>,
+    pub resolution: Option<&'a str>,
+    pub due: Option<&'a str>,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<CommentJson<'a>>>,
+}
+
+/// A comment in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct CommentJson<'a> {
+    pub path: &'a str,
+    pub author: &'a str,
+    pub created: &'a str,
+    pub internal: bool,
+    pub body: &'a str,
+}
+
+impl<'a> TicketJson<'a> {
+    /// The summary form (no body, no comments).
+    pub fn summary(t: &'a TicketFile, closed: bool) -> TicketJson<'a> {
+        TicketJson::of(&t.rel, &t.ticket, closed)
+    }
+
+    /// The summary form from a path and the values (as the index stores them).
+    pub fn of(rel: &'a str, k: &'a Ticket, closed: bool) -> TicketJson<'a> {
+        TicketJson {
+            id: k.id.as_str(),
+            path: rel,
+            title: &k.title,
+            status: &k.status,
+            closed,
+            kind: k.kind.as_deref(),
+            created: k.created.as_str(),
+            reporter: k.reporter.as_deref(),
+            assignee: k.assignee.as_deref(),
+            customer: k.customer.as_deref(),
+            labels: &k.labels,
+            importance: k.importance,
+            urgency: k.urgency,
+            priority: k.priority.as_deref(),
+            links: &k.links,
+            resolved: k.resolved.as_ref().map(Time::as_str),
+            resolution: k.resolution.as_deref(),
+            due: k.due.as_ref().map(Time::as_str),
+            extra: &k.extra,
+            body: None,
+            comments: None,
+        }
+    }
+
+    /// The full form, with body and comments.
+    pub fn full(t: &'a TicketFile, closed: bool, comments: &'a [CommentFile]) -> TicketJson<'a> {
+        TicketJson {
+            body: Some(t.doc.body()),
+            comments: Some(
+                comments
+                    .iter()
+                    .map(|c| CommentJson {
+                        path: &c.rel,
+                        author: &c.comment.author,
+                        created: c.comment.created.as_str(),
+                        internal: c.comment.internal,
+                        body: &c.body,
+                    })
+                    .collect(),
+            ),
+            ..TicketJson::summary(t, closed)
+        }
+    }
+}
+
+/// Prints JSON followed by a newline.
+pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), None))?;
+    writeln!(out)?;
+    Ok(())
+}
