@@ -6,7 +6,9 @@
 //! new one; tantivy keeps a deleted document in its segment, and in its term statistics,
 //! until a merge drops it. Scores built on those statistics differed with the number of
 //! reindexes (the racy-clean window of the sync makes that number depend on timing) and
-//! with how segments happened to merge.
+//! with how segments happened to merge. And tantivy ranks equal scores by where the
+//! documents sit in the segments, which an edit changes: two tickets that tie come in
+//! the order of their paths.
 
 mod common;
 
@@ -30,6 +32,15 @@ const FILES: &[(&str, &str)] = &[
         "support/tickets/DD/T-DDDD000004.md",
         "---\nid: T-DDDD000004\ntitle: Billing page shows the wrong currency\nstatus: closed\ncreated: 2026-11-04T00:00:00Z\n---\nInvoices are in dollars but we pay in euros.\n",
     ),
+    // Word for word the first one: it ties with it in every ranking.
+    (
+        "support/tickets/EE/T-EEEE000005.md",
+        "---\nid: T-EEEE000005\ntitle: VPN drops every hour\nstatus: open\ncreated: 2026-11-05T00:00:00Z\n---\nThe VPN connection drops every hour on the hour.\n",
+    ),
+    (
+        "support/tickets/FF/T-FFFF000006.md",
+        "---\nid: T-FFFF000006\ntitle: VPN drops\nstatus: open\ncreated: 2026-11-06T00:00:00Z\n---\nThe VPN connection drops every hour.\n",
+    ),
     (
         "support/kb/reconnect-the-vpn.md",
         "---\ntitle: Reconnect the VPN\n---\nWhen the VPN connection drops, reconnect from the tray icon.\n",
@@ -43,6 +54,7 @@ fn outputs(r: &Repo) -> Vec<String> {
         vec!["dupes"],
         vec!["suggest", "T-BBBB000002", "--json"],
         vec!["suggest", "T-AAAA000001"],
+        vec!["suggest", "T-FFFF000006", "--json"],
         vec!["search", "vpn hour", "--json"],
         vec!["search", "printer"],
     ]

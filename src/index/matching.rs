@@ -255,6 +255,12 @@ impl SearchIndex {
                 break;
             }
         }
+        // tantivy breaks ties by where a document sits in the segments: by path instead.
+        out.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                SearchIndex::text_of(&a.1, f.key).cmp(&SearchIndex::text_of(&b.1, f.key))
+            })
+        });
         Ok(out)
     }
 

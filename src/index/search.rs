@@ -431,6 +431,12 @@ impl SearchIndex {
                 snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
             });
         }
+        // tantivy breaks ties by where a document sits in the segments: by path instead.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         Ok(hits)
     }
 
