@@ -6,12 +6,13 @@
 //! it. How many replaced documents an index holds depends on its history: how often a
 //! ticket was reindexed (the sync's racy-stamp rule reads a just-changed file again, so
 //! that depends on timing) and how segments happened to merge. Scores built on those
-//! statistics differed between two desks with the same files. Here a segment without
-//! deletes gives its own counts, and one with deletes is counted document by document:
-//! a term's live postings, the live documents' field lengths. A field's token total is
-//! the sum of its documents' recorded lengths (tantivy keeps a length rounded to one of
-//! 256 values, so this is not the exact total tantivy would count, but it is the same
-//! however the documents are laid out in segments).
+//! statistics differed between two desks with the same files. Here the document count
+//! is of live documents; a term's document frequency is its recorded count in a segment
+//! without deletes, its live postings counted in one with deletes; and a field's token
+//! total is the sum of the live documents' recorded lengths. tantivy keeps a length
+//! rounded to one of 256 values, so that total is not the exact one tantivy counts while
+//! indexing (which cannot be taken apart into live and deleted documents), but it is the
+//! same however the documents are laid out in segments.
 //!
 //! Uses tantivy only; the counts of one searcher are kept, since a query asks for each
 //! term once per field weight it builds.
@@ -42,6 +43,7 @@ impl<'a> LiveStats<'a> {
         }
     }
 
+    /// The searcher counted, for reading what a search found.
     pub(super) fn searcher(&self) -> &'a Searcher {
         self.searcher
     }
