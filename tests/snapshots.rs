@@ -426,98 +426,95 @@ fn search_suggest_and_dupes() {
         "The VPN connection drops every hour, on the hour, again.",
     ])
     .ok();
-    // Scores are redacted: they follow tantivy's term statistics, which count a deleted
-    // (replaced) document until a background merge drops it, so they vary from run to run.
-    insta::with_settings!({filters => vec![(r"\b\d+\.\d+\b", "[SCORE]")]}, {
-        assert_snapshot!(r.transcript(&["search", "vpn"]), @r"
-            exit: 0
-            --- stdout
-            kb  reconnect-the-vpn  draft  Reconnect the VPN
-                When the [VPN] connection drops, reconnect from the tray icon
-            ticket  T-71RMBCRZGQ  open  VPN drops every hour
-                The [VPN] connection drops every hour on the hour
-            ticket  T-5FEA4CJPWC  open  VPN drops every hour again
-                The [VPN] connection drops every hour, on the hour, again
-            --- stderr
-            ");
-        assert_snapshot!(r.transcript(&["search", "printer", "--json"]), @r#"
-            exit: 0
-            --- stdout
-            [
-              {
-                "kind": "ticket",
-                "id": "T-CZS009TYFP",
-                "title": "Printer on fire",
-                "path": "support/tickets/CZ/T-CZS009TYFP.md",
-                "status": "open",
-                "score": [SCORE],
-                "snippet": "The **printer** on floor 2 smokes when it prints"
-              }
-            ]
-            --- stderr
-            "#);
-        assert_snapshot!(r.transcript(&["suggest", &vpn]), @r"
-            exit: 0
-            --- stdout
-            KB articles for T-71RMBCRZGQ  VPN drops every hour
-              [SCORE]  reconnect-the-vpn  Reconnect the VPN  matched: drop vpn connect
-            Similar earlier tickets
-              (none)
-            --- stderr
-            ");
-        assert_snapshot!(r.transcript(&["suggest", &vpn, "--json"]), @r#"
-            exit: 0
-            --- stdout
+    // Scores are shown: they follow the files only, not the index's history.
+    assert_snapshot!(r.transcript(&["search", "vpn"]), @r"
+        exit: 0
+        --- stdout
+        kb  reconnect-the-vpn  draft  Reconnect the VPN
+            When the [VPN] connection drops, reconnect from the tray icon
+        ticket  T-71RMBCRZGQ  open  VPN drops every hour
+            The [VPN] connection drops every hour on the hour
+        ticket  T-5FEA4CJPWC  open  VPN drops every hour again
+            The [VPN] connection drops every hour, on the hour, again
+        --- stderr
+        ");
+    assert_snapshot!(r.transcript(&["search", "printer", "--json"]), @r#"
+        exit: 0
+        --- stdout
+        [
+          {
+            "kind": "ticket",
+            "id": "T-CZS009TYFP",
+            "title": "Printer on fire",
+            "path": "support/tickets/CZ/T-CZS009TYFP.md",
+            "status": "open",
+            "score": 6.141569,
+            "snippet": "The **printer** on floor 2 smokes when it prints"
+          }
+        ]
+        --- stderr
+        "#);
+    assert_snapshot!(r.transcript(&["suggest", &vpn]), @r"
+        exit: 0
+        --- stdout
+        KB articles for T-71RMBCRZGQ  VPN drops every hour
+          0.29  reconnect-the-vpn  Reconnect the VPN  matched: drop vpn connect
+        Similar earlier tickets
+          (none)
+        --- stderr
+        ");
+    assert_snapshot!(r.transcript(&["suggest", &vpn, "--json"]), @r#"
+        exit: 0
+        --- stdout
+        {
+          "articles": [
             {
-              "articles": [
-                {
-                  "id": "reconnect-the-vpn",
-                  "title": "Reconnect the VPN",
-                  "path": "support/kb/reconnect-the-vpn.md",
-                  "status": "draft",
-                  "score": [SCORE],
-                  "terms": [
-                    "drop",
-                    "vpn",
-                    "connect"
-                  ]
-                }
-              ],
-              "tickets": []
+              "id": "reconnect-the-vpn",
+              "title": "Reconnect the VPN",
+              "path": "support/kb/reconnect-the-vpn.md",
+              "status": "draft",
+              "score": 0.29444,
+              "terms": [
+                "drop",
+                "vpn",
+                "connect"
+              ]
             }
-            --- stderr
-            "#);
-        assert_snapshot!(r.transcript(&["dupes"]), @r"
-            exit: 0
-            --- stdout
-            [SCORE]  T-5FEA4CJPWC  duplicates  T-71RMBCRZGQ  VPN drops every hour again
-            --- stderr
-            hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate
-            ");
-        assert_snapshot!(r.transcript(&["dupes", "--json"]), @r#"
-            exit: 0
-            --- stdout
-            [
-              {
-                "original": "T-71RMBCRZGQ",
-                "duplicate": "T-5FEA4CJPWC",
-                "titles": [
-                  "VPN drops every hour",
-                  "VPN drops every hour again"
-                ],
-                "score": [SCORE],
-                "terms": [
-                  "hour",
-                  "everi",
-                  "drop",
-                  "vpn",
-                  "connect"
-                ]
-              }
+          ],
+          "tickets": []
+        }
+        --- stderr
+        "#);
+    assert_snapshot!(r.transcript(&["dupes"]), @r"
+        exit: 0
+        --- stdout
+        0.75  T-5FEA4CJPWC  duplicates  T-71RMBCRZGQ  VPN drops every hour again
+        --- stderr
+        hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate
+        ");
+    assert_snapshot!(r.transcript(&["dupes", "--json"]), @r#"
+        exit: 0
+        --- stdout
+        [
+          {
+            "original": "T-71RMBCRZGQ",
+            "duplicate": "T-5FEA4CJPWC",
+            "titles": [
+              "VPN drops every hour",
+              "VPN drops every hour again"
+            ],
+            "score": 0.74550486,
+            "terms": [
+              "hour",
+              "everi",
+              "drop",
+              "vpn",
+              "connect"
             ]
-            --- stderr
-            "#);
-    });
+          }
+        ]
+        --- stderr
+        "#);
 }
 
 #[test]

@@ -18,18 +18,23 @@
 //! `1 + ln` of the count, the same idf; the comments a fifth of the whole), and scores a
 //! pair by the cosine of the two vectors, found through inverted lists over the compared
 //! set only (see `similarity` and `dupes`).
+//!
+//! Every statistic behind these scores (document frequencies, token totals, the number
+//! of documents) counts live documents only (see `stats`), so the scores follow the
+//! files, not how often the index replaced a document.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{TantivyDocument, Term};
 
 mod dupes;
 mod similarity;
 
 use super::search::term_query;
+use super::stats::LiveStats;
 use super::text::terms;
 use super::{IndexError, SearchIndex};
 
@@ -152,18 +157,18 @@ fn query_terms(q: &QueryDoc) -> Vec<(String, f32)> {
 impl SearchIndex {
     /// The ticket's terms that occur in the index, most telling (idf x weight) first,
     /// at most [`MAX_QUERY_TERMS`].
-    fn telling_terms(&self, searcher: &Searcher, q: &QueryDoc) -> Vec<(String, f32)> {
+    fn telling_terms(&self, stats: &LiveStats<'_>, q: &QueryDoc) -> Vec<(String, f32)> {
         let f = self.fields;
         let fields = [f.title, f.body, f.comments];
-        let total = searcher.num_docs().max(1) as f32;
+        let total = stats.searcher().num_docs().max(1) as f32;
         let mut scored: Vec<(f32, String, f32)> = query_terms(q)
             .into_iter()
             .filter_map(|(t, w)| {
                 let df: u64 = fields
                     .iter()
                     .map(|fl| {
-                        searcher
-                            .doc_freq(&Term::from_field_text(*fl, &t))
+                        stats
+                            .live_doc_freq(&Term::from_field_text(*fl, &t))
                             .unwrap_or(0)
                     })
                     .max()
@@ -199,7 +204,7 @@ impl SearchIndex {
     /// scores of different queries and kinds compare; `None` when it is not indexed.
     fn self_score(
         &self,
-        searcher: &Searcher,
+        stats: &LiveStats<'_>,
         q: &QueryDoc,
         weighted: &[(String, f32)],
     ) -> Result<Option<f32>, IndexError> {
@@ -213,7 +218,7 @@ impl SearchIndex {
             ),
             (Occur::Must, term_query(self.fields.key, &q.key)),
         ]);
-        let top = searcher
+        let top = stats
             .search(&query, &TopDocs::with_limit(1).order_by_score())
             .map_err(IndexError::tantivy(&self.dir, "matching"))?;
         Ok(top.first().map(|(s, _)| *s).filter(|s| *s > 0.0))
@@ -222,7 +227,7 @@ impl SearchIndex {
     /// The best candidates of one kind for a ticket's text, with raw scores.
     fn ranked(
         &self,
-        searcher: &Searcher,
+        stats: &LiveStats<'_>,
         q: &QueryDoc,
         weighted: &[(String, f32)],
         kind: &str,
@@ -242,9 +247,10 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let fetch = if only_earlier { limit * 4 + 50 } else { limit };
-        let top = searcher
+        let top = stats
             .search(&query, &TopDocs::with_limit(fetch.max(1)).order_by_score())
             .map_err(IndexError::tantivy(&self.dir, "matching"))?;
+        let searcher = stats.searcher();
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher
@@ -261,6 +267,12 @@ impl SearchIndex {
                 break;
             }
         }
+        // tantivy breaks ties by where a document sits in the segments: by path instead.
+        out.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                SearchIndex::text_of(&a.1, f.key).cmp(&SearchIndex::text_of(&b.1, f.key))
+            })
+        });
         Ok(out)
     }
 
@@ -294,17 +306,18 @@ impl SearchIndex {
     pub fn suggest(&self, q: &QueryDoc, limit: usize) -> Result<Suggestions, IndexError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let weighted = self.telling_terms(&searcher, q);
+        let stats = LiveStats::new(&searcher);
+        let weighted = self.telling_terms(&stats, q);
         let tickets = self.ranked(
-            &searcher,
+            &stats,
             q,
             &weighted,
             "ticket",
             limit.max(EVIDENCE_TICKETS) * 2,
             true,
         )?;
-        let articles = self.ranked(&searcher, q, &weighted, "kb", limit.max(20) * 3, false)?;
-        let scale = match self.self_score(&searcher, q, &weighted)? {
+        let articles = self.ranked(&stats, q, &weighted, "kb", limit.max(20) * 3, false)?;
+        let scale = match self.self_score(&stats, q, &weighted)? {
             Some(s) => s,
             None => tickets
                 .first()
@@ -368,10 +381,11 @@ impl SearchIndex {
     /// set), scored relative to the ticket's score against itself.
     pub fn similar_tickets(&self, q: &QueryDoc, limit: usize) -> Result<Vec<Match>, IndexError> {
         let searcher = self.reader.searcher();
-        let weighted = self.telling_terms(&searcher, q);
-        let found = self.ranked(&searcher, q, &weighted, "ticket", limit, true)?;
+        let stats = LiveStats::new(&searcher);
+        let weighted = self.telling_terms(&stats, q);
+        let found = self.ranked(&stats, q, &weighted, "ticket", limit, true)?;
         let scale = self
-            .self_score(&searcher, q, &weighted)?
+            .self_score(&stats, q, &weighted)?
             .or(found.first().map(|(s, _)| *s))
             .unwrap_or(1.0)
             .max(f32::EPSILON);

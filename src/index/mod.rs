@@ -65,6 +65,7 @@ mod matching;
 pub mod panics;
 mod schema;
 mod search;
+mod stats;
 mod sync;
 pub mod text;
 pub mod watch;

@@ -2,7 +2,7 @@
 //! rows for `list` (from the `row` and `tid` fast fields for the table, from stored
 //! fields for JSON), and ticket ids for prefix resolution.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -15,6 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::schema::{ListRow, decode_problem, decode_row};
+use super::stats::LiveStats;
 use super::{IndexError, SearchIndex, panics};
 use crate::model::Ticket;
 use crate::store::copy_order;
@@ -22,6 +23,8 @@ use crate::store::copy_order;
 /// How many hits beyond the limit a search reads, to fill the places of dropped copies
 /// of a ticket.
 const COPY_SLACK: usize = 8;
+/// The longest snippet, in characters.
+const SNIPPET_CHARS: usize = 160;
 
 /// Which kind of record to search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,20 +374,17 @@ impl SearchIndex {
         }
         let q = BooleanQuery::new(clauses);
         let searcher = self.searcher();
+        let stats = LiveStats::new(&searcher);
         // A few more than asked for, in place of copies of a ticket that are dropped.
         let want = opts.limit.max(1);
-        let top = searcher
+        let top = stats
             .search(
                 &q,
                 &TopDocs::with_limit(want.saturating_add(COPY_SLACK)).order_by_score(),
             )
             .map_err(IndexError::tantivy(&self.dir, "searching"))?;
-        let mut body_snips = SnippetGenerator::create(&searcher, &*user, f.body)
-            .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
-        body_snips.set_max_num_chars(160);
-        let mut title_snips = SnippetGenerator::create(&searcher, &*user, f.title)
-            .map_err(IndexError::tantivy(&self.dir, "making snippets"))?;
-        title_snips.set_max_num_chars(160);
+        let body_snips = self.snippets(&stats, &*user, f.body)?;
+        let title_snips = self.snippets(&stats, &*user, f.title)?;
         let mut hits = Vec::with_capacity(top.len().min(want));
         let mut winners: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (score, addr) in top {
@@ -431,7 +431,49 @@ impl SearchIndex {
                 snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
             });
         }
+        // tantivy breaks ties by where a document sits in the segments: by path instead.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         Ok(hits)
+    }
+
+    /// Snippets of `field` around the query's words, the rarer ones (in live documents,
+    /// as scores count them) weighing more; tantivy's own generator counts replaced
+    /// documents too, so the fragment shown would depend on the index's history.
+    fn snippets(
+        &self,
+        stats: &LiveStats<'_>,
+        query: &dyn Query,
+        field: tantivy::schema::Field,
+    ) -> Result<SnippetGenerator, IndexError> {
+        let err = || IndexError::tantivy(&self.dir, "making snippets");
+        let mut terms: BTreeSet<&Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term);
+            }
+        });
+        let mut weights: BTreeMap<String, Score> = BTreeMap::new();
+        for term in terms {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            let df = stats.live_doc_freq(term).map_err(err())?;
+            if df > 0 {
+                weights.insert(text.to_string(), 1.0 / (1.0 + df as Score));
+            }
+        }
+        let tokenizer = self.index.tokenizer_for_field(field).map_err(err())?;
+        Ok(SnippetGenerator::new(
+            weights,
+            tokenizer,
+            field,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// The tickets `filter` lets through (and every problem file): a ticket document

@@ -6,7 +6,8 @@
 //! times from the `row` fast field, and their terms from the inverted index itself (the
 //! title, body and comments dictionaries of every segment walked in one merged, sorted
 //! pass, each term's postings read once and kept for the compared tickets). That pass is
-//! cut into ranges of terms, one per thread. [`super::similarity`] then turns the counts
+//! cut into ranges of terms, one per thread. A term's document frequency counts live
+//! documents only (a segment with deletes has its postings counted), as `stats` does. [`super::similarity`] then turns the counts
 //! into vectors and finds the pairs.
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use super::similarity::{self, Posting, Vectors};
 use super::{DupePair, QUERY_TITLE_WEIGHT, is_telling};
 use crate::index::panics;
 use crate::index::schema::decode_row;
+use crate::index::stats::live_doc_freq;
 use crate::index::{IndexError, SearchIndex, StatusFilter};
 
 /// What a term-reading worker does, for the error its panic becomes.
@@ -367,8 +369,10 @@ impl SearchIndex {
                 merger.current_segment_ords_and_term_infos().collect();
             for (stream, info) in infos {
                 let (inv, s, k) = &readers[stream];
-                df[*k] += u64::from(info.doc_freq);
+                // Documents replaced but not yet merged away count in no statistic.
+                let alive = searcher.segment_reader(*s as u32).alive_bitset();
                 if !compared[*s] {
+                    df[*k] += live_doc_freq(inv, &info, alive).map_err(io)?;
                     continue;
                 }
                 let slot = &slots[*s];
@@ -376,8 +380,12 @@ impl SearchIndex {
                 let mut block = inv
                     .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
                     .map_err(io)?;
+                let mut live = 0;
                 while !block.docs().is_empty() {
                     for (d, tf) in block.docs().iter().zip(block.freqs()) {
+                        if alive.is_none_or(|a| a.is_alive(*d)) {
+                            live += 1;
+                        }
                         let p = slot.get(*d as usize).copied().unwrap_or(NOT_COMPARED);
                         if p != NOT_COMPARED {
                             let tf = *tf as f32;
@@ -386,6 +394,7 @@ impl SearchIndex {
                     }
                     block.advance();
                 }
+                df[*k] += live;
             }
             if found.is_empty() {
                 continue;

@@ -67,8 +67,8 @@ pub struct Posting {
     pub comments: f32,
 }
 
-/// How telling a term is: rare terms weigh more. `None` for a term in every document
-/// (or more: the counts include deleted ones), which tells nothing.
+/// How telling a term is: rare terms weigh more. `None` for a term in every document,
+/// which tells nothing.
 pub fn idf(df: u64, total: u64) -> Option<f32> {
     let v = ((total as f64 + 1.0) / (df as f64 + 0.5)).ln() as f32;
     (v > 0.0).then_some(v)
