@@ -1112,3 +1112,40 @@ fn a_damaged_segment_file_of_any_kind_is_rebuilt_not_an_error() {
     );
     assert_eq!(r.status(), "", "nothing in the work tree");
 }
+
+/// Regression: `dupes` ordered a pair and `suggest` chose "earlier" tickets by the text
+/// of `created`, so a time written with an offset counted as later than it is.
+#[test]
+fn earlier_means_the_earlier_instant_not_the_text_that_sorts_first() {
+    let r = Repo::with_desk();
+    let text = "The nightly export stops with a timeout when the archive passes two gigabytes.";
+    for (id, created) in [
+        ("T-PPPP000001", "2026-11-02T09:00:00Z"),
+        // 08:30 UTC: earlier, though its text sorts after the other's.
+        ("T-QQQQ000002", "2026-11-02T10:30:00+02:00"),
+    ] {
+        r.write(
+            &format!("support/tickets/{}/{id}.md", &id[2..4]),
+            &format!(
+                "---\nid: {id}\ntitle: Nightly export times out\nstatus: open\ncreated: {created}\n---\n{text}\n"
+            ),
+        );
+    }
+    commit_all(&r, "two tickets");
+    let out = r.docket(&["dupes", "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v[0]["original"], "T-QQQQ000002", "{out}");
+    assert_eq!(v[0]["duplicate"], "T-PPPP000001", "{out}");
+    let out = r
+        .docket(&["suggest", "T-PPPP000001", "--json"])
+        .ok()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let similar: Vec<&str> = v["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(similar, ["T-QQQQ000002"], "{out}");
+}

@@ -37,6 +37,7 @@ use super::search::term_query;
 use super::stats::LiveStats;
 use super::text::terms;
 use super::{IndexError, SearchIndex};
+use crate::model::Moment;
 
 /// Field weights of candidates: title, body, comments.
 const FIELD_BOOST: [f32; 3] = [2.5, 1.0, 0.5];
@@ -59,8 +60,9 @@ pub struct QueryDoc {
     pub title: String,
     /// Body and comments.
     pub body: String,
-    /// Creation time; only earlier tickets are suggested when given.
-    pub created: Option<String>,
+    /// When the ticket was created (the instant its `created` names); only earlier
+    /// tickets are suggested when given.
+    pub created: Option<jiff::Timestamp>,
 }
 
 impl QueryDoc {
@@ -70,7 +72,7 @@ impl QueryDoc {
             key: text.rel.to_string(),
             title: text.title.to_string(),
             body: text.body_and_comments(),
-            created: Some(text.created.to_string()).filter(|c| !c.is_empty()),
+            created: text.created.moment().order(),
         }
     }
 }
@@ -256,9 +258,9 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher
                 .doc(addr)
                 .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
-            if let (true, Some(c)) = (only_earlier, &q.created) {
-                let theirs = SearchIndex::text_of(&doc, f.created);
-                if !theirs.is_empty() && theirs.as_str() >= c.as_str() {
+            if let (true, Some(c)) = (only_earlier, q.created) {
+                let theirs = Moment::parse(&SearchIndex::text_of(&doc, f.created)).order();
+                if theirs.is_some_and(|t| t >= c) {
                     continue;
                 }
             }

@@ -24,6 +24,7 @@ use crate::index::panics;
 use crate::index::schema::decode_row;
 use crate::index::stats::live_doc_freq;
 use crate::index::{IndexError, SearchIndex, StatusFilter};
+use crate::model::Moment;
 
 /// What a term-reading worker does, for the error its panic becomes.
 const READING_TERMS: &str = "reading the terms";
@@ -46,7 +47,8 @@ const NOT_COMPARED: u32 = u32::MAX;
 struct Compared {
     id: String,
     title: String,
-    created: String,
+    /// Where its `created` sorts: the instant it names (`None`, a text that is no time, first).
+    order: Option<jiff::Timestamp>,
 }
 
 /// The terms of the compared tickets, read from one range of the dictionaries.
@@ -95,7 +97,7 @@ impl SearchIndex {
         // Earlier first: the original, then the later ticket repeating it.
         let key = |i: u32| {
             let t = &tickets[i as usize];
-            (t.created.as_str(), t.id.as_str())
+            (t.order, t.id.as_str())
         };
         let mut pairs: Vec<(u32, u32, f32)> = vectors
             .best_pairs(PER_TICKET, threads)
@@ -200,7 +202,7 @@ impl SearchIndex {
                         tickets.push(Compared {
                             id: row.id.to_string(),
                             title: row.title.to_string(),
-                            created: row.created.to_string(),
+                            order: Moment::parse(row.created).order(),
                         });
                         at += 1;
                     }
