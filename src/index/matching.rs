@@ -33,7 +33,7 @@ use tantivy::{TantivyDocument, Term};
 mod dupes;
 mod similarity;
 
-use super::search::term_query;
+use super::query::term_query;
 use super::stats::LiveStats;
 use super::text::terms;
 use super::{IndexError, SearchIndex};

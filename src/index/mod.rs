@@ -63,6 +63,8 @@ mod error;
 mod lock;
 mod matching;
 pub mod panics;
+mod query;
+mod rows;
 mod schema;
 mod search;
 mod stats;
@@ -79,9 +81,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 pub use error::IndexError;
 pub use matching::{DupePair, Match, QueryDoc, Suggestions};
+pub use rows::{ListRows, StatusFilter, TicketRow, TicketRows};
 pub use schema::ListRow;
 pub use schema::SCHEMA_VERSION;
-pub use search::{Hit, Kind, ListRows, SearchOptions, StatusFilter, TicketRow, TicketRows};
+pub use search::{Hit, Kind, SearchOptions};
 pub use sync::SyncReport;
 
 use crate::store::Store;
