@@ -15,6 +15,8 @@
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
 mod articles;
+mod assignment;
+mod checks;
 mod customers;
 mod demo;
 mod error;
@@ -30,6 +32,7 @@ mod tickets;
 use std::path::Path;
 
 pub use articles::ArticleQuery;
+pub use assignment::{AssignOp, Assignment, ParsedAssignment};
 pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};
 pub use error::DeskError;
@@ -39,7 +42,7 @@ pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, 
 pub use matching::Suggested;
 pub use records::{NewArticle, NewCustomer};
 pub use show::ShownTicket;
-pub use tickets::{AssignOp, Assignment, LinkTarget, NewTicket, ParsedAssignment, author_slug};
+pub use tickets::{LinkTarget, NewTicket, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
 use crate::model::TicketId;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::tickets::single_line;
+use super::checks::single_line;
 use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Mapping, Value};
 use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use super::assignment::{AssignOp, Assignment};
+use super::checks::{check_assignee, check_customer, check_level, check_time, single_line};
 use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
 use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
@@ -31,63 +33,6 @@ pub struct NewTicket {
     pub urgency: Option<u8>,
 }
 
-/// One `key=value`, `key+=value` or `key-=value` of `docket set`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assignment {
-    /// Dotted key path, e.g. `links.duplicate_of`.
-    pub key: Vec<String>,
-    /// `=`, `+=` or `-=`.
-    pub op: AssignOp,
-    /// The text after the operator.
-    pub value: String,
-}
-
-/// The operator of an assignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssignOp {
-    /// Replace (an empty value removes the key).
-    Set,
-    /// Add to a list.
-    Add,
-    /// Remove from a list.
-    Remove,
-}
-
-/// The result of parsing an assignment argument.
-pub type ParsedAssignment = Result<Assignment, DeskError>;
-
-impl std::str::FromStr for Assignment {
-    type Err = DeskError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            DeskError::invalid(
-                format!("`{s}` is not an assignment"),
-                "write key=value, labels+=x or labels-=x (an empty value removes the key)",
-            )
-        };
-        let eq = s.find('=').ok_or_else(bad)?;
-        let (key, op) = match &s[..eq] {
-            k if k.ends_with('+') => (&k[..k.len() - 1], AssignOp::Add),
-            k if k.ends_with('-') => (&k[..k.len() - 1], AssignOp::Remove),
-            k => (k, AssignOp::Set),
-        };
-        let key: Vec<String> = key.trim().split('.').map(str::to_string).collect();
-        let key_ok = key.iter().all(|k| {
-            !k.is_empty()
-                && k.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        });
-        if !key_ok {
-            return Err(bad());
-        }
-        Ok(Assignment {
-            key,
-            op,
-            value: s[eq + 1..].to_string(),
-        })
-    }
-}
-
 /// What `docket link` links to.
 #[derive(Debug, Clone)]
 pub enum LinkTarget {
@@ -101,71 +46,6 @@ pub enum LinkTarget {
 
 const STRING_LISTS: &[&str] = &["labels"];
 const LINK_LISTS: &[&str] = &["relates", "blocks", "articles"];
-
-/// Refuses a title, name or other one-line value that is empty or spans lines.
-pub(super) fn single_line(what: &str, s: &str) -> Result<(), DeskError> {
-    if s.trim().is_empty() || s.contains(['\n', '\r']) {
-        return Err(DeskError::invalid(
-            format!("{what} must be one non-empty line"),
-            format!("give the {what} as one line of text"),
-        ));
-    }
-    Ok(())
-}
-
-fn check_assignee(config: &Config, who: &str) -> Result<(), DeskError> {
-    if config.team.is_empty() || config.team.iter().any(|m| m.handle == who) {
-        return Ok(());
-    }
-    Err(DeskError::invalid(
-        format!("`{who}` is not in the team"),
-        format!(
-            "assign to one of: {} (the team is in .docket/config.yaml)",
-            config
-                .team
-                .iter()
-                .map(|m| m.handle.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ))
-}
-
-fn check_customer(store: &Store, slug: &str) -> Result<(), DeskError> {
-    if store.customer_exists(slug)? {
-        return Ok(());
-    }
-    Err(crate::store::StoreError::NoSuchRecord {
-        kind: "customer",
-        slug: slug.to_string(),
-    }
-    .into())
-}
-
-fn check_level(key: &str, v: &str) -> Result<Value, DeskError> {
-    match v.trim().parse::<u8>() {
-        Ok(n @ 1..=5) => Ok(Value::Number(n.into())),
-        _ => Err(DeskError::invalid(
-            format!("`{key}` must be 1 to 5, not `{v}`"),
-            format!("use {key}=1 (lowest) to {key}=5 (highest)"),
-        )),
-    }
-}
-
-fn check_time(key: &str, v: &str) -> Result<Value, DeskError> {
-    if let Ok(t) = v.parse::<jiff::Timestamp>() {
-        return Ok(Value::String(format_time(t)));
-    }
-    if let Ok(d) = v.parse::<jiff::civil::Date>()
-        && let Ok(t) = d.to_zoned(jiff::tz::TimeZone::UTC)
-    {
-        return Ok(Value::String(format_time(t.timestamp())));
-    }
-    Err(DeskError::invalid(
-        format!("`{key}` must be a date or an RFC 3339 date-time, not `{v}`"),
-        format!("write it like {key}=2026-11-30 or {key}=2026-11-30T17:00:00Z"),
-    ))
-}
 
 /// Edits that move a ticket to `to`: the status, and `resolved` the first time it closes.
 fn status_edits(
@@ -649,24 +529,6 @@ fn dedup(items: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn assignments_parse() {
-        let a: Assignment = "status=pending".parse().expect("valid");
-        assert_eq!(
-            (a.key, a.op, a.value.as_str()),
-            (vec!["status".to_string()], AssignOp::Set, "pending")
-        );
-        let a: Assignment = "labels+=crash".parse().expect("valid");
-        assert_eq!(a.op, AssignOp::Add);
-        let a: Assignment = "links.articles-=faq".parse().expect("valid");
-        assert_eq!((a.key.len(), a.op), (2, AssignOp::Remove));
-        let a: Assignment = "title=a=b".parse().expect("valid");
-        assert_eq!(a.value, "a=b");
-        assert!("novalue".parse::<Assignment>().is_err());
-        assert!("../x=1".parse::<Assignment>().is_err());
-        assert!("=1".parse::<Assignment>().is_err());
-    }
 
     #[test]
     fn author_slugs_are_file_safe() {
