@@ -60,6 +60,7 @@
 
 mod directory;
 mod error;
+mod ids;
 mod lock;
 mod matching;
 pub mod panics;
