@@ -18,16 +18,23 @@ pub enum Durability {
 }
 
 /// Writes `data` over `path` through a temporary file in its folder (which must exist),
-/// keeping the permissions of the file it replaces.
+/// keeping the permissions of the file it replaces. A new file gets the mode the process's
+/// umask leaves of 0666, as git and every other tool give it (0644 under the usual 0022),
+/// not the 0600 of a private temporary file: a repository may be shared.
 pub fn replace(path: &Path, data: &[u8], durability: Durability) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".docket-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".docket-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // The mode is given to open(2), which applies the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(data)?;
     if durability == Durability::Synced {
         tmp.as_file().sync_all()?;

@@ -651,3 +651,27 @@ fn list_table_aligns_and_clips_wide_cjk_text_by_terminal_columns() {
         )
     );
 }
+
+/// Regression: new ticket files were created 0600 (a temporary file's mode) whatever the
+/// umask, so in a repository shared by a group nobody else could read them.
+#[cfg(unix)]
+#[test]
+fn new_files_follow_the_umask_as_git_does() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let r = Repo::with_desk();
+    for (umask, mode) in [("022", 0o644), ("002", 0o664), ("077", 0o600)] {
+        let mut cmd = std::process::Command::new("sh");
+        common::hermetic(&mut cmd, r.home());
+        cmd.current_dir(&r.root)
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" new --title \"Mode {umask}\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_docket"));
+        let out = cmd.output().expect("sh runs docket");
+        assert!(out.status.success(), "{out:?}");
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let meta = std::fs::metadata(r.root.join(r.ticket_path(&id))).expect("ticket file");
+        assert_eq!(meta.permissions().mode() & 0o777, mode, "umask {umask}");
+    }
+}
