@@ -675,3 +675,32 @@ fn new_files_follow_the_umask_as_git_does() {
         assert_eq!(meta.permissions().mode() & 0o777, mode, "umask {umask}");
     }
 }
+
+/// Regressions a new user meets first: `init` printed `init  [main …]` (two spaces),
+/// `-C` with a folder that does not exist said "not inside a git repository", and `check`
+/// said "1 problems".
+#[test]
+fn init_c_and_check_say_what_happened_in_plain_words() {
+    let r = Repo::new();
+    let init = r.docket(&["init"]);
+    init.ok();
+    assert!(init.stderr.starts_with("init [main "), "{}", init.stderr);
+    insta::assert_snapshot!(r.transcript(&["-C", "no-such-folder", "list"]), @r"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: -C no-such-folder: no such folder
+    hint: give -C a folder that exists: docket runs there, as git -C does
+    ");
+    r.write(
+        "support/tickets/AA/T-AAAA000001.md",
+        "---\nid: T-AAAA000001\ntitle: x\nstatus: bogus\ncreated: 2026-11-02T09:00:00Z\n---\nbody\n",
+    );
+    let check = r.docket(&["check"]);
+    check.fails(1);
+    assert!(
+        check.stderr.ends_with("error: 1 problem in 1 of 2 files\n"),
+        "{}",
+        check.stderr
+    );
+}

@@ -30,8 +30,11 @@ pub fn run(ctx: &Context, _a: &CheckArgs, out: &mut dyn Write) -> Result<(), Fai
     }
     Err(Failure::new(
         format!(
-            "{} problems in {} of {} files",
-            report.problems.len(),
+            "{} in {} of {} files",
+            match report.problems.len() {
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            },
             report.bad_files(),
             report.files
         ),

@@ -24,6 +24,12 @@ impl Context {
     /// Resolves the global flags; `watcher` is how the binary starts a watcher.
     pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
         let dir = match &cli.chdir {
+            Some(d) if !d.is_dir() => {
+                return Err(Failure::usage(
+                    format!("-C {}: no such folder", d.display()),
+                    "give -C a folder that exists: docket runs there, as git -C does",
+                ));
+            }
             Some(d) => d.clone(),
             None => std::env::current_dir()?,
         };

@@ -26,23 +26,24 @@ pub fn outcome_line(o: &Outcome) -> String {
 /// `note:` line each.
 pub fn change_line(o: &Outcome, what: &str) -> String {
     let notes: String = o.recovered.iter().map(|n| format!("note: {n}\n")).collect();
+    // `init` changes no one record: its line names the action alone.
+    let subject = if what.is_empty() {
+        o.action.to_string()
+    } else {
+        format!("{} {what}", o.action)
+    };
     notes
         + &match (&o.commit, o.changed) {
-            (_, false) => format!("{} {what}: nothing to change", o.action),
+            (_, false) => format!("{subject}: nothing to change"),
             (Some(c), true) => format!(
-                "{} {what} [{}{}]",
-                o.action,
+                "{subject} [{}{}]",
                 c.branch
                     .as_deref()
                     .map(|b| format!("{b} "))
                     .unwrap_or_else(|| "detached ".into()),
                 &c.id[..c.id.len().min(7)]
             ),
-            (None, true) => format!(
-                "{} {what}: wrote {} (not committed)",
-                o.action,
-                o.paths.join(", ")
-            ),
+            (None, true) => format!("{subject}: wrote {} (not committed)", o.paths.join(", ")),
         }
 }
 
