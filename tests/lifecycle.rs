@@ -704,3 +704,43 @@ fn init_c_and_check_say_what_happened_in_plain_words() {
         check.stderr
     );
 }
+
+/// Regression: a comment, title or body starting with `-` (a Markdown list, the most common
+/// comment) was taken for an option: `unexpected argument '- '`.
+#[test]
+fn text_that_starts_with_a_dash_is_text() {
+    let r = Repo::with_desk();
+    let id = r
+        .docket(&[
+            "new",
+            "--title",
+            "- crash on start",
+            "--body",
+            "- step one\n- step two",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    r.docket(&["comment", &id, "-m", "- tried again\n- same"])
+        .ok();
+    let shown = r.docket(&["show", &id, "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(v["title"], "- crash on start", "{shown}");
+    assert!(
+        v["body"].as_str().expect("body").starts_with("- step one"),
+        "{shown}"
+    );
+    assert!(
+        v["comments"][0]["body"]
+            .as_str()
+            .expect("comment")
+            .starts_with("- tried again"),
+        "{shown}"
+    );
+    let kb = r
+        .docket(&["kb", "new", "--title", "- dashes", "--body", "- a"])
+        .ok()
+        .trim()
+        .to_string();
+    assert!(!kb.is_empty());
+}

@@ -38,7 +38,7 @@ pub enum CustomerCommand {
 #[derive(Debug, Args)]
 pub struct CustomerNewArgs {
     /// Display name.
-    #[arg(long, short)]
+    #[arg(long, short, allow_hyphen_values = true)]
     pub name: String,
     /// Short name tickets use (default: made from the name).
     #[arg(long)]
@@ -65,7 +65,7 @@ pub struct CustomerNewArgs {
     #[arg(long = "sla", value_name = "KEY=VALUE")]
     pub sla: Vec<String>,
     /// Notes (Markdown).
-    #[arg(long, short, conflicts_with = "body_file")]
+    #[arg(long, short, conflicts_with = "body_file", allow_hyphen_values = true)]
     pub body: Option<String>,
     /// Read the notes from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]

@@ -59,7 +59,7 @@ pub enum StatusArg {
 #[derive(Debug, Args)]
 pub struct KbNewArgs {
     /// Page title.
-    #[arg(long, short)]
+    #[arg(long, short, allow_hyphen_values = true)]
     pub title: String,
     /// A tag (repeat for more).
     #[arg(long = "tag")]
@@ -80,7 +80,7 @@ pub struct KbNewArgs {
     #[arg(long = "product")]
     pub products: Vec<String>,
     /// The text (Markdown).
-    #[arg(long, short, conflicts_with = "body_file")]
+    #[arg(long, short, conflicts_with = "body_file", allow_hyphen_values = true)]
     pub body: Option<String>,
     /// Read the text from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]

@@ -16,10 +16,10 @@ use crate::desk::{AssigneeFilter, Assignment, LinkTarget, NewTicket, TicketQuery
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// One-line summary.
-    #[arg(long, short)]
+    #[arg(long, short, allow_hyphen_values = true)]
     pub title: String,
     /// Description (Markdown).
-    #[arg(long, short, conflicts_with = "body_file")]
+    #[arg(long, short, conflicts_with = "body_file", allow_hyphen_values = true)]
     pub body: Option<String>,
     /// Read the description from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
@@ -105,8 +105,8 @@ pub struct SetArgs {
 pub struct CommentArgs {
     /// Ticket id or unique prefix.
     pub id: String,
-    /// The comment text (Markdown).
-    #[arg(short, long)]
+    /// The comment text (Markdown; it may start with `-`, as a list does).
+    #[arg(short, long, allow_hyphen_values = true)]
     pub message: String,
     /// A note for the team only: never published.
     #[arg(long)]
