@@ -744,3 +744,55 @@ fn text_that_starts_with_a_dash_is_text() {
         .to_string();
     assert!(!kb.is_empty());
 }
+
+/// `comment` takes its text as `new` does: `-m`, `--body-file FILE`, or standard input
+/// (`-m -` or `--body-file -`); with none of them and no terminal it says how.
+#[test]
+fn comment_text_comes_from_a_file_or_standard_input() {
+    use std::io::Write as _;
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Comment sources");
+    r.write("reply.md", "- from a file\n");
+    r.docket(&["comment", &id, "--body-file", "reply.md"]).ok();
+    for flag in ["-m", "--body-file"] {
+        let mut cmd = r.command(
+            std::path::Path::new(env!("CARGO_BIN_EXE_docket")),
+            &["comment", &id, flag, "-"],
+        );
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("docket starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("from standard input ({flag})\n").as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("docket ends");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let shown = r.docket(&["show", &id, "--json"]).ok().to_string();
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    let bodies: Vec<&str> = v["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| c["body"].as_str().expect("body").trim())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "- from a file",
+            "from standard input (-m)",
+            "from standard input (--body-file)"
+        ]
+    );
+    insta::assert_snapshot!(r.transcript(&["comment", &id]), @r"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: no comment text given
+    hint: give it with -m TEXT, or --body-file FILE (`-` for standard input)
+    ");
+}

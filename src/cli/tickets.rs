@@ -105,9 +105,13 @@ pub struct SetArgs {
 pub struct CommentArgs {
     /// Ticket id or unique prefix.
     pub id: String,
-    /// The comment text (Markdown; it may start with `-`, as a list does).
-    #[arg(short, long, allow_hyphen_values = true)]
-    pub message: String,
+    /// The comment text (Markdown; it may start with `-`, as a list does; `-` alone reads
+    /// standard input). Without it or --body-file, $EDITOR opens on a terminal.
+    #[arg(short, long, allow_hyphen_values = true, conflicts_with = "body_file")]
+    pub message: Option<String>,
+    /// Read the comment from a file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
     /// A note for the team only: never published.
     #[arg(long)]
     pub internal: bool,
@@ -266,7 +270,27 @@ pub fn set(ctx: &Context, a: &SetArgs, _out: &mut dyn Write) -> Result<(), Failu
 
 /// `docket comment`.
 pub fn comment(ctx: &Context, a: &CommentArgs, _out: &mut dyn Write) -> Result<(), Failure> {
-    let outcome = ctx.desk()?.comment(&a.id, &a.message, a.internal)?;
+    let desk = ctx.desk()?;
+    let (message, file) = match a.message.as_deref() {
+        Some("-") => (None, Some(PathBuf::from("-"))),
+        _ => (a.message.clone(), a.body_file.clone()),
+    };
+    let text = match read_body(&message, &file)? {
+        Some(t) => t,
+        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+            editor::compose(&format!(
+                "\n<!-- Write the comment on {} above. Lines in this comment are removed. -->\n",
+                a.id
+            ))?
+        }
+        None => {
+            return Err(Failure::usage(
+                "no comment text given",
+                "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
+            ));
+        }
+    };
+    let outcome = desk.comment(&a.id, &text, a.internal)?;
     report(&outcome);
     Ok(())
 }
