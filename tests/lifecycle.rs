@@ -796,3 +796,34 @@ fn comment_text_comes_from_a_file_or_standard_input() {
     hint: give it with -m TEXT, or --body-file FILE (`-` for standard input)
     ");
 }
+
+/// `check --json`: the counts and every problem with its place and hint, and the same exit
+/// code as the table.
+#[test]
+fn check_json_lists_each_problem_with_its_place() {
+    let r = Repo::with_desk();
+    r.new_ticket("Fine");
+    r.write(
+        "support/tickets/BB/T-BBBB000001.md",
+        "---\nid: T-BBBB000001\ntitle: x\nstatus: bogus\ncreated: 2026-11-02T09:00:00Z\n---\nbody\n",
+    );
+    let run = r.docket(&["check", "--json"]);
+    let out = run.fails(1).to_string();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["bad_files"], 1, "{out}");
+    assert!(v["files"].as_u64().expect("files") >= 3, "{out}");
+    let p = &v["problems"][0];
+    assert_eq!(p["path"], "support/tickets/BB/T-BBBB000001.md");
+    assert_eq!((p["line"].as_u64(), p["col"].as_u64()), (Some(4), Some(1)));
+    assert!(p["message"].as_str().expect("message").contains("bogus"));
+    assert!(
+        p["hint"]
+            .as_str()
+            .expect("hint")
+            .contains("workflow.statuses")
+    );
+    let clean = Repo::with_desk();
+    let v: serde_json::Value =
+        serde_json::from_str(clean.docket(&["check", "--json"]).ok()).expect("json");
+    assert_eq!(v["problems"], serde_json::json!([]));
+}

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::Failure;
 use crate::model::{Links, Ticket, Time};
-use crate::store::{CommentFile, TicketFile};
+use crate::store::validate::CheckReport;
+use crate::store::{CommentFile, Problem, TicketFile};
 
 /// A ticket as `list --json` and `show --json` print it. The field names and their
 /// meaning are a stable interface (see README).
@@ -109,4 +110,53 @@ pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Failure>
         .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), None))?;
     writeln!(out)?;
     Ok(())
+}
+
+/// What `check --json` prints: the counts and every problem with its place and hint.
+#[derive(Debug, Serialize)]
+pub struct CheckJson<'a> {
+    /// How many files were checked.
+    pub files: usize,
+    /// How many of them have a problem.
+    pub bad_files: usize,
+    /// Every problem, sorted by path and line.
+    pub problems: Vec<ProblemJson<'a>>,
+}
+
+/// One problem of `check --json`.
+#[derive(Debug, Serialize)]
+pub struct ProblemJson<'a> {
+    /// The file, relative to the repository root when inside it.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What is wrong.
+    pub message: &'a str,
+    /// What to do about it.
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> CheckJson<'a> {
+    /// The JSON form of a report.
+    pub fn of(report: &'a CheckReport) -> CheckJson<'a> {
+        CheckJson {
+            files: report.files,
+            bad_files: report.bad_files(),
+            problems: report.problems.iter().map(ProblemJson::of).collect(),
+        }
+    }
+}
+
+impl<'a> ProblemJson<'a> {
+    fn of(p: &'a Problem) -> ProblemJson<'a> {
+        ProblemJson {
+            path: p.path.to_string_lossy().into_owned(),
+            line: p.line,
+            col: p.col,
+            message: &p.message,
+            hint: p.hint.as_deref(),
+        }
+    }
 }

@@ -12,7 +12,7 @@ use crate::desk::Outcome;
 use crate::model::escape_text;
 
 pub use failure::Failure;
-pub use json::{TicketJson, json};
+pub use json::{CheckJson, TicketJson, json};
 pub use table::{clip, table, table_clipped};
 
 /// The status line a state change prints on stderr.
