@@ -827,3 +827,35 @@ fn check_json_lists_each_problem_with_its_place() {
         serde_json::from_str(clean.docket(&["check", "--json"]).ok()).expect("json");
     assert_eq!(v["problems"], serde_json::json!([]));
 }
+
+/// `docket completions SHELL` prints a script the shell accepts, and `docket man` a manual
+/// page that names every command.
+#[test]
+fn completions_and_the_manual_page_come_from_the_commands() {
+    let r = Repo::new();
+    let bash = r.docket(&["completions", "bash"]).ok().to_string();
+    let script = r.root.join("docket.bash");
+    std::fs::write(&script, &bash).expect("write the script");
+    let loaded = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p docket", script.display()))
+        .output()
+        .expect("bash runs");
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("-F _docket docket"),
+        "{loaded:?}"
+    );
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            !r.docket(&["completions", shell]).ok().is_empty(),
+            "{shell}"
+        );
+    }
+    r.docket(&["completions", "tcsh"]).fails(2);
+    let man = r.docket(&["man"]).ok().to_string();
+    assert!(man.contains(".TH docket 1"), "{man}");
+    for command in ["new", "list", "suggest", "completions", "man"] {
+        let entry = format!("\ndocket\\-{command}(1)\n");
+        assert!(man.contains(&entry), "{command} is missing:\n{man}");
+    }
+}

@@ -6,6 +6,7 @@
 //! ticket), `render` and `editor`. A command file never imports another.
 
 mod check;
+mod completions;
 mod context;
 mod customer;
 mod demo;
@@ -95,6 +96,10 @@ pub enum Command {
     Dupes(search::DupesArgs),
     /// Watch the desk's folders so large desks stay fresh without a full scan.
     Watch(watch::WatchArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man folder.
+    Man(completions::ManArgs),
 }
 
 /// Runs a parsed command line, writing data to `out`.
@@ -128,5 +133,7 @@ pub fn run(
         Command::Suggest(a) => search::suggest(&ctx, &a, out),
         Command::Dupes(a) => search::dupes(&ctx, &a, out),
         Command::Watch(a) => watch::run(&ctx, &a, out),
+        Command::Completions(a) => completions::completions(&a, out),
+        Command::Man(a) => completions::man(&a, out),
     }
 }
