@@ -51,6 +51,20 @@ pub fn compose(template: &str) -> Result<String, Failure> {
     Ok(strip_comments(&text).trim().to_string() + "\n")
 }
 
+/// On a terminal (standard input and standard error), the text the user writes in the
+/// editor after the instruction `prompt` (shown as a comment and removed); `None` when
+/// docket does not run on a terminal, so no editor can be opened.
+pub fn compose_on_terminal(prompt: &str) -> Result<Option<String>, Failure> {
+    use std::io::IsTerminal as _;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(None);
+    }
+    compose(&format!(
+        "\n<!-- {prompt} above. Lines in this comment are removed. -->\n"
+    ))
+    .map(Some)
+}
+
 fn strip_comments(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;

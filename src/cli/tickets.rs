@@ -1,7 +1,7 @@
 //! Ticket commands: new, list, show, edit, set, comment, assign, close/resolve, reopen,
 //! link, history.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -169,13 +169,8 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
     let desk = ctx.desk()?;
     let body = match read_body(&a.body, &a.body_file)? {
         Some(b) => b,
-        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            editor::compose(&format!(
-                "\n<!-- Describe the problem for \"{}\" above. Lines in this comment are removed. -->\n",
-                a.title
-            ))?
-        }
-        None => String::new(),
+        None => editor::compose_on_terminal(&format!("Describe the problem for \"{}\"", a.title))?
+            .unwrap_or_default(),
     };
     let outcome = desk.new_ticket(NewTicket {
         title: a.title,
@@ -277,18 +272,13 @@ pub fn comment(ctx: &Context, a: &CommentArgs, _out: &mut dyn Write) -> Result<(
     };
     let text = match read_body(&message, &file)? {
         Some(t) => t,
-        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            editor::compose(&format!(
-                "\n<!-- Write the comment on {} above. Lines in this comment are removed. -->\n",
-                a.id
-            ))?
-        }
-        None => {
-            return Err(Failure::usage(
-                "no comment text given",
-                "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
-            ));
-        }
+        None => editor::compose_on_terminal(&format!("Write the comment on {}", a.id))?
+            .ok_or_else(|| {
+                Failure::usage(
+                    "no comment text given",
+                    "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
+                )
+            })?,
     };
     let outcome = desk.comment(&a.id, &text, a.internal)?;
     report(&outcome);
