@@ -29,7 +29,7 @@ pub enum KbCommand {
     List(KbListArgs),
     /// Show one article.
     Show(KbShowArgs),
-    /// Edit an article in $EDITOR and commit the result.
+    /// Edit an article in your editor and commit the result.
     Edit(KbKeyArg),
     /// Set frontmatter values: key=value, tags+=x, tags-=x, key= to remove.
     Set(KbSetArgs),
@@ -292,11 +292,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
 
 fn edit(ctx: &Context, a: &KbKeyArg, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let before = desk.article_edit_begin(&a.slug)?;
-    editor::open(&desk.store().abs(&before.rel))?;
-    let outcome = desk.article_edit_finish(&before)?;
-    report_record(&outcome, &before.slug);
-    Ok(())
+    editor::edit_in_place(&desk, &desk.article_edit_begin(&a.slug)?)
 }
 
 fn set(ctx: &Context, a: &KbSetArgs, _out: &mut dyn Write) -> Result<(), Failure> {

@@ -58,7 +58,7 @@ pub enum Command {
     List(tickets::ListArgs),
     /// Show one ticket with its comments.
     Show(tickets::ShowArgs),
-    /// Edit a ticket in $EDITOR and commit the result.
+    /// Edit a ticket in your editor and commit the result.
     Edit(tickets::IdArg),
     /// Set frontmatter values: key=value, labels+=x, labels-=x, key= to remove.
     Set(tickets::SetArgs),

@@ -106,7 +106,7 @@ pub struct CommentArgs {
     /// Ticket id or unique prefix.
     pub id: String,
     /// The comment text (Markdown; it may start with `-`, as a list does; `-` alone reads
-    /// standard input). Without it or --body-file, $EDITOR opens on a terminal.
+    /// standard input). Without it or --body-file, your editor opens on a terminal.
     #[arg(short, long, allow_hyphen_values = true, conflicts_with = "body_file")]
     pub message: Option<String>,
     /// Read the comment from a file (`-` for standard input).
@@ -169,8 +169,11 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
     let desk = ctx.desk()?;
     let body = match read_body(&a.body, &a.body_file)? {
         Some(b) => b,
-        None => editor::compose_on_terminal(&format!("Describe the problem for \"{}\"", a.title))?
-            .unwrap_or_default(),
+        None => editor::compose_on_terminal(
+            desk.repo(),
+            &format!("Describe the problem for \"{}\"", a.title),
+        )?
+        .unwrap_or_default(),
     };
     let outcome = desk.new_ticket(NewTicket {
         title: a.title,
@@ -244,11 +247,7 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
 /// `docket edit`.
 pub fn edit(ctx: &Context, a: &IdArg, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let before = desk.edit_begin(&a.id)?;
-    editor::open(&desk.store().abs(&before.rel))?;
-    let outcome = desk.edit_finish(&before)?;
-    report(&outcome);
-    Ok(())
+    editor::edit_in_place(&desk, &desk.edit_begin(&a.id)?)
 }
 
 /// `docket set`.
@@ -272,13 +271,15 @@ pub fn comment(ctx: &Context, a: &CommentArgs, _out: &mut dyn Write) -> Result<(
     };
     let text = match read_body(&message, &file)? {
         Some(t) => t,
-        None => editor::compose_on_terminal(&format!("Write the comment on {}", a.id))?
-            .ok_or_else(|| {
-                Failure::usage(
-                    "no comment text given",
-                    "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
-                )
-            })?,
+        None => {
+            editor::compose_on_terminal(desk.repo(), &format!("Write the comment on {}", a.id))?
+                .ok_or_else(|| {
+                    Failure::usage(
+                        "no comment text given",
+                        "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
+                    )
+                })?
+        }
     };
     let outcome = desk.comment(&a.id, &text, a.internal)?;
     report(&outcome);
