@@ -1,7 +1,8 @@
 //! Editing through the user's editor, with real editor scripts: which editor docket runs
 //! (git's order), editor command lines with arguments, the recovery of a failed
 //! `docket edit` and `docket kb edit`, editors that fail or change nothing; and the
-//! conventions that came with them: `watch --status --json`.
+//! conventions that came with them: `watch --status --json`, write options only in the
+//! help of commands that write.
 
 mod common;
 
@@ -384,3 +385,105 @@ fn watch_status_json_is_one_object_with_every_key() {
     );
 }
 
+/// Whether a command's help offers the write options.
+fn offers_write_options(r: &Repo, command: &[&str]) -> (bool, bool) {
+    let mut args = command.to_vec();
+    args.push("--help");
+    let help = r.docket(&args).ok().to_string();
+    (help.contains("--author"), help.contains("--no-commit"))
+}
+
+#[test]
+fn only_commands_that_write_take_author_and_no_commit() {
+    let r = Repo::with_desk();
+    let reads: [&[&str]; 14] = [
+        &["list"],
+        &["show"],
+        &["search"],
+        &["check"],
+        &["history"],
+        &["suggest"],
+        &["dupes"],
+        &["export"],
+        &["index"],
+        &["watch"],
+        &["kb", "list"],
+        &["kb", "show"],
+        &["customer", "list"],
+        &["customer", "show"],
+    ];
+    for command in reads {
+        assert_eq!(
+            offers_write_options(&r, command),
+            (false, false),
+            "{command:?}"
+        );
+    }
+    let writes: [&[&str]; 15] = [
+        &["init"],
+        &["new"],
+        &["edit"],
+        &["set"],
+        &["comment"],
+        &["assign"],
+        &["close"],
+        &["resolve"],
+        &["reopen"],
+        &["link"],
+        &["kb", "new"],
+        &["kb", "edit"],
+        &["kb", "set"],
+        &["customer", "new"],
+        &["customer", "set"],
+    ];
+    for command in writes {
+        assert_eq!(
+            offers_write_options(&r, command),
+            (true, true),
+            "{command:?}"
+        );
+    }
+    assert!(!r.docket(&["--help"]).ok().contains("--no-commit"));
+    // A read command refuses them, after it or before it.
+    assert_eq!(r.docket(&["list", "--no-commit"]).code, 2);
+    assert_eq!(r.docket(&["list", "--author", "A <a@b.example>"]).code, 2);
+    let err = r.docket(&["--no-commit", "list"]).fails(2).to_string();
+    assert!(
+        err.contains("--no-commit is for commands that write"),
+        "{err}"
+    );
+    // A write command takes them after it, and before it as earlier versions did.
+    let id = r.new_ticket("Options");
+    let before = r.commit_count();
+    r.docket(&["set", &id, "--no-commit", "priority=high"]).ok();
+    assert_eq!(r.commit_count(), before);
+    r.git(&["checkout", "--", "."]).ok();
+    r.docket(&["--no-commit", "set", &id, "priority=high"]).ok();
+    assert_eq!(r.commit_count(), before);
+    r.git(&["checkout", "--", "."]).ok();
+    r.docket_env(
+        &["set", &id, "priority=high"],
+        &[("DOCKET_AUTHOR", "Bob Marsh <bob@example.org>")],
+    )
+    .ok();
+    assert_eq!(
+        r.git(&["log", "-1", "--format=%an"]).ok().trim(),
+        "Bob Marsh"
+    );
+    r.docket_env(
+        &[
+            "--author",
+            "Dana Whitfield <dana@acme.example>",
+            "set",
+            &id,
+            "priority=low",
+        ],
+        &[("DOCKET_AUTHOR", "Bob Marsh <bob@example.org>")],
+    )
+    .ok();
+    assert_eq!(
+        r.git(&["log", "-1", "--format=%an"]).ok().trim(),
+        "Dana Whitfield",
+        "a flag wins over DOCKET_AUTHOR"
+    );
+}

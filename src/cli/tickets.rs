@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::context::{Bar, Context, read_body, read_notes, report};
+use super::context::{Bar, Context, WriteArgs, read_body, read_notes, report};
 use super::editor;
 use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
@@ -48,6 +48,9 @@ pub struct NewArgs {
     /// Print the new ticket as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `list`.
@@ -83,11 +86,14 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-/// A ticket id.
+/// A ticket id, for a command that changes the ticket.
 #[derive(Debug, Args)]
 pub struct IdArg {
     /// Ticket id or unique prefix.
     pub id: String,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `set`.
@@ -98,6 +104,9 @@ pub struct SetArgs {
     /// key=value, labels+=x, labels-=x, or key= to remove a key.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `comment`.
@@ -115,6 +124,9 @@ pub struct CommentArgs {
     /// A note for the team only: never published.
     #[arg(long)]
     pub internal: bool,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `assign`.
@@ -124,6 +136,9 @@ pub struct AssignArgs {
     pub id: String,
     /// Team handle, or `-` to unassign.
     pub who: String,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `close` and `resolve`.
@@ -134,6 +149,9 @@ pub struct CloseArgs {
     /// Why: fixed, answered, wontfix, ...
     #[arg(long, short)]
     pub reason: Option<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `link`.
@@ -152,6 +170,9 @@ pub struct LinkArgs {
     /// A KB article that answers the ticket.
     #[arg(long, group = "target", value_name = "SLUG")]
     pub article: Option<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `history`.
