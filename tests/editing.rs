@@ -443,7 +443,11 @@ fn only_commands_that_write_take_author_and_no_commit() {
             "{command:?}"
         );
     }
-    assert!(!r.docket(&["--help"]).ok().contains("--no-commit"));
+    // The top level names them once, in its closing note (which the man page shows).
+    let help = r.docket(&["--help"]).ok().to_string();
+    assert_eq!(help.matches("--no-commit").count(), 1, "{help}");
+    assert!(help.contains("also take --author WHO"), "{help}");
+    assert!(r.docket(&["man"]).ok().contains("\\-\\-no\\-commit"));
     // A read command refuses them, after it or before it.
     assert_eq!(r.docket(&["list", "--no-commit"]).code, 2);
     assert_eq!(r.docket(&["list", "--author", "A <a@b.example>"]).code, 2);
@@ -486,4 +490,41 @@ fn only_commands_that_write_take_author_and_no_commit() {
         "Dana Whitfield",
         "a flag wins over DOCKET_AUTHOR"
     );
+}
+
+#[test]
+fn the_text_of_a_failed_comment_editor_is_kept_where_the_hint_says() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Comment in the editor");
+    let before = r.commit_count();
+    let script = r.home().join("write-then-fail.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'A long reply.\\n' >> \"$1\"\nexit 1\n",
+    )
+    .expect("script");
+    let tmp = r.home().join("tmp");
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    // `script` gives docket a terminal, so that `comment` without text opens the editor.
+    let docket = env!("CARGO_BIN_EXE_docket");
+    let mut cmd = std::process::Command::new("script");
+    common::hermetic(&mut cmd, r.home());
+    let out = cmd
+        .current_dir(&r.root)
+        .env("EDITOR", format!("sh {}", script.display()))
+        .env("TMPDIR", &tmp)
+        .args(["-qec", &format!("{docket} comment {id}"), "/dev/null"])
+        .output()
+        .expect("script runs");
+    let shown = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(!out.status.success(), "{shown}");
+    let kept = shown
+        .split("your text is still in ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("no hint: {shown}"));
+    assert!(kept.starts_with(tmp.to_str().expect("utf-8")), "{kept}");
+    let text = std::fs::read_to_string(kept).expect("the kept file exists");
+    assert!(text.contains("A long reply."), "{text}");
+    assert_eq!(r.commit_count(), before);
 }

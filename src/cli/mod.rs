@@ -31,7 +31,14 @@ pub use watch::launcher;
 
 /// docket: a help desk that lives in your repository.
 #[derive(Debug, Parser)]
-#[command(name = "docket", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "docket",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_long_help = "The commands that change something (new, set, comment, edit, kb set, ...) also take --author WHO (or DOCKET_AUTHOR) and --no-commit: see their --help."
+)]
 pub struct Cli {
     /// Run as if started in this directory.
     #[arg(short = 'C', global = true, value_name = "DIR")]
