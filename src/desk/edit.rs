@@ -107,6 +107,8 @@ impl Desk {
         self.begin(rel, Subject::Article(key))
     }
 
+    /// Opens the edit of the file at `rel`: a file docket refuses to read (a symbolic
+    /// link) stays refused, while text that does not parse is what the edit is for.
     fn begin(&self, rel: String, subject: Subject) -> Result<HandEdit, DeskError> {
         match self.store.read_doc(&rel) {
             Ok(_) | Err(StoreError::Bad(_)) => {}
