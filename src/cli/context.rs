@@ -1,10 +1,13 @@
-//! What every command shares: the [`Context`] (where it runs and as whom), the status
+//! What every command shares: the [`Context`] (where it runs and as whom), the options
+//! of the commands that write ([`WriteArgs`]), the status
 //! line of a change, the text of `--body`/`--body-file`, the progress bar of an index
 //! sync and the notices of index-served reads. Command files use this and `render`,
 //! never each other.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use clap::Args;
 
 use super::Cli;
 use super::render::{Failure, change_line, outcome_line, warn_skipped};
@@ -20,8 +23,22 @@ pub struct Context {
     pub options: Options,
 }
 
+/// The options of every command that writes: who acts and whether to commit. Only those
+/// commands take them (each flattens this into its arguments), so a read command's help
+/// does not offer options that would do nothing there.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WriteArgs {
+    /// Act as this person (`Name <email>`) instead of git's user.name and user.email.
+    #[arg(long, env = "DOCKET_AUTHOR", value_name = "WHO")]
+    pub author: Option<String>,
+    /// Write the files but leave committing them to you.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
 impl Context {
-    /// Resolves the global flags; `watcher` is how the binary starts a watcher.
+    /// Resolves the global flags and the write options; `watcher` is how the binary
+    /// starts a watcher.
     pub fn new(cli: &Cli, watcher: Option<Launcher>) -> Result<Context, Failure> {
         let dir = match &cli.chdir {
             Some(d) if !d.is_dir() => {
@@ -51,11 +68,29 @@ impl Context {
             })?),
             _ => None,
         };
+        let write = cli.command.write_args();
+        if write.is_none() && (cli.author.is_some() || cli.no_commit) {
+            let flag = if cli.no_commit {
+                "--no-commit"
+            } else {
+                "--author"
+            };
+            return Err(Failure::usage(
+                format!("{flag} is for commands that write, and this one only reads"),
+                format!(
+                    "leave {flag} out: only commands that change something (new, set, comment, edit, ...) take it"
+                ),
+            ));
+        }
+        let write = write.cloned().unwrap_or_default();
+        // Given before the command (as earlier versions took them), they win over
+        // DOCKET_AUTHOR, which fills the command's own --author.
+        let author = cli.author.clone().or(write.author);
         Ok(Context {
             dir,
             options: Options {
-                author: cli.author.clone().filter(|a| !a.trim().is_empty()),
-                no_commit: cli.no_commit,
+                author: author.filter(|a| !a.trim().is_empty()),
+                no_commit: cli.no_commit || write.no_commit,
                 now,
                 seed,
                 watcher,

@@ -7,7 +7,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::context::{Context, read_body, report_record};
+use super::context::{Context, WriteArgs, read_body, report_record};
 use super::render::{Failure, clip, indented, json, table, warn_skipped};
 use crate::desk::{Assignment, CustomerQuery, CustomerSummary, NewCustomer};
 use crate::model::{Contact, escape_line};
@@ -32,6 +32,17 @@ pub enum CustomerCommand {
     /// Set values: tier=x, since=DATE, until=DATE, sla.first_response=4h, tags+=x,
     /// contacts+="Name <email>", contacts-=email, key= to remove.
     Set(CustomerSetArgs),
+}
+
+impl CustomerCommand {
+    /// The write options of a subcommand that writes.
+    pub fn write_args(&self) -> Option<&WriteArgs> {
+        match self {
+            CustomerCommand::New(a) => Some(&a.write),
+            CustomerCommand::Set(a) => Some(&a.write),
+            CustomerCommand::List(_) | CustomerCommand::Show(_) => None,
+        }
+    }
 }
 
 /// Arguments of `customer new`.
@@ -70,6 +81,9 @@ pub struct CustomerNewArgs {
     /// Read the notes from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<std::path::PathBuf>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `customer list`.
@@ -104,6 +118,9 @@ pub struct CustomerSetArgs {
     /// key=value, tags+=x, contacts+="Name <email>", contacts-=email, key= to remove.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// A customer as `customer list --json` and `customer show --json` print it.

@@ -5,12 +5,16 @@ use std::io::Write;
 use clap::Args;
 
 use super::Failure;
-use super::context::{Context, report};
+use super::context::{Context, WriteArgs, report};
 use crate::store::CONFIG_PATH;
 
 /// Arguments of `init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {}
+pub struct InitArgs {
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
 
 /// `docket init`.
 pub fn run(ctx: &Context, _a: &InitArgs, out: &mut dyn Write) -> Result<(), Failure> {

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use super::context::{Context, read_body, report_record};
+use super::context::{Context, WriteArgs, read_body, report_record};
 use super::editor;
 use super::render::{Failure, clip, fields_and_body, json, table, warn_skipped};
 use crate::desk::{ArticleQuery, Assignment, NewArticle};
@@ -29,10 +29,22 @@ pub enum KbCommand {
     List(KbListArgs),
     /// Show one article.
     Show(KbShowArgs),
-    /// Edit an article in $EDITOR and commit the result.
+    /// Edit an article in your editor and commit the result.
     Edit(KbKeyArg),
     /// Set frontmatter values: key=value, tags+=x, tags-=x, key= to remove.
     Set(KbSetArgs),
+}
+
+impl KbCommand {
+    /// The write options of a subcommand that writes.
+    pub fn write_args(&self) -> Option<&WriteArgs> {
+        match self {
+            KbCommand::New(a) => Some(&a.write),
+            KbCommand::Edit(a) => Some(&a.write),
+            KbCommand::Set(a) => Some(&a.write),
+            KbCommand::List(_) | KbCommand::Show(_) => None,
+        }
+    }
 }
 
 /// Who may read an article.
@@ -85,6 +97,9 @@ pub struct KbNewArgs {
     /// Read the text from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<std::path::PathBuf>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `kb list`.
@@ -119,6 +134,9 @@ pub struct KbShowArgs {
 pub struct KbKeyArg {
     /// Slug, or path inside the KB folder.
     pub slug: String,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `kb set`.
@@ -129,6 +147,9 @@ pub struct KbSetArgs {
     /// key=value, tags+=x, tags-=x, or key= to remove a key.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// An article as `kb list --json` and `kb show --json` print it.
@@ -292,11 +313,7 @@ fn show(ctx: &Context, a: &KbShowArgs, out: &mut dyn Write) -> Result<(), Failur
 
 fn edit(ctx: &Context, a: &KbKeyArg, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let before = desk.article_edit_begin(&a.slug)?;
-    editor::open(&desk.store().abs(&before.rel))?;
-    let outcome = desk.article_edit_finish(&before)?;
-    report_record(&outcome, &before.slug);
-    Ok(())
+    editor::edit_in_place(&desk, &desk.article_edit_begin(&a.slug)?)
 }
 
 fn set(ctx: &Context, a: &KbSetArgs, _out: &mut dyn Write) -> Result<(), Failure> {

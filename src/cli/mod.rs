@@ -25,22 +25,30 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use context::Context;
+use context::{Context, WriteArgs};
 pub use render::Failure;
 pub use watch::launcher;
 
 /// docket: a help desk that lives in your repository.
 #[derive(Debug, Parser)]
-#[command(name = "docket", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "docket",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_long_help = "The commands that change something (new, set, comment, edit, kb set, ...) also take --author WHO (or DOCKET_AUTHOR) and --no-commit: see their --help."
+)]
 pub struct Cli {
     /// Run as if started in this directory.
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
-    /// Act as this person (`Name <email>`) instead of git's user.name and user.email.
-    #[arg(long, global = true, env = "DOCKET_AUTHOR", value_name = "WHO")]
+    /// `--author` given before the command, as scripts written for earlier versions do;
+    /// hidden, since the commands that write take it themselves (see [`WriteArgs`]).
+    #[arg(long, hide = true, value_name = "WHO")]
     pub author: Option<String>,
-    /// Write the files but leave committing them to you.
-    #[arg(long, global = true)]
+    /// `--no-commit` given before the command (hidden, as `author`).
+    #[arg(long, hide = true)]
     pub no_commit: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -58,7 +66,7 @@ pub enum Command {
     List(tickets::ListArgs),
     /// Show one ticket with its comments.
     Show(tickets::ShowArgs),
-    /// Edit a ticket in $EDITOR and commit the result.
+    /// Edit a ticket in your editor and commit the result.
     Edit(tickets::IdArg),
     /// Set frontmatter values: key=value, labels+=x, labels-=x, key= to remove.
     Set(tickets::SetArgs),
@@ -100,6 +108,38 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), for `man -l -` or a man folder.
     Man(completions::ManArgs),
+}
+
+impl Command {
+    /// The write options of a command that writes; `None` for one that only reads (its
+    /// help offers none, and it refuses them given before the command).
+    fn write_args(&self) -> Option<&WriteArgs> {
+        match self {
+            Command::Init(a) => Some(&a.write),
+            Command::New(a) => Some(&a.write),
+            Command::Edit(a) | Command::Reopen(a) => Some(&a.write),
+            Command::Set(a) => Some(&a.write),
+            Command::Comment(a) => Some(&a.write),
+            Command::Assign(a) => Some(&a.write),
+            Command::Close(a) | Command::Resolve(a) => Some(&a.write),
+            Command::Link(a) => Some(&a.write),
+            Command::Kb(a) => a.command.write_args(),
+            Command::Customer(a) => a.command.write_args(),
+            Command::List(_)
+            | Command::Show(_)
+            | Command::History(_)
+            | Command::Export(_)
+            | Command::Check(_)
+            | Command::Demo(_)
+            | Command::Index(_)
+            | Command::Search(_)
+            | Command::Suggest(_)
+            | Command::Dupes(_)
+            | Command::Watch(_)
+            | Command::Completions(_)
+            | Command::Man(_) => None,
+        }
+    }
 }
 
 /// Runs a parsed command line, writing data to `out`.

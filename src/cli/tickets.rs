@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::context::{Bar, Context, read_body, read_notes, report};
+use super::context::{Bar, Context, WriteArgs, read_body, read_notes, report};
 use super::editor;
 use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
@@ -48,6 +48,9 @@ pub struct NewArgs {
     /// Print the new ticket as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `list`.
@@ -83,11 +86,14 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-/// A ticket id.
+/// A ticket id, for a command that changes the ticket.
 #[derive(Debug, Args)]
 pub struct IdArg {
     /// Ticket id or unique prefix.
     pub id: String,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `set`.
@@ -98,6 +104,9 @@ pub struct SetArgs {
     /// key=value, labels+=x, labels-=x, or key= to remove a key.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `comment`.
@@ -106,7 +115,7 @@ pub struct CommentArgs {
     /// Ticket id or unique prefix.
     pub id: String,
     /// The comment text (Markdown; it may start with `-`, as a list does; `-` alone reads
-    /// standard input). Without it or --body-file, $EDITOR opens on a terminal.
+    /// standard input). Without it or --body-file, your editor opens on a terminal.
     #[arg(short, long, allow_hyphen_values = true, conflicts_with = "body_file")]
     pub message: Option<String>,
     /// Read the comment from a file (`-` for standard input).
@@ -115,6 +124,9 @@ pub struct CommentArgs {
     /// A note for the team only: never published.
     #[arg(long)]
     pub internal: bool,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `assign`.
@@ -124,6 +136,9 @@ pub struct AssignArgs {
     pub id: String,
     /// Team handle, or `-` to unassign.
     pub who: String,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `close` and `resolve`.
@@ -134,6 +149,9 @@ pub struct CloseArgs {
     /// Why: fixed, answered, wontfix, ...
     #[arg(long, short)]
     pub reason: Option<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `link`.
@@ -152,6 +170,9 @@ pub struct LinkArgs {
     /// A KB article that answers the ticket.
     #[arg(long, group = "target", value_name = "SLUG")]
     pub article: Option<String>,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Arguments of `history`.
@@ -169,8 +190,11 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
     let desk = ctx.desk()?;
     let body = match read_body(&a.body, &a.body_file)? {
         Some(b) => b,
-        None => editor::compose_on_terminal(&format!("Describe the problem for \"{}\"", a.title))?
-            .unwrap_or_default(),
+        None => editor::compose_on_terminal(
+            desk.repo(),
+            &format!("Describe the problem for \"{}\"", a.title),
+        )?
+        .unwrap_or_default(),
     };
     let outcome = desk.new_ticket(NewTicket {
         title: a.title,
@@ -244,11 +268,7 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
 /// `docket edit`.
 pub fn edit(ctx: &Context, a: &IdArg, _out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.desk()?;
-    let before = desk.edit_begin(&a.id)?;
-    editor::open(&desk.store().abs(&before.rel))?;
-    let outcome = desk.edit_finish(&before)?;
-    report(&outcome);
-    Ok(())
+    editor::edit_in_place(&desk, &desk.edit_begin(&a.id)?)
 }
 
 /// `docket set`.
@@ -272,13 +292,15 @@ pub fn comment(ctx: &Context, a: &CommentArgs, _out: &mut dyn Write) -> Result<(
     };
     let text = match read_body(&message, &file)? {
         Some(t) => t,
-        None => editor::compose_on_terminal(&format!("Write the comment on {}", a.id))?
-            .ok_or_else(|| {
-                Failure::usage(
-                    "no comment text given",
-                    "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
-                )
-            })?,
+        None => {
+            editor::compose_on_terminal(desk.repo(), &format!("Write the comment on {}", a.id))?
+                .ok_or_else(|| {
+                    Failure::usage(
+                        "no comment text given",
+                        "give it with -m TEXT, or --body-file FILE (`-` for standard input)",
+                    )
+                })?
+        }
     };
     let outcome = desk.comment(&a.id, &text, a.internal)?;
     report(&outcome);

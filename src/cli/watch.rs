@@ -7,9 +7,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use clap::Args;
+use serde::Serialize;
 
 use super::context::Context;
-use super::render::Failure;
+use super::render::{Failure, json};
 use crate::index::watch::{self, Launcher, Status};
 
 /// Arguments of `watch`.
@@ -21,9 +22,63 @@ pub struct WatchArgs {
     /// Say whether a watcher runs, and what it watches.
     #[arg(long, conflicts_with = "idle_exit")]
     pub status: bool,
+    /// With --status: print the state as JSON.
+    #[arg(long, requires = "status")]
+    pub json: bool,
     /// Exit after this many seconds without a docket command reading the index.
     #[arg(long, value_name = "SECONDS")]
     pub idle_exit: Option<u64>,
+}
+
+/// What `watch --status --json` prints. Every key is always there (`null` when it does
+/// not apply), so scripts can read it without checking the state first.
+#[derive(Debug, Serialize)]
+struct StatusJson {
+    /// `running`, `starting` (it holds the lock but is not ready) or `stopped`.
+    state: &'static str,
+    /// Whether a watcher serves the repository (`state` is `running`).
+    running: bool,
+    /// The watcher's process id.
+    pid: Option<u32>,
+    /// Its session (the journal's name).
+    session: Option<String>,
+    /// How many folders it watches.
+    folders: Option<usize>,
+    /// The data folders it watches, as the index names them.
+    roots: Vec<String>,
+    /// How many bytes its journal holds: the position the next sync catches up to.
+    journal_bytes: Option<u64>,
+    /// Why the last watcher failed, when none runs and one did fail.
+    last_failure: Option<String>,
+}
+
+impl StatusJson {
+    fn of(status: Status) -> StatusJson {
+        let mut out = StatusJson {
+            state: "stopped",
+            running: false,
+            pid: None,
+            session: None,
+            folders: None,
+            roots: Vec::new(),
+            journal_bytes: None,
+            last_failure: None,
+        };
+        match status {
+            Status::Running(live) => {
+                out.state = "running";
+                out.running = true;
+                out.pid = Some(live.pid);
+                out.journal_bytes = live.journal_len();
+                out.folders = Some(live.folders);
+                out.session = Some(live.id);
+                out.roots = live.roots;
+            }
+            Status::Starting => out.state = "starting",
+            Status::Stopped(why) => out.last_failure = why,
+        }
+        out
+    }
 }
 
 /// How the index starts a watcher: `PROGRAM -C ROOT watch --idle-exit SECONDS`, where
@@ -52,6 +107,9 @@ pub fn run(ctx: &Context, a: &WatchArgs, out: &mut dyn Write) -> Result<(), Fail
             writeln!(out, "no watcher was running")?;
         }
         return Ok(());
+    }
+    if a.status && a.json {
+        return json(out, &StatusJson::of(watch::status(git_dir)));
     }
     if a.status {
         match watch::status(git_dir) {

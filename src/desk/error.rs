@@ -79,6 +79,13 @@ pub enum DeskError {
     /// The edited file no longer reads as a ticket.
     #[error("{0}")]
     BadEdit(crate::store::Problem),
+    /// A hand edit left text that does not read as the record it edits; the text stays
+    /// in the file, and `retry` (the command that made the edit) opens it again.
+    #[error("{problem}")]
+    EditKept {
+        problem: crate::store::Problem,
+        retry: String,
+    },
     /// The demo's compiled-in fixture files do not fit together.
     #[error("{message}")]
     DemoFixture { message: String },
@@ -133,6 +140,11 @@ impl DeskError {
             DeskError::BadEdit(p) => Some(format!(
                 "{}; your text is kept in the file: fix it and run `docket edit` again",
                 p.hint.clone().unwrap_or_else(|| "fix the frontmatter".into())
+            )),
+            DeskError::EditKept { problem, retry } => Some(format!(
+                "{}; your text is kept in the file: run `{retry}` again to fix it in the editor, or drop it with `git checkout -- {}`",
+                problem.hint.clone().unwrap_or_else(|| "fix the frontmatter".into()),
+                problem.path.display()
             )),
             DeskError::DemoFixture { .. } => None,
         }

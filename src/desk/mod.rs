@@ -19,6 +19,7 @@ mod assignment;
 mod checks;
 mod customers;
 mod demo;
+mod edit;
 mod error;
 mod indexed;
 mod init;
@@ -35,6 +36,7 @@ pub use articles::ArticleQuery;
 pub use assignment::{AssignOp, Assignment, ParsedAssignment};
 pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};
+pub use edit::HandEdit;
 pub use error::DeskError;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
@@ -314,15 +316,19 @@ impl Desk {
         Ok(out)
     }
 
-    /// Refuses to overwrite a file that has changes git does not have yet.
-    fn ensure_committable(&self, rel: &str) -> Result<(), DeskError> {
+    /// The state of a store file in the repository that holds it (see
+    /// `committable_state`).
+    fn path_state_of(&self, rel: &str) -> Result<PathState, DeskError> {
         for home in self.homes(&[rel.to_string()])? {
             let repo = home.repo.as_ref().unwrap_or(&self.repo);
             for r in &home.rels {
-                ensure_committable(repo, r)?;
+                let state = committable_state(repo, r)?;
+                if state != PathState::Clean {
+                    return Ok(state);
+                }
             }
         }
-        Ok(())
+        Ok(PathState::Clean)
     }
 
     /// Groups store paths by the repository that holds them: the desk's own (`repo:
@@ -377,11 +383,6 @@ struct Home {
     rels: Vec<String>,
     /// The same paths as the store names them.
     store_paths: Vec<String>,
-}
-
-/// Refuses to overwrite a file that has changes its repository does not have yet.
-fn ensure_committable(repo: &Repo, rel: &str) -> Result<(), DeskError> {
-    refuse_if_dirty(committable_state(repo, rel)?, rel)
 }
 
 /// The state of a file in its repository, after putting back an index entry that an

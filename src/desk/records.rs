@@ -8,10 +8,8 @@ use std::collections::BTreeSet;
 use super::checks::single_line;
 use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Mapping, Value};
-use crate::model::{Article, ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};
-use crate::store::{
-    Problem, RecordFile, Store, StoreError, article_from_doc, validate_article, validate_customer,
-};
+use crate::model::{ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};
+use crate::store::{Problem, Store, validate_customer};
 
 /// What `docket kb new` is given.
 #[derive(Debug, Clone)]
@@ -366,52 +364,6 @@ impl Desk {
             }
             edited(&a.rel, &a.doc, &edits, "kb-set", a.slug.clone(), details)
         })
-    }
-
-    /// Checks that an article may be edited by hand, and returns its file.
-    pub fn article_edit_begin(&self, key: &str) -> Result<RecordFile<Article>, DeskError> {
-        let a = self.store.article(key)?;
-        if self.commits() {
-            self.ensure_committable(&a.rel)?;
-        }
-        Ok(a)
-    }
-
-    /// Commits an article after a hand edit, if it still reads as an article.
-    pub fn article_edit_finish(&self, before: &RecordFile<Article>) -> Result<Outcome, DeskError> {
-        let rel = before.rel.clone();
-        let after = self.store.read_doc(&rel).map_err(|e| match e {
-            StoreError::Bad(p) => DeskError::BadEdit(p),
-            other => other.into(),
-        })?;
-        article_from_doc(&after).map_err(|p| DeskError::BadEdit(p.with_path(&rel)))?;
-        if let Some(p) = validate_article(&after).into_iter().next() {
-            return Err(DeskError::BadEdit(p.with_path(&rel)));
-        }
-        let unchanged = after.text() == before.doc.text();
-        if unchanged {
-            return Ok(Outcome {
-                id: None,
-                action: "kb-edit",
-                paths: Vec::new(),
-                commit: None,
-                changed: false,
-                recovered: Vec::new(),
-            });
-        }
-        let text = after.text().to_string();
-        self.transact_checked(
-            |_| {
-                Ok(Change {
-                    action: "kb-edit",
-                    id: None,
-                    title: before.slug.clone(),
-                    files: vec![(rel.clone(), text)],
-                    details: Vec::new(),
-                })
-            },
-            false,
-        )
     }
 
     /// Writes a new customer record `<customers>/<slug>.md`; commits it to the repository

@@ -8,7 +8,7 @@ use super::checks::{check_assignee, check_customer, check_level, check_time, sin
 use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
 use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
-use crate::store::{Store, TicketFile, ticket_from_doc, validate_ticket};
+use crate::store::{Store, TicketFile};
 
 /// What `docket new` is given.
 #[derive(Debug, Clone, Default)]
@@ -424,66 +424,6 @@ impl Desk {
                 }
             }
         })
-    }
-
-    /// Checks that a ticket may be edited by hand, and returns its file.
-    pub fn edit_begin(&self, prefix: &str) -> Result<TicketFile, DeskError> {
-        let t = self.store.ticket(prefix)?;
-        if self.commits() {
-            self.ensure_committable(&t.rel)?;
-        }
-        Ok(t)
-    }
-
-    /// Commits a ticket file after a hand edit, if it still reads as the same ticket.
-    pub fn edit_finish(&self, before: &TicketFile) -> Result<Outcome, DeskError> {
-        let rel = before.rel.clone();
-        let after = self.store.read_doc(&rel).map_err(|e| match e {
-            crate::store::StoreError::Bad(p) => DeskError::BadEdit(p),
-            other => other.into(),
-        })?;
-        let ticket = ticket_from_doc(&after).map_err(|p| DeskError::BadEdit(p.with_path(&rel)))?;
-        if ticket.id != before.ticket.id {
-            return Err(DeskError::BadEdit(
-                crate::store::Problem::at(
-                    &rel,
-                    after.line_of(&["id"]).unwrap_or(1),
-                    format!(
-                        "the id changed from `{}` to `{}`",
-                        before.ticket.id, ticket.id
-                    ),
-                )
-                .hint("put the id back: it names the file"),
-            ));
-        }
-        let problems = validate_ticket(&after, self.store.config(), &Default::default(), None);
-        if let Some(p) = problems.into_iter().next() {
-            return Err(DeskError::BadEdit(p.with_path(&rel)));
-        }
-        if after.text() == before.doc.text() {
-            return Ok(Outcome {
-                id: Some(ticket.id),
-                action: "edit",
-                paths: Vec::new(),
-                commit: None,
-                changed: false,
-                recovered: Vec::new(),
-            });
-        }
-        let text = after.text().to_string();
-        let title = ticket.title.clone();
-        self.transact_checked(
-            |_| {
-                Ok(Change {
-                    action: "edit",
-                    id: Some(ticket.id.clone()),
-                    title,
-                    files: vec![(rel.clone(), text)],
-                    details: Vec::new(),
-                })
-            },
-            false,
-        )
     }
 
     /// The commits that touched a ticket or its comments, newest first.

@@ -1,7 +1,8 @@
 //! Git access for docket: find the repository, tell whether a work-tree file is clean, commit
 //! exactly a given set of paths on top of HEAD (and update `.git/index` for them so that
-//! `git status` stays clean), read the history of paths, resolve signatures, serialise
-//! docket's own writers with a kernel lock and remove git lock files a killed docket left.
+//! `git status` stays clean), read the history of paths, resolve signatures and
+//! `core.editor`, serialise docket's own writers with a kernel lock and remove git lock
+//! files a killed docket left.
 //! This is the only module that touches the `gix` crate, so that a gix upgrade (its API
 //! changes often) is confined to these files; of docket's it imports only the leaves
 //! `interrupt` (to stop waiting on Ctrl-C) and `clock` (unique marker names), and it never
@@ -287,6 +288,14 @@ impl Repo {
         .ok_or_else(|| GitError::NoIdentity {
             path: self.workdir.clone(),
         })
+    }
+
+    /// git's `core.editor` (from the repository's, the user's or the system's config), so
+    /// that docket opens the editor git would; `None` when unset or empty.
+    pub fn core_editor(&self) -> Option<String> {
+        let value = self.repo.config_snapshot().string("core.editor")?;
+        let value = value.to_string();
+        (!value.trim().is_empty()).then_some(value)
     }
 
     /// The committer from git's environment and config (`GIT_COMMITTER_*`, `committer.*`,

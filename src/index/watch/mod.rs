@@ -258,6 +258,14 @@ fn session_text(id: &str, folders: usize, roots: &[Root]) -> String {
 }
 
 impl Live {
+    /// How far the watcher has written its journal, in bytes: the position the next
+    /// sync catches up to. `None` when the journal cannot be read.
+    pub fn journal_len(&self) -> Option<u64> {
+        fs::metadata(self.dir.journal(&self.id))
+            .ok()
+            .map(|m| m.len())
+    }
+
     /// Whether this session watches exactly the data folders that exist now.
     pub fn covers(&self, roots: &[Root]) -> bool {
         self.roots.len() == roots.len() && roots.iter().all(|r| self.roots.contains(&r.rel))
