@@ -858,4 +858,13 @@ fn completions_and_the_manual_page_come_from_the_commands() {
         let entry = format!("\ndocket\\-{command}(1)\n");
         assert!(man.contains(&entry), "{command} is missing:\n{man}");
     }
+    // `--dir` writes every page the top-level page refers to, nested commands included.
+    let pages = r.root.join("man1");
+    r.docket(&["man", "--dir", "man1"]).fails(2);
+    std::fs::create_dir(&pages).expect("mkdir");
+    r.docket(&["man", "--dir", "man1"]).ok();
+    for page in ["docket.1", "docket-new.1", "docket-kb.1", "docket-kb-new.1"] {
+        let text = std::fs::read_to_string(pages.join(page)).expect(page);
+        assert!(text.starts_with(".ie"), "{page}: {text}");
+    }
 }

@@ -17,7 +17,12 @@ pub struct CompletionsArgs {
 
 /// Arguments of `man`.
 #[derive(Debug, Args)]
-pub struct ManArgs {}
+pub struct ManArgs {
+    /// Write docket.1 and one page per command (docket-new.1, docket-kb-new.1, ...) into
+    /// this folder instead of printing docket.1, so the pages docket.1 refers to exist.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
 
 /// `docket completions SHELL`.
 pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -26,7 +31,19 @@ pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<(), Failu
 }
 
 /// `docket man`.
-pub fn man(_a: &ManArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+pub fn man(a: &ManArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    match &a.dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(Failure::usage(
+                    format!("--dir {}: no such folder", dir.display()),
+                    "make it first, for example `mkdir -p ~/.local/share/man/man1`",
+                ));
+            }
+            clap_mangen::generate_to(Cli::command(), dir)?;
+            writeln!(out, "wrote the manual pages to {}", dir.display())?;
+        }
+        None => clap_mangen::Man::new(Cli::command()).render(out)?,
+    }
     Ok(())
 }
