@@ -4,13 +4,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, read_body, read_notes, report};
 use super::editor;
 use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
-use crate::desk::{AssigneeFilter, Assignment, LinkTarget, NewTicket, TicketQuery};
+use crate::desk::{
+    AssigneeFilter, Assignment, FieldFilter, LinkTarget, NewTicket, SortKey, TicketQuery,
+};
 
 /// Arguments of `new`.
 #[derive(Debug, Args)]
@@ -68,9 +70,36 @@ pub struct ListArgs {
     /// Only this customer's tickets.
     #[arg(long)]
     pub customer: Option<String>,
+    /// Only tickets whose frontmatter KEY is VALUE or is a list holding it (any key,
+    /// custom ones too; `KEY=` for none; repeat: all of them).
+    #[arg(long, value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    pub field: Vec<String>,
+    /// The order: created (newest first), updated (latest activity first), priority
+    /// (urgent first), status (the workflow's order).
+    #[arg(long, value_enum, default_value_t = SortArg::Created)]
+    pub sort: SortArg,
+    /// Reverse the order.
+    #[arg(long, short)]
+    pub reverse: bool,
+    /// At most this many tickets, the first in the order.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `list --sort` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// When opened, newest first.
+    Created,
+    /// The latest of opened, resolved and the newest comment, latest first.
+    Updated,
+    /// urgent, high, normal, low, none; then importance plus urgency, then newest.
+    Priority,
+    /// The workflow's order of statuses, then newest.
+    Status,
 }
 
 /// Arguments of `show`.
@@ -200,22 +229,37 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
 }
 
 impl ListArgs {
-    fn query(&self) -> TicketQuery {
-        TicketQuery {
+    fn query(&self) -> Result<TicketQuery, Failure> {
+        let fields = self
+            .field
+            .iter()
+            .map(|f| f.parse::<FieldFilter>())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TicketQuery {
             statuses: self.status.clone(),
             all: self.all,
             assignee: self.assignee.as_deref().map(AssigneeFilter::parse),
             labels: self.label.clone(),
             customer: self.customer.clone(),
-        }
+            fields,
+            sort: match self.sort {
+                SortArg::Created => SortKey::Created,
+                SortArg::Updated => SortKey::Updated,
+                SortArg::Priority => SortKey::Priority,
+                SortArg::Status => SortKey::Status,
+            },
+            reverse: self.reverse,
+            limit: self.limit,
+        })
     }
 }
 
 /// `docket list`.
 pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.read_desk()?;
+    let query = a.query()?;
     if a.json {
-        let listing = desk.list_tickets(&a.query(), &Bar::default())?;
+        let listing = desk.list_tickets(&query, &Bar::default())?;
         read_notes(&listing.notices, &listing.problems);
         let items: Vec<TicketJson> = listing
             .tickets
@@ -224,7 +268,7 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
             .collect();
         return json(out, &items);
     }
-    let listing = desk.list(&a.query(), &Bar::default())?;
+    let listing = desk.list(&query, &Bar::default())?;
     read_notes(&listing.notices, &listing.problems);
     list_table(out, &listing)
 }
@@ -236,7 +280,8 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
     let shown = shown.value;
     let t = &shown.file;
     if a.json {
-        return json(out, &TicketJson::full(t, shown.closed, &shown.comments));
+        let full = TicketJson::full(t, shown.closed, &shown.comments, &shown.backlinks);
+        return json(out, &full);
     }
     ticket_view(out, &shown)
 }

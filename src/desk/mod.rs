@@ -16,14 +16,17 @@
 
 mod articles;
 mod assignment;
+mod backlinks;
 mod checks;
 mod customers;
 mod demo;
 mod error;
+mod fields;
 mod indexed;
 mod init;
 mod list;
 mod matching;
+mod order;
 mod pending;
 mod records;
 mod show;
@@ -33,13 +36,16 @@ use std::path::Path;
 
 pub use articles::ArticleQuery;
 pub use assignment::{AssignOp, Assignment, ParsedAssignment};
+pub use backlinks::{Backlink, LinkKind};
 pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};
 pub use error::DeskError;
+pub use fields::FieldFilter;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
 pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
 pub use matching::Suggested;
+pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};
 pub use show::ShownTicket;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
