@@ -334,3 +334,217 @@ fn show_lists_the_tickets_that_link_to_it() {
     assert_eq!(v["backlinks"], serde_json::json!([]));
     assert!(!r.docket(&["show", T2]).ok().contains("linked from"));
 }
+
+/// The paths a commit changed, with git's letter for each (`D` for deleted).
+fn name_status(r: &Repo, rev: &str) -> Vec<String> {
+    r.git(&["show", "--name-status", "--format=", rev])
+        .ok()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A ticket with two comments, made by docket: its id and its paths.
+fn ticket_with_comments(r: &Repo, title: &str) -> (String, Vec<String>) {
+    let id = r.new_ticket(title);
+    r.docket(&["comment", &id, "-m", "First."]).ok();
+    r.docket(&["comment", &id, "-m", "- step one\n- step two"])
+        .ok();
+    let path = r.ticket_path(&id);
+    let mut paths = vec![path.clone()];
+    let folder = r.root.join(path.trim_end_matches(".md"));
+    let mut comments: Vec<String> = std::fs::read_dir(&folder)
+        .expect("a comment folder")
+        .map(|e| {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            format!("{}/{name}", path.trim_end_matches(".md"))
+        })
+        .collect();
+    comments.sort();
+    assert_eq!(comments.len(), 2);
+    paths.extend(comments);
+    (id, paths)
+}
+
+#[test]
+fn rm_deletes_a_ticket_and_its_comments_in_one_commit() {
+    let r = Repo::with_desk();
+    let keep = r.new_ticket("Keep me");
+    let (id, paths) = ticket_with_comments(&r, "Remove me");
+    let before = r.commit_count();
+    let run = r.docket(&["rm", &id[..6]]);
+    run.ok();
+    assert!(
+        run.stderr.starts_with(&format!("rm {id} [main ")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), before + 1);
+    let mut deleted: Vec<String> = paths.iter().map(|p| format!("D\t{p}")).collect();
+    deleted.sort();
+    assert_eq!(name_status(&r, "HEAD"), deleted);
+    let stat = r
+        .git(&["show", "--stat", "--format=", "HEAD"])
+        .ok()
+        .to_string();
+    assert!(stat.contains("3 files changed"), "{stat}");
+    let msg = r.git(&["log", "-1", "--format=%B"]).ok().trim_end().to_string() + "\n";
+    assert_eq!(
+        msg,
+        format!(
+            "docket: rm {id} \"Remove me\"\n\nremoved {} and 2 files of its folder\n\nDocket-Ticket: {id}\nDocket-Action: rm\n",
+            paths[0]
+        )
+    );
+    assert_eq!(r.status(), "");
+    r.fsck();
+    // Nothing of it is left: not in HEAD, not in the work tree (no empty folder either),
+    // not in `list` or `show`; the other ticket is untouched.
+    let folder = paths[0].trim_end_matches(".md").to_string();
+    assert!(!r.tree_paths("HEAD").iter().any(|p| p.contains(&id)));
+    assert!(!r.root.join(&paths[0]).exists() && !r.root.join(&folder).exists());
+    assert_eq!(json_ids(&r, &["--all"]), vec![keep.clone()]);
+    assert!(
+        r.docket(&["show", &id])
+            .fails(1)
+            .contains("no ticket matches")
+    );
+    r.docket(&["show", &keep]).ok();
+    // A second rm has nothing to remove.
+    assert!(
+        r.docket(&["rm", &id])
+            .fails(1)
+            .contains("no ticket matches")
+    );
+}
+
+#[test]
+fn rm_refuses_a_ticket_others_link_to_unless_forced() {
+    let r = Repo::with_desk();
+    let target = r.new_ticket("Linked to");
+    let other = r.new_ticket("Links to it");
+    r.docket(&["link", &other, "--relates", &target]).ok();
+    let before = r.commit_count();
+    let run = r.docket(&["rm", &target]);
+    let stderr = run.fails(1).to_string();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {target} is linked from {other} (relates to this)\n\
+             hint: remove those links first (e.g. `docket set {other} links.relates-={target}`), or run `docket rm {target} --force` to remove it anyway and leave their links naming a ticket that is gone\n"
+        )
+    );
+    assert_eq!(r.commit_count(), before);
+    assert!(r.root.join(r.ticket_path(&target)).exists());
+    assert_eq!(r.status(), "");
+    let run = r.docket(&["rm", &target, "--force"]);
+    run.ok();
+    assert!(
+        run.stderr.ends_with(&format!(
+            "warning: {other} still links to {target}, which is gone\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), before + 1);
+    let msg = r.git(&["log", "-1", "--format=%B"]).ok().to_string();
+    assert!(
+        msg.contains(&format!("\nstill linked from: {other} (relates)\n")),
+        "{msg}"
+    );
+    assert_eq!(r.status(), "");
+    r.fsck();
+}
+
+#[test]
+fn rm_with_no_commit_deletes_the_files_and_leaves_the_commit_to_you() {
+    let r = Repo::with_desk();
+    let (id, paths) = ticket_with_comments(&r, "Remove me later");
+    let before = r.commit_count();
+    let run = r.docket(&["--no-commit", "rm", &id]);
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        format!("rm {id}: removed {} (not committed)\n", paths.join(", "))
+    );
+    assert_eq!(r.commit_count(), before);
+    let want: String = paths.iter().map(|p| format!(" D {p}\n")).collect();
+    assert_eq!(r.status(), want);
+    assert_eq!(json_ids(&r, &["--all"]), Vec::<String>::new());
+    r.git(&["commit", "-q", "-a", "-m", "remove it"]).ok();
+    assert_eq!(r.status(), "");
+    r.fsck();
+}
+
+#[test]
+fn rm_refuses_a_ticket_with_changes_git_does_not_have() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Edited by hand");
+    let path = r.ticket_path(&id);
+    let text = r.read(&path) + "One more line.\n";
+    r.write(&path, &text);
+    let run = r.docket(&["rm", &id]);
+    assert!(
+        run.fails(1)
+            .starts_with(&format!("error: {path} has uncommitted changes\n")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.read(&path), text);
+    assert_eq!(r.status(), format!(" M {path}\n"));
+}
+
+/// A `rm` killed after it deleted the files (a debug-only pause point) is committed by
+/// the next command that changes something, with its own message.
+#[cfg(debug_assertions)]
+#[test]
+fn a_killed_rm_is_finished_by_the_next_write() {
+    let r = Repo::with_desk();
+    let other = r.new_ticket("Still here");
+    let (id, paths) = ticket_with_comments(&r, "Killed while removed");
+    let mut child = r
+        .command(
+            std::path::Path::new(env!("CARGO_BIN_EXE_docket")),
+            &["rm", &id],
+        )
+        .env("DOCKET_TEST_PAUSE", "written")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("docket starts");
+    let start = std::time::Instant::now();
+    while r.root.join(&paths[0]).exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the files were never deleted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+    let want: String = paths.iter().map(|p| format!(" D {p}\n")).collect();
+    assert_eq!(r.status(), want);
+    let list = r.docket(&["list"]);
+    assert!(list.stderr.contains("interrupted"), "{}", list.stderr);
+    let run = r.docket(&["comment", &other, "-m", "Next."]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("finished an interrupted change: docket: rm"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.status(), "");
+    let subjects = r.git(&["log", "-2", "--format=%s"]).ok().to_string();
+    assert!(
+        subjects.ends_with(&format!("docket: rm {id} \"Killed while removed\"\n")),
+        "{subjects}"
+    );
+    assert!(
+        name_status(&r, "HEAD~")
+            .iter()
+            .all(|l| l.starts_with("D\t"))
+    );
+    r.fsck();
+}

@@ -1,5 +1,5 @@
 //! Ticket commands: new, list, show, edit, set, comment, assign, close/resolve, reopen,
-//! link, history.
+//! link, rm, history.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,6 +13,7 @@ use super::views::{list_table, ticket_view};
 use crate::desk::{
     AssigneeFilter, Assignment, FieldFilter, LinkTarget, NewTicket, SortKey, TicketQuery,
 };
+use crate::model::escape_line;
 
 /// Arguments of `new`.
 #[derive(Debug, Args)]
@@ -181,6 +182,16 @@ pub struct LinkArgs {
     /// A KB article that answers the ticket.
     #[arg(long, group = "target", value_name = "SLUG")]
     pub article: Option<String>,
+}
+
+/// Arguments of `rm`.
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Ticket id or unique prefix.
+    pub id: String,
+    /// Remove it even when other tickets link to it (their links are left as they are).
+    #[arg(long, short)]
+    pub force: bool,
 }
 
 /// Arguments of `history`.
@@ -371,6 +382,32 @@ pub fn link(ctx: &Context, a: &LinkArgs, _out: &mut dyn Write) -> Result<(), Fai
     };
     let outcome = ctx.desk()?.link(&a.id, &target)?;
     report(&outcome);
+    Ok(())
+}
+
+/// `docket rm`.
+pub fn rm(ctx: &Context, a: &RmArgs, _out: &mut dyn Write) -> Result<(), Failure> {
+    let removed = ctx.desk()?.remove(&a.id, a.force, &Bar::default())?;
+    let o = &removed.outcome;
+    if o.changed && o.commit.is_none() {
+        for n in &o.recovered {
+            eprintln!("note: {n}");
+        }
+        let id = o.id.as_ref().map(ToString::to_string).unwrap_or_default();
+        eprintln!("rm {id}: removed {} (not committed)", o.paths.join(", "));
+    } else {
+        report(o);
+    }
+    if !removed.linked.is_empty() {
+        let mut ids: Vec<&str> = removed.linked.iter().map(|b| b.id.as_str()).collect();
+        ids.dedup();
+        let id = o.id.as_ref().map(ToString::to_string).unwrap_or_default();
+        eprintln!(
+            "warning: {} still link{} to {id}, which is gone",
+            escape_line(&ids.join(", ")),
+            if ids.len() == 1 { "s" } else { "" }
+        );
+    }
     Ok(())
 }
 
