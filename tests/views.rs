@@ -388,7 +388,12 @@ fn rm_deletes_a_ticket_and_its_comments_in_one_commit() {
         .ok()
         .to_string();
     assert!(stat.contains("3 files changed"), "{stat}");
-    let msg = r.git(&["log", "-1", "--format=%B"]).ok().trim_end().to_string() + "\n";
+    let msg = r
+        .git(&["log", "-1", "--format=%B"])
+        .ok()
+        .trim_end()
+        .to_string()
+        + "\n";
     assert_eq!(
         msg,
         format!(
