@@ -75,8 +75,7 @@ pub struct ListArgs {
     /// custom ones too; `KEY=` for none; repeat: all of them).
     #[arg(long, value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub field: Vec<String>,
-    /// The order: created (newest first), updated (latest activity first), priority
-    /// (urgent first), status (the workflow's order).
+    /// How to order the tickets.
     #[arg(long, value_enum, default_value_t = SortArg::Created)]
     pub sort: SortArg,
     /// Reverse the order.
