@@ -381,7 +381,7 @@ fn unknown_status_and_bad_values_are_refused_by_set() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Something");
     insta::assert_snapshot!(r.transcript(&["set", &id, "status=frobnicated"]), @r"
-        exit: 1
+        exit: 2
         --- stdout
         --- stderr
         error: status `frobnicated` is not in the workflow (new, open, pending, resolved, closed)
@@ -628,26 +628,33 @@ fn list_table_of_ascii_titles_is_unchanged() {
     let out = r.docket(&["list"]).ok().to_string();
     assert_eq!(
         out,
-        "T-2BBB  open  -      acme  2026-11-02  A title much longer than the seventy-two columns a list row gives to ti…\n\
-         T-1AAA  open  alice  -     2026-11-01  Crash on start\n"
+        "ID      STATUS  ASSIGNEE  CUSTOMER  CREATED     TITLE\n\
+         T-2BBB  open    -         acme      2026-11-02  A title much longer than the seventy-two columns a list row gives to ti…\n\
+         T-1AAA  open    alice     -         2026-11-01  Crash on start\n"
     );
 }
 
 #[test]
 fn list_table_aligns_and_clips_wide_cjk_text_by_terminal_columns() {
     let r = Repo::with_desk();
-    write_ticket(&r, "T-1AAAAAAAAA", "数据导出失败", "customer: 数据公司\n");
+    write_ticket(
+        &r,
+        "T-1AAAAAAAAA",
+        "数据导出失败",
+        "customer: 数据服务公司\n",
+    );
     write_ticket(&r, "T-2BBBBBBBBB", &"界面".repeat(40), "customer: acme\n");
     let out = r.docket(&["list"]).ok().to_string();
-    // The customer column is padded to the widest name in columns (8), not in
-    // characters (4); the long title is cut to 35 wide characters (70 columns) and `…`.
+    // The customer column is padded to the widest name in columns (12), not in
+    // characters (6); the long title is cut to 35 wide characters (70 columns) and `…`.
     let long = "界面".repeat(18);
     let long = long.trim_end_matches('面');
     assert_eq!(
         out,
         format!(
-            "T-2BBB  open  -  acme      2026-11-02  {long}…\n\
-             T-1AAA  open  -  数据公司  2026-11-01  数据导出失败\n"
+            "ID      STATUS  ASSIGNEE  CUSTOMER      CREATED     TITLE\n\
+             T-2BBB  open    -         acme          2026-11-02  {long}…\n\
+             T-1AAA  open    -         数据服务公司  2026-11-01  数据导出失败\n"
         )
     );
 }

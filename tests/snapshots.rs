@@ -96,8 +96,9 @@ fn list_and_show() {
     assert_snapshot!(r.transcript(&["list"]), @r"
         exit: 0
         --- stdout
-        T-71RM  open  -  -  2026-11-02  VPN drops every hour
-        T-CZS0  open  -  -  2026-11-02  Printer on fire
+        ID      STATUS  ASSIGNEE  CUSTOMER  CREATED     TITLE
+        T-71RM  open    -         -         2026-11-02  VPN drops every hour
+        T-CZS0  open    -         -         2026-11-02  Printer on fire
         --- stderr
         ");
     assert_snapshot!(r.transcript(&["list", "--label", "hardware", "--json"]), @r#"
@@ -590,7 +591,7 @@ fn usage_errors_exit_2() {
         hint: write key=value, labels+=x or labels-=x (an empty value removes the key)
         ");
     assert_snapshot!(r.transcript(&["set", &printer, "status=lost"]), @r"
-        exit: 1
+        exit: 2
         --- stdout
         --- stderr
         error: status `lost` is not in the workflow (new, open, pending, resolved, closed)

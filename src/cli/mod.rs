@@ -82,6 +82,8 @@ pub enum Command {
     Reopen(tickets::IdArg),
     /// Link a ticket to a duplicate, a related ticket or a KB article.
     Link(tickets::LinkArgs),
+    /// Delete a ticket and its comments in one commit (refused while others link to it).
+    Rm(tickets::RmArgs),
     /// The commits that changed a ticket.
     History(tickets::HistoryArgs),
     /// Knowledge-base articles: new, list, show, edit, set.
@@ -123,6 +125,7 @@ impl Command {
             Command::Assign(a) => Some(&a.write),
             Command::Close(a) | Command::Resolve(a) => Some(&a.write),
             Command::Link(a) => Some(&a.write),
+            Command::Rm(a) => Some(&a.write),
             Command::Kb(a) => a.command.write_args(),
             Command::Customer(a) => a.command.write_args(),
             Command::List(_)
@@ -162,6 +165,7 @@ pub fn run(
         Command::Resolve(a) => tickets::close(&ctx, &a, true, out),
         Command::Reopen(a) => tickets::reopen(&ctx, &a, out),
         Command::Link(a) => tickets::link(&ctx, &a, out),
+        Command::Rm(a) => tickets::rm(&ctx, &a, out),
         Command::History(a) => tickets::history(&ctx, &a, out),
         Command::Kb(a) => kb::run(&ctx, a, out),
         Command::Customer(a) => customer::run(&ctx, a, out),

@@ -1,16 +1,19 @@
 //! Ticket commands: new, list, show, edit, set, comment, assign, close/resolve, reopen,
-//! link, history.
+//! link, rm, history.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, WriteArgs, read_body, read_notes, report};
 use super::editor;
 use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
-use crate::desk::{AssigneeFilter, Assignment, LinkTarget, NewTicket, TicketQuery};
+use crate::desk::{
+    AssigneeFilter, Assignment, FieldFilter, LinkTarget, NewTicket, SortKey, TicketQuery,
+};
+use crate::model::escape_line;
 
 /// Arguments of `new`.
 #[derive(Debug, Args)]
@@ -71,9 +74,35 @@ pub struct ListArgs {
     /// Only this customer's tickets.
     #[arg(long)]
     pub customer: Option<String>,
+    /// Only tickets whose frontmatter KEY is VALUE or is a list holding it (any key,
+    /// custom ones too; `KEY=` for none; repeat: all of them).
+    #[arg(long, value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    pub field: Vec<String>,
+    /// How to order the tickets.
+    #[arg(long, value_enum, default_value_t = SortArg::Created)]
+    pub sort: SortArg,
+    /// Reverse the order.
+    #[arg(long, short)]
+    pub reverse: bool,
+    /// At most this many tickets, the first in the order.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `list --sort` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// When opened, newest first.
+    Created,
+    /// The latest of opened, resolved and the newest comment, latest first.
+    Updated,
+    /// urgent, high, normal, low, none; then importance plus urgency, then newest.
+    Priority,
+    /// The workflow's order of statuses, then newest.
+    Status,
 }
 
 /// Arguments of `show`.
@@ -175,6 +204,19 @@ pub struct LinkArgs {
     pub write: WriteArgs,
 }
 
+/// Arguments of `rm`.
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Ticket id or unique prefix.
+    pub id: String,
+    /// Remove it even when other tickets link to it (their links are left as they are).
+    #[arg(long, short)]
+    pub force: bool,
+    /// Who acts, and whether to commit.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
 /// Arguments of `history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -224,22 +266,37 @@ pub fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Result<(), Failure
 }
 
 impl ListArgs {
-    fn query(&self) -> TicketQuery {
-        TicketQuery {
+    fn query(&self) -> Result<TicketQuery, Failure> {
+        let fields = self
+            .field
+            .iter()
+            .map(|f| f.parse::<FieldFilter>())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TicketQuery {
             statuses: self.status.clone(),
             all: self.all,
             assignee: self.assignee.as_deref().map(AssigneeFilter::parse),
             labels: self.label.clone(),
             customer: self.customer.clone(),
-        }
+            fields,
+            sort: match self.sort {
+                SortArg::Created => SortKey::Created,
+                SortArg::Updated => SortKey::Updated,
+                SortArg::Priority => SortKey::Priority,
+                SortArg::Status => SortKey::Status,
+            },
+            reverse: self.reverse,
+            limit: self.limit,
+        })
     }
 }
 
 /// `docket list`.
 pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let desk = ctx.read_desk()?;
+    let query = a.query()?;
     if a.json {
-        let listing = desk.list_tickets(&a.query(), &Bar::default())?;
+        let listing = desk.list_tickets(&query, &Bar::default())?;
         read_notes(&listing.notices, &listing.problems);
         let items: Vec<TicketJson> = listing
             .tickets
@@ -248,7 +305,7 @@ pub fn list(ctx: &Context, a: &ListArgs, out: &mut dyn Write) -> Result<(), Fail
             .collect();
         return json(out, &items);
     }
-    let listing = desk.list(&a.query(), &Bar::default())?;
+    let listing = desk.list(&query, &Bar::default())?;
     read_notes(&listing.notices, &listing.problems);
     list_table(out, &listing)
 }
@@ -260,7 +317,8 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
     let shown = shown.value;
     let t = &shown.file;
     if a.json {
-        return json(out, &TicketJson::full(t, shown.closed, &shown.comments));
+        let full = TicketJson::full(t, shown.closed, &shown.comments, &shown.backlinks);
+        return json(out, &full);
     }
     ticket_view(out, &shown)
 }
@@ -348,6 +406,32 @@ pub fn link(ctx: &Context, a: &LinkArgs, _out: &mut dyn Write) -> Result<(), Fai
     };
     let outcome = ctx.desk()?.link(&a.id, &target)?;
     report(&outcome);
+    Ok(())
+}
+
+/// `docket rm`.
+pub fn rm(ctx: &Context, a: &RmArgs, _out: &mut dyn Write) -> Result<(), Failure> {
+    let removed = ctx.desk()?.remove(&a.id, a.force, &Bar::default())?;
+    let o = &removed.outcome;
+    if o.changed && o.commit.is_none() {
+        for n in &o.recovered {
+            eprintln!("note: {n}");
+        }
+        let id = o.id.as_ref().map(ToString::to_string).unwrap_or_default();
+        eprintln!("rm {id}: removed {} (not committed)", o.paths.join(", "));
+    } else {
+        report(o);
+    }
+    if !removed.linked.is_empty() {
+        let mut ids: Vec<&str> = removed.linked.iter().map(|b| b.id.as_str()).collect();
+        ids.dedup();
+        let id = o.id.as_ref().map(ToString::to_string).unwrap_or_default();
+        eprintln!(
+            "warning: {} still link{} to {id}, which is gone",
+            escape_line(&ids.join(", ")),
+            if ids.len() == 1 { "s" } else { "" }
+        );
+    }
     Ok(())
 }
 

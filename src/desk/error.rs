@@ -40,6 +40,12 @@ pub enum DeskError {
         to: String,
         allowed: Vec<String>,
     },
+    /// `rm` of a ticket that other tickets link to (without `--force`).
+    #[error("{id} is linked from {}", by.iter().map(|b| format!("{} ({})", b.id, b.kind.describe())).collect::<Vec<_>>().join(", "))]
+    Linked {
+        id: String,
+        by: Vec<super::Backlink>,
+    },
     /// `reopen` on a ticket that is not closed.
     #[error("{id} is not closed (status `{status}`)")]
     NotClosed { id: String, status: String },
@@ -115,6 +121,18 @@ impl DeskError {
                 format!("allowed next statuses: {}", allowed.join(", "))
             }),
             DeskError::NotClosed { .. } => Some("only closed tickets can be reopened".into()),
+            DeskError::Linked { id, by } => {
+                let undo = match by.first() {
+                    Some(b) if b.kind == super::LinkKind::DuplicateOf => {
+                        format!(" (e.g. `docket set {} links.duplicate_of=`)", b.id)
+                    }
+                    Some(b) => format!(" (e.g. `docket set {} links.{}-={id}`)", b.id, b.kind.key()),
+                    None => String::new(),
+                };
+                Some(format!(
+                    "remove those links first{undo}, or run `docket rm {id} --force` to remove it anyway and leave their links naming a ticket that is gone"
+                ))
+            }
             DeskError::Invalid { hint, .. } => Some(hint.clone()),
             DeskError::Unstorable { error, .. } => Some(match error {
                 DocError::Conflict { .. } => "put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them".into(),

@@ -1,12 +1,16 @@
-//! `list`: the tickets a [`TicketQuery`] asks for, newest first. They are served from the
-//! search index's listed values when it can serve them, else read from the files (the
-//! index is a cache: a damaged or missing one costs time, never tickets). Uses `index`,
-//! `store` and `model`.
+//! `list`: the tickets a [`TicketQuery`] asks for, in the order it asks for (newest first
+//! by default; see `order`). They are served from the search index's listed values when
+//! it can serve them, else read from the files (the index is a cache: a damaged or missing
+//! one costs time, never tickets). Uses `index`, `store` and `model`.
+
+use std::collections::HashSet;
 
 use crate::index::{ListRow, ListRows, Progress, SearchIndex, StatusFilter, TicketRows};
-use crate::model::{Moment, Ticket, Workflow};
+use crate::model::{Moment, Ticket, Time, Workflow};
 use crate::store::TicketFile;
 
+use super::fields::{FieldFilter, all_match};
+use super::order::{SortKey, ordered, updated};
 use super::{Desk, DeskError, Indexed};
 
 /// Whose tickets a query wants.
@@ -41,6 +45,14 @@ pub struct TicketQuery {
     pub labels: Vec<String>,
     /// Only this customer's tickets.
     pub customer: Option<String>,
+    /// Only tickets whose frontmatter passes each of these.
+    pub fields: Vec<FieldFilter>,
+    /// The order.
+    pub sort: SortKey,
+    /// The order reversed.
+    pub reverse: bool,
+    /// At most this many tickets (the first in the order).
+    pub limit: Option<usize>,
 }
 
 impl TicketQuery {
@@ -78,6 +90,20 @@ impl TicketQuery {
             .is_none_or(|c| k.customer == Some(c));
         status_ok && assignee_ok && customer_ok && self.labels.iter().all(|l| k.has_label(l))
     }
+
+    /// Refuses a status the workflow does not know, unless some ticket has it (reading is
+    /// lenient: such tickets still list). `has` says whether one of the tickets found has
+    /// a status (compared without case).
+    fn check_statuses(&self, wf: &Workflow, has: impl Fn(&str) -> bool) -> Result<(), DeskError> {
+        let known = |s: &str| wf.statuses.iter().any(|w| w.eq_ignore_ascii_case(s));
+        match self.statuses.iter().find(|s| !known(s) && !has(s)) {
+            Some(s) => Err(DeskError::UnknownStatus {
+                status: s.clone(),
+                known: wf.statuses.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// One row of the `list` table.
@@ -96,6 +122,9 @@ pub struct ListedRow<'a> {
 #[derive(Debug)]
 pub struct Listing {
     source: Source,
+    /// With `--field` filters and an index source: the ids of the tickets that pass them
+    /// (read from the index's stored values).
+    passing: Option<HashSet<String>>,
     query: TicketQuery,
     workflow: Workflow,
     /// Files that did not load, one message each (they are left out).
@@ -107,19 +136,43 @@ pub struct Listing {
 #[derive(Debug)]
 enum Source {
     Index(ListRows),
-    /// Each ticket with the length of its short id.
-    Files(Vec<(usize, TicketFile)>),
+    Files(Vec<FileRow>),
+}
+
+/// A loaded ticket of the files fallback.
+#[derive(Debug)]
+struct FileRow {
+    /// The length of its short id.
+    short: usize,
+    file: TicketFile,
+    /// When its newest comment was written (read only to sort by it).
+    latest_comment: Option<Time>,
+}
+
+impl ListedRow<'_> {
+    /// When the ticket was last updated (see [`SortKey::Updated`]).
+    pub fn updated(&self) -> Moment {
+        updated(&self.row, self.created)
+    }
 }
 
 impl Listing {
-    /// The tickets the query lets through, newest first (then by id, highest first).
+    /// What the rows are sorted by.
+    pub fn sort(&self) -> SortKey {
+        self.query.sort
+    }
+
+    /// The tickets the query lets through, in its order (then by id, highest first), as
+    /// many as its limit allows.
     pub fn rows(&self) -> Vec<ListedRow<'_>> {
-        let wanted = |row: &ListRow| self.query.matches(&self.workflow, row);
-        let mut rows: Vec<ListedRow> = match &self.source {
+        let q = &self.query;
+        let wanted = |row: &ListRow| q.matches(&self.workflow, row);
+        let rows: Vec<ListedRow> = match &self.source {
             Source::Index(r) => r
                 .rows()
                 .into_iter()
                 .filter(|(_, row)| wanted(row))
+                .filter(|(_, row)| self.passing.as_ref().is_none_or(|p| p.contains(row.id)))
                 .map(|(short_id, row)| ListedRow {
                     short_id,
                     row,
@@ -128,19 +181,34 @@ impl Listing {
                 .collect(),
             Source::Files(files) => files
                 .iter()
-                .map(|(short, t)| (short, ListRow::of(&t.ticket), t))
-                .filter(|(_, row, _)| wanted(row))
-                .map(|(&short, row, t)| ListedRow {
-                    short_id: t.ticket.id.as_str().get(..short).unwrap_or(row.id),
+                .map(|f| {
+                    let latest = f.latest_comment.as_ref().map(Time::as_str);
+                    (f, ListRow::of(&f.file.ticket).with_latest_comment(latest))
+                })
+                .filter(|(f, row)| wanted(row) && all_match(&q.fields, &f.file.ticket))
+                .map(|(f, row)| ListedRow {
+                    short_id: f.file.ticket.id.as_str().get(..f.short).unwrap_or(row.id),
                     row,
-                    created: t.ticket.created.moment(),
+                    created: f.file.ticket.created.moment(),
                 })
                 .collect(),
         };
-        rows.sort_by(|x, y| {
-            newest_first((x.created.order(), x.row.id), (y.created.order(), y.row.id))
-        });
-        rows
+        ordered(rows, q.reverse, q.limit, |r| {
+            q.sort.rank(&self.workflow, &r.row, r.created)
+        })
+    }
+
+    /// Whether a ticket found (before the query's other filters) has this status.
+    fn has_status(&self, status: &str) -> bool {
+        match &self.source {
+            Source::Index(r) => r
+                .rows()
+                .iter()
+                .any(|(_, row)| row.status.eq_ignore_ascii_case(status)),
+            Source::Files(files) => files
+                .iter()
+                .any(|f| f.file.ticket.status.eq_ignore_ascii_case(status)),
+        }
     }
 }
 
@@ -158,7 +226,7 @@ pub struct ListedTicket {
 /// `list --json`: every value of each ticket the query lets through.
 #[derive(Debug)]
 pub struct TicketListing {
-    /// Newest first (then by id, highest first).
+    /// In the query's order (then by id, highest first), at most its limit.
     pub tickets: Vec<ListedTicket>,
     /// Files that did not load, one message each (they are left out).
     pub problems: Vec<String>,
@@ -166,10 +234,20 @@ pub struct TicketListing {
     pub notices: Vec<String>,
 }
 
-/// Descending order of `(created, id)`, `created` as [`Moment::order`] places it: a time
-/// that is no time at all counts as the oldest.
-fn newest_first<T: Ord>(x: T, y: T) -> std::cmp::Ordering {
-    y.cmp(&x)
+/// A ticket of `list --json` before the query's filters: path, values, and when its
+/// newest comment was written.
+type Found = (String, Ticket, Option<Time>);
+
+/// The ids of the tickets that pass the query's `--field` filters.
+fn passing_ids(query: &TicketQuery, wf: &Workflow, tickets: TicketRows) -> HashSet<String> {
+    tickets
+        .rows
+        .into_iter()
+        .filter(|t| {
+            query.matches(wf, &ListRow::of(&t.ticket)) && all_match(&query.fields, &t.ticket)
+        })
+        .map(|t| t.ticket.id.to_string())
+        .collect()
 }
 
 impl Desk {
@@ -177,12 +255,24 @@ impl Desk {
     pub fn list(&self, query: &TicketQuery, progress: &dyn Progress) -> Result<Listing, DeskError> {
         let wf = &self.store().config().workflow;
         let filter = query.prefilter(wf);
-        let (from_index, notices) =
-            self.served(progress, |idx| idx.list_rows(&filter), |r| r.duplicates);
-        let (source, problems) = match from_index {
-            Some(r) => {
+        let (from_index, notices) = self.served(
+            progress,
+            |idx| {
+                let rows = idx.list_rows(&filter)?;
+                let passing = if query.fields.is_empty() || rows.duplicates {
+                    None
+                } else {
+                    let tickets = idx.ticket_rows(&filter)?;
+                    Some(passing_ids(query, wf, tickets))
+                };
+                Ok((rows, passing))
+            },
+            |(r, _)| r.duplicates,
+        );
+        let (source, passing, problems) = match from_index {
+            Some((r, passing)) => {
                 let problems = r.problems.iter().map(|(_, m)| m.clone()).collect();
-                (Source::Index(r), problems)
+                (Source::Index(r), passing, problems)
             }
             None => {
                 let loaded = self.store().tickets()?;
@@ -194,19 +284,31 @@ impl Desk {
                     .iter()
                     .map(|s| s.len())
                     .collect();
-                (
-                    Source::Files(shorts.into_iter().zip(loaded.items).collect()),
-                    problems,
-                )
+                let mut files = Vec::with_capacity(loaded.items.len());
+                for (short, file) in shorts.into_iter().zip(loaded.items) {
+                    let latest_comment = match query.sort {
+                        SortKey::Updated => self.latest_comment(&file)?,
+                        _ => None,
+                    };
+                    files.push(FileRow {
+                        short,
+                        file,
+                        latest_comment,
+                    });
+                }
+                (Source::Files(files), None, problems)
             }
         };
-        Ok(Listing {
+        let listing = Listing {
             source,
+            passing,
             query: query.clone(),
             workflow: wf.clone(),
             problems,
             notices,
-        })
+        };
+        query.check_statuses(wf, |s| listing.has_status(s))?;
+        Ok(listing)
     }
 
     /// `list --json` for `query`.
@@ -222,43 +324,60 @@ impl Desk {
             |idx| idx.ticket_rows(&filter),
             |r: &TicketRows| r.duplicates,
         );
-        let (all, problems): (Vec<(String, Ticket)>, Vec<String>) = match from_index {
+        let (all, problems): (Vec<Found>, Vec<String>) = match from_index {
             Some(r) => (
-                r.rows.into_iter().map(|t| (t.rel, t.ticket)).collect(),
+                r.rows
+                    .into_iter()
+                    .map(|t| (t.rel, t.ticket, t.latest_comment.map(Time::new)))
+                    .collect(),
                 r.problems.into_iter().map(|(_, m)| m).collect(),
             ),
             None => {
                 let loaded = self.store().tickets()?;
+                let mut all = Vec::with_capacity(loaded.items.len());
+                for t in &loaded.items {
+                    let latest = match query.sort {
+                        SortKey::Updated => self.latest_comment(t)?,
+                        _ => None,
+                    };
+                    all.push((t.rel.clone(), t.ticket.clone(), latest));
+                }
                 (
-                    loaded
-                        .items
-                        .into_iter()
-                        .map(|t| (t.rel, t.ticket))
-                        .collect(),
+                    all,
                     loaded.problems.iter().map(ToString::to_string).collect(),
                 )
             }
         };
-        let mut tickets: Vec<ListedTicket> = all
+        query.check_statuses(wf, |s| {
+            all.iter().any(|(_, k, _)| k.status.eq_ignore_ascii_case(s))
+        })?;
+        let passed: Vec<Found> = all
             .into_iter()
-            .filter(|(_, k)| query.matches(wf, &ListRow::of(k)))
-            .map(|(rel, ticket)| ListedTicket {
+            .filter(|(_, k, _)| query.matches(wf, &ListRow::of(k)) && all_match(&query.fields, k))
+            .collect();
+        let passed = ordered(passed, query.reverse, query.limit, |(_, k, latest)| {
+            let row = ListRow::of(k).with_latest_comment(latest.as_ref().map(Time::as_str));
+            query.sort.rank(wf, &row, k.created.moment())
+        });
+        let tickets = passed
+            .into_iter()
+            .map(|(rel, ticket, _)| ListedTicket {
                 closed: wf.is_closed(&ticket.status),
                 rel,
                 ticket,
             })
             .collect();
-        tickets.sort_by(|x, y| {
-            newest_first(
-                (x.ticket.created.moment().order(), x.ticket.id.as_str()),
-                (y.ticket.created.moment().order(), y.ticket.id.as_str()),
-            )
-        });
         Ok(TicketListing {
             tickets,
             problems,
             notices,
         })
+    }
+
+    /// When a ticket's newest comment was written, read from its comment files.
+    fn latest_comment(&self, t: &TicketFile) -> Result<Option<Time>, DeskError> {
+        let comments = self.store().comments(&t.rel)?;
+        Ok(comments.items.last().map(|c| c.comment.created.clone()))
     }
 
     /// What `read` gets from the index, or `None` when the index cannot serve it (it
@@ -333,21 +452,5 @@ mod tests {
             ..TicketQuery::default()
         };
         assert!(!pass(&other, &open));
-    }
-
-    #[test]
-    fn newest_first_puts_times_that_do_not_parse_last() {
-        let t = |s: &str| Moment::parse(s).order();
-        let mut keys = [
-            (t("yesterday"), "T-B"),
-            (t("2026-11-02"), "T-F"),
-            (t("2026-11-01T00:00:00Z"), "T-A"),
-            (t("2026-11-03T00:30:00+02:00"), "T-C"),
-            (t("2026-11-02T23:30:00Z"), "T-D"),
-            (t("2026-11-02T23:30:00Z"), "T-E"),
-        ];
-        keys.sort_by(|x, y| newest_first(*x, *y));
-        let ids: Vec<&str> = keys.iter().map(|k| k.1).collect();
-        assert_eq!(ids, ["T-E", "T-D", "T-C", "T-F", "T-A", "T-B"]);
     }
 }

@@ -16,17 +16,21 @@
 
 mod articles;
 mod assignment;
+mod backlinks;
 mod checks;
 mod customers;
 mod demo;
 mod edit;
 mod error;
+mod fields;
 mod indexed;
 mod init;
 mod list;
 mod matching;
+mod order;
 mod pending;
 mod records;
+mod remove;
 mod show;
 mod tickets;
 
@@ -34,15 +38,19 @@ use std::path::Path;
 
 pub use articles::ArticleQuery;
 pub use assignment::{AssignOp, Assignment, ParsedAssignment};
+pub use backlinks::{Backlink, LinkKind};
 pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};
 pub use edit::HandEdit;
 pub use error::DeskError;
+pub use fields::FieldFilter;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
 pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
 pub use matching::Suggested;
+pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};
+pub use remove::Removed;
 pub use show::ShownTicket;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
 
@@ -208,14 +216,36 @@ impl Desk {
         build: impl FnOnce(&Store) -> Result<Change, DeskError>,
         refuse_dirty: bool,
     ) -> Result<Outcome, DeskError> {
+        self.run_transaction(|store| Ok((build(store)?, Vec::new())), refuse_dirty)
+    }
+
+    /// `transact` for a change that also deletes files: `build` says what to write and
+    /// which store paths to delete (`rm`). A file to delete that has changes git does not
+    /// have is refused as [`DeskError::Dirty`], so nothing the user did is lost; the
+    /// deletions are recorded, made and committed with the writes, under the same
+    /// guarantees.
+    pub(crate) fn transact_removing(
+        &self,
+        build: impl FnOnce(&Store) -> Result<(Change, Vec<String>), DeskError>,
+    ) -> Result<Outcome, DeskError> {
+        self.run_transaction(build, true)
+    }
+
+    /// The one body of every transaction (see [`Desk::transact`]).
+    fn run_transaction(
+        &self,
+        build: impl FnOnce(&Store) -> Result<(Change, Vec<String>), DeskError>,
+        refuse_dirty: bool,
+    ) -> Result<Outcome, DeskError> {
         let author = self.author()?;
         let _critical = crate::interrupt::critical();
         let _lock = self.repo.lock_writes()?;
         let recovered = self.finish_pending()?;
-        let change = build(&self.store)?;
+        let (change, removals) = build(&self.store)?;
         let commit = self.commits();
         let files = self.files_to_write(&change, commit, refuse_dirty)?;
-        if files.is_empty() {
+        let removals = self.files_to_remove(&removals, commit)?;
+        if files.is_empty() && removals.is_empty() {
             return Ok(Outcome {
                 id: change.id,
                 action: change.action,
@@ -225,7 +255,11 @@ impl Desk {
                 recovered,
             });
         }
-        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let paths: Vec<String> = files
+            .iter()
+            .map(|(p, _)| p.clone())
+            .chain(removals.iter().cloned())
+            .collect();
         // Files outside the work tree (customer records kept in a private repository next
         // to this one) are committed to the repository that holds them.
         let homes = if commit {
@@ -243,12 +277,15 @@ impl Desk {
             for home in &homes {
                 home.repo.as_ref().unwrap_or(&self.repo).ensure_unlocked()?;
             }
-            Some(self.record_intent(&files, &homes, &message, &author, now)?)
+            Some(self.record_intent(&files, &removals, &homes, &message, &author, now)?)
         } else {
             None
         };
         for (rel, text) in &files {
             self.store.write(rel, text)?;
+        }
+        for rel in &removals {
+            self.store.remove(rel)?;
         }
         crate::interrupt::test_pause("written");
         let mut info = None;
@@ -311,6 +348,28 @@ impl Desk {
             }
             if !(same && clean) {
                 out.push((rel.clone(), text.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The files of `removals` that need deleting or committing: those in the work tree
+    /// (refused if they have changes git does not have) and, when committing, those
+    /// already gone from it (committing them removes them from HEAD if it has them).
+    fn files_to_remove(&self, removals: &[String], commit: bool) -> Result<Vec<String>, DeskError> {
+        let mut out = Vec::new();
+        for rel in removals {
+            let present = self.store.exists(rel);
+            if commit {
+                for home in self.homes(std::slice::from_ref(rel))? {
+                    let repo = home.repo.as_ref().unwrap_or(&self.repo);
+                    for r in &home.rels {
+                        refuse_if_dirty(committable_state(repo, r)?, r)?;
+                    }
+                }
+            }
+            if present || commit {
+                out.push(rel.clone());
             }
         }
         Ok(out)

@@ -6,14 +6,15 @@
 //! Under the write lock, before writing any work-tree file, a committing transaction
 //! writes `<git_dir>/docket/pending/<time>-<pid>.json`: the commit message, author and
 //! time, and per file its store path, the repository that commits it, the full intended
-//! text and the blob id of what the file held before (or that it was absent). The record
-//! is removed once every commit (and its index update) is done.
+//! text (none for a file the change deletes, as `rm` does) and the blob id of what the
+//! file held before (or that it was absent). The record is removed once every commit (and
+//! its index update) is done.
 //!
 //! The next docket writer holds the write lock, so the writer of any record it finds is
 //! gone. For each record, oldest first, it looks at the files:
 //! - all still as before: nothing was written, the record is dropped;
-//! - each either as before or as intended: the missing files are written and the whole
-//!   change is committed with its own message ([`Repo::commit_paths`] does nothing when
+//! - each either as before or as intended: the missing files are written (or deleted)
+//!   and the whole change is committed with its own message ([`Repo::commit_paths`] does nothing when
 //!   HEAD already has it), then the record is dropped and the command says so;
 //! - a file holds something else (edited since): nothing is touched, the command says so
 //!   and names the file and the fix; the record stays until the file is committed or
@@ -52,8 +53,9 @@ struct RecordFile {
     repo: PathBuf,
     /// Blob id of the content before the change; `None`: the file did not exist.
     before: Option<String>,
-    /// The full intended content.
-    text: String,
+    /// The full intended content; `None`: the change deletes the file (a record of an
+    /// older docket, which cannot read this, then reports it instead of writing it).
+    text: Option<String>,
 }
 
 /// A record written for a transaction in progress; [`Intent::done`] removes it.
@@ -105,18 +107,24 @@ fn remove(path: &Path) -> Result<(), DeskError> {
 }
 
 impl Desk {
-    /// Write the record of a transaction about to write `files` (store path, text), each
-    /// committed in the repository of its `homes` entry. Call under the write lock.
+    /// Write the record of a transaction about to write `files` (store path, text) and
+    /// delete `removals` (store paths), each committed in the repository of its `homes`
+    /// entry. Call under the write lock.
     pub(super) fn record_intent(
         &self,
         files: &[(String, String)],
+        removals: &[String],
         homes: &[Home],
         message: &str,
         author: &Identity,
         time: jiff::Timestamp,
     ) -> Result<Intent, DeskError> {
-        let mut out = Vec::with_capacity(files.len());
-        for (rel, text) in files {
+        let mut out = Vec::with_capacity(files.len() + removals.len());
+        let intended = files
+            .iter()
+            .map(|(rel, text)| (rel, Some(text)))
+            .chain(removals.iter().map(|rel| (rel, None)));
+        for (rel, text) in intended {
             let before = match std::fs::read(self.store.abs(rel)) {
                 Ok(bytes) => Some(self.repo.blob_id(&bytes)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -133,11 +141,12 @@ impl Desk {
                 path: rel.clone(),
                 repo,
                 before,
-                text: text.clone(),
+                text: text.cloned(),
             });
         }
         let record = Record {
-            version: 1,
+            // 2: a file may be deleted (`text` is null).
+            version: if removals.is_empty() { 1 } else { 2 },
             message: message.to_string(),
             author: author.to_string(),
             time,
@@ -262,8 +271,10 @@ impl Desk {
             )));
         }
         for (f, s) in record.files.iter().zip(&states) {
-            if *s == FileState::Before {
-                self.store.write(&f.path, &f.text)?;
+            match (s, &f.text) {
+                (FileState::Before, Some(text)) => self.store.write(&f.path, text)?,
+                (FileState::Before, None) => self.store.remove(&f.path)?,
+                _ => {}
             }
         }
         let author = Identity::parse(&record.author).ok_or_else(|| DeskError::RecordAuthor {
@@ -304,7 +315,7 @@ impl Desk {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(&abs)(e)),
         };
-        if now.as_deref() == Some(f.text.as_bytes()) {
+        if now.as_deref() == f.text.as_ref().map(String::as_bytes) {
             return Ok(FileState::Intended);
         }
         let now_id = match &now {

@@ -61,6 +61,7 @@
 mod directory;
 mod error;
 mod ids;
+mod links;
 mod lock;
 mod matching;
 pub mod panics;

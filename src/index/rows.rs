@@ -4,6 +4,7 @@
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::ids::IdSet;
@@ -19,6 +20,8 @@ pub struct TicketRow {
     pub rel: String,
     /// The frontmatter values.
     pub ticket: Ticket,
+    /// When its newest comment was written, as written.
+    pub latest_comment: Option<String>,
 }
 
 /// The tickets for `list --json` and `dupes`, and the files that did not load.
@@ -321,25 +324,35 @@ impl SearchIndex {
             let rel = SearchIndex::text_of(&doc, f.key);
             match kind.as_str() {
                 "problem" => out.problems.push((rel, SearchIndex::text_of(&doc, f.data))),
-                "ticket" => {
-                    let data = SearchIndex::text_of(&doc, f.data);
-                    match serde_json::from_str::<Ticket>(&data) {
-                        Ok(ticket) => out.rows.push(TicketRow { rel, ticket }),
-                        Err(e) => {
-                            return Err(IndexError::Damaged {
-                                path: self.dir.clone(),
-                                message: format!(
-                                    "the stored values of {rel} do not read back: {e}"
-                                ),
-                            });
-                        }
-                    }
-                }
+                "ticket" => out.rows.push(self.stored_ticket(&doc, rel)?),
                 _ => {}
             }
         }
         out.rows.sort_by(|a, b| a.rel.cmp(&b.rel));
         out.problems.sort();
         Ok(out)
+    }
+
+    /// The ticket a stored ticket document holds, from its file at `rel`.
+    pub(super) fn stored_ticket(
+        &self,
+        doc: &TantivyDocument,
+        rel: String,
+    ) -> Result<TicketRow, IndexError> {
+        let f = self.fields;
+        let data = SearchIndex::text_of(doc, f.data);
+        let ticket = serde_json::from_str::<Ticket>(&data).map_err(|e| IndexError::Damaged {
+            path: self.dir.clone(),
+            message: format!("the stored values of {rel} do not read back: {e}"),
+        })?;
+        let latest_comment = doc
+            .get_first(f.latest_comment)
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        Ok(TicketRow {
+            rel,
+            ticket,
+            latest_comment,
+        })
     }
 }

@@ -16,7 +16,7 @@ use crate::model::Ticket;
 use super::text::{KEYWORD, TEXT};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "docket-index-6";
+pub const SCHEMA_VERSION: &str = "docket-index-7";
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -45,8 +45,14 @@ pub struct Fields {
     pub articles: Field,
     /// The ticket this one duplicates, if any.
     pub duplicate_of: Field,
+    /// The tickets this one relates to (for back-links).
+    pub relates: Field,
+    /// The tickets this one blocks (for back-links).
+    pub blocks: Field,
     /// Creation time as written (RFC 3339 sorts as text).
     pub created: Field,
+    /// When the ticket's newest comment was written, as written (`list --sort updated`).
+    pub latest_comment: Field,
     /// The frontmatter values as JSON (tickets), or the problem message.
     pub data: Field,
     /// Tickets only: the values `list` prints and filters on, as [`encode_row`] writes
@@ -82,8 +88,11 @@ pub fn build() -> (Schema, Fields) {
         status: b.add_text_field("status", keyword.clone() | STORED),
         customer: b.add_text_field("customer", keyword.clone() | STORED),
         articles: b.add_text_field("articles", keyword.clone() | STORED),
+        relates: b.add_text_field("relates", keyword.clone()),
+        blocks: b.add_text_field("blocks", keyword.clone()),
         duplicate_of: b.add_text_field("duplicate_of", keyword | STORED),
         created: b.add_text_field("created", STRING | STORED),
+        latest_comment: b.add_text_field("latest_comment", STORED),
         data: b.add_text_field("data", STORED),
         row: b.add_bytes_field("row", FAST),
         problem: b.add_bytes_field("problem", FAST),
@@ -105,6 +114,17 @@ pub struct ListRow<'a> {
     pub assignee: Option<&'a str>,
     /// Customer slug.
     pub customer: Option<&'a str>,
+    /// When it was first resolved, as written.
+    pub resolved: Option<&'a str>,
+    /// The priority band as written.
+    pub priority: Option<&'a str>,
+    /// Impact, as read.
+    pub importance: Option<u8>,
+    /// Time pressure, as read.
+    pub urgency: Option<u8>,
+    /// When its newest comment was written, as written (`None` for a loaded ticket: see
+    /// [`ListRow::with_latest_comment`]).
+    pub latest_comment: Option<&'a str>,
     /// Title.
     pub title: &'a str,
     labels: Labels<'a>,
@@ -126,8 +146,22 @@ impl<'a> ListRow<'a> {
             status: &k.status,
             assignee: k.assignee.as_deref(),
             customer: k.customer.as_deref(),
+            resolved: k.resolved.as_ref().map(|t| t.as_str()),
+            priority: k.priority.as_deref(),
+            importance: k.importance,
+            urgency: k.urgency,
+            latest_comment: None,
             title: &k.title,
             labels: Labels::Loaded(&k.labels),
+        }
+    }
+
+    /// The same row, with the time of the ticket's newest comment (the files know it only
+    /// from the comment folder).
+    pub fn with_latest_comment(self, latest_comment: Option<&'a str>) -> ListRow<'a> {
+        ListRow {
+            latest_comment,
+            ..self
         }
     }
 
@@ -159,6 +193,20 @@ impl<'a> Cursor<'a> {
         let s = self.0.get(..len)?;
         self.0 = self.0.get(len..)?;
         std::str::from_utf8(s).ok()
+    }
+
+    fn small(&mut self) -> Option<Option<u8>> {
+        match self.0 {
+            [0, rest @ ..] => {
+                self.0 = rest;
+                Some(None)
+            }
+            [1, n, rest @ ..] => {
+                self.0 = rest;
+                Some(Some(*n))
+            }
+            _ => None,
+        }
     }
 
     fn opt(&mut self) -> Option<Option<&'a str>> {
@@ -196,11 +244,12 @@ pub fn decode_problem(bytes: &[u8]) -> Option<(String, String)> {
         .then(|| (rel.to_string(), message.to_string()))
 }
 
-/// The `row` value of a ticket: each string as a 4-byte big-endian length and its bytes,
-/// an optional one behind a 0/1 tag, the labels behind their count. The status comes
-/// first, so the rows of one status are neighbours in the sorted dictionary and reading
-/// them back (one pass from the first wanted row to the last) skips the other statuses.
-pub fn encode_row(k: &Ticket) -> Vec<u8> {
+/// The `row` value of a ticket (with the time of its newest comment): each string as a
+/// 4-byte big-endian length and its bytes, an optional value behind a 0/1 tag, the labels
+/// behind their count. The status comes first, so the rows of one status are neighbours
+/// in the sorted dictionary and reading them back (one pass from the first wanted row to
+/// the last) skips the other statuses.
+pub fn encode_row(k: &Ticket, latest_comment: Option<&str>) -> Vec<u8> {
     fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
             Some(s) => {
@@ -210,12 +259,23 @@ pub fn encode_row(k: &Ticket) -> Vec<u8> {
             None => out.push(0),
         }
     }
+    fn put_small(out: &mut Vec<u8>, n: Option<u8>) {
+        match n {
+            Some(n) => out.extend_from_slice(&[1, n]),
+            None => out.push(0),
+        }
+    }
     let mut out = Vec::with_capacity(64 + k.title.len());
     put(&mut out, &k.status);
     put(&mut out, k.created.as_str());
     put(&mut out, k.id.as_str());
     put_opt(&mut out, k.assignee.as_deref());
     put_opt(&mut out, k.customer.as_deref());
+    put_opt(&mut out, k.resolved.as_ref().map(|t| t.as_str()));
+    put_opt(&mut out, k.priority.as_deref());
+    put_small(&mut out, k.importance);
+    put_small(&mut out, k.urgency);
+    put_opt(&mut out, latest_comment);
     put(&mut out, &k.title);
     let n = u32::try_from(k.labels.len()).unwrap_or(u32::MAX);
     out.extend_from_slice(&n.to_be_bytes());
@@ -234,6 +294,11 @@ pub fn decode_row(bytes: &[u8]) -> Option<ListRow<'_>> {
     let id = c.str()?;
     let assignee = c.opt()?;
     let customer = c.opt()?;
+    let resolved = c.opt()?;
+    let priority = c.opt()?;
+    let importance = c.small()?;
+    let urgency = c.small()?;
+    let latest_comment = c.opt()?;
     let title = c.str()?;
     let labels = c.0;
     let n = c.u32()?;
@@ -246,6 +311,11 @@ pub fn decode_row(bytes: &[u8]) -> Option<ListRow<'_>> {
         status,
         assignee,
         customer,
+        resolved,
+        priority,
+        importance,
+        urgency,
+        latest_comment,
         title,
         labels: Labels::Encoded(labels),
     })
@@ -264,16 +334,32 @@ mod tests {
             "created": "2026-11-02T09:14:00Z",
             "customer": "acme",
             "labels": ["a", "b c"],
+            "priority": "high",
+            "urgency": 4,
+            "resolved": "2026-11-03T10:00:00Z",
         }))
         .expect("ticket");
-        let bytes = encode_row(&k);
+        let bytes = encode_row(&k, Some("2026-11-04T08:00:00Z"));
         let row = decode_row(&bytes).expect("decodes");
         assert_eq!(row.id, "T-ABCDEFGHJK");
         assert_eq!(row.title, k.title);
         assert_eq!(row.assignee, None);
         assert_eq!(row.customer, Some("acme"));
         assert!(row.has_label("b c") && row.has_label("a") && !row.has_label("b"));
-        let loaded = ListRow::of(&k);
+        assert_eq!(
+            (row.priority, row.importance, row.urgency),
+            (Some("high"), None, Some(4))
+        );
+        assert_eq!(row.resolved, Some("2026-11-03T10:00:00Z"));
+        assert_eq!(row.latest_comment, Some("2026-11-04T08:00:00Z"));
+        let loaded = ListRow::of(&k).with_latest_comment(row.latest_comment);
+        assert_eq!(
+            loaded,
+            ListRow {
+                labels: loaded.labels,
+                ..row
+            }
+        );
         assert_eq!(
             (loaded.created, loaded.id, loaded.status, loaded.title),
             (row.created, row.id, row.status, row.title)
@@ -282,7 +368,7 @@ mod tests {
         let mut k = k.clone();
         k.assignee = Some(String::new());
         k.labels.clear();
-        let bytes = encode_row(&k);
+        let bytes = encode_row(&k, None);
         let row = decode_row(&bytes).expect("decodes");
         assert_eq!(row.assignee, Some(""));
         assert!(!row.has_label("a"));

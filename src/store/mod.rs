@@ -324,6 +324,27 @@ impl Store {
             .map_err(|e| StoreError::io(&path, e))
     }
 
+    /// Deletes a file (nothing to do when it is gone already), then the folders below the
+    /// tickets folder that this leaves empty (a ticket's comment folder, its shard), as
+    /// git keeps no empty folders either.
+    pub fn remove(&self, rel: &str) -> Result<(), StoreError> {
+        let path = self.path(rel)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io(&path, e)),
+        }
+        let tickets = self.dir_path(self.tickets_rel())?;
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(&tickets) && *d != tickets) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+
     /// Whether something is at a store path, looked at without following links (a path
     /// the guard refuses counts as free: writing there then says why it is refused).
     pub fn exists(&self, rel: &str) -> bool {

@@ -19,6 +19,8 @@ pub struct TicketText<'a> {
     pub comments: Vec<String>,
     /// When the ticket was opened.
     pub created: &'a Time,
+    /// When its newest comment was written (the last in time order), if it has one.
+    pub latest_comment: Option<Time>,
 }
 
 impl TicketText<'_> {
@@ -47,6 +49,7 @@ impl Store {
             rel: &t.rel,
             title: &t.ticket.title,
             body: t.doc.body(),
+            latest_comment: comments.items.last().map(|c| c.comment.created.clone()),
             comments: comments.items.into_iter().map(|c| c.body).collect(),
             created: &t.ticket.created,
         })
@@ -64,6 +67,7 @@ mod tests {
             body: "The disk is full.",
             comments: comments.iter().map(|c| c.to_string()).collect(),
             created,
+            latest_comment: None,
         }
     }
 

@@ -214,6 +214,35 @@ impl Store {
         Ok(out)
     }
 
+    /// Every file of a ticket, as removing it removes them: its own file, then each file
+    /// below its comment folder (comments and whatever else was put there), sorted. A
+    /// symbolic link there is listed as itself, never followed.
+    pub fn ticket_files(&self, ticket_rel: &str) -> Result<Vec<String>, StoreError> {
+        let dir_rel = self.comments_rel(ticket_rel);
+        let dir = self.path(&dir_rel)?;
+        let mut below = Vec::new();
+        if fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            for e in walkdir::WalkDir::new(&dir).min_depth(1) {
+                let e = e.map_err(|e| {
+                    let path = e.path().unwrap_or(&dir).to_path_buf();
+                    StoreError::io(path, e.into())
+                })?;
+                if e.file_type().is_dir() {
+                    continue;
+                }
+                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
+                below.push(format!(
+                    "{dir_rel}/{}",
+                    rel.to_string_lossy().replace('\\', "/")
+                ));
+            }
+        }
+        below.sort();
+        let mut out = vec![ticket_rel.to_string()];
+        out.extend(below);
+        Ok(out)
+    }
+
     /// Shortest unique display prefixes for a set of ids.
     pub fn short_ids<'a>(&self, ids: &[&'a str]) -> Vec<&'a str> {
         let mut sorted: Vec<&str> = ids.to_vec();

@@ -16,6 +16,7 @@ pub enum Op {
     Close { id: String },
     Reopen { id: String },
     Link { id: String, other: String },
+    Remove { id: String },
 }
 
 impl Op {
@@ -30,6 +31,7 @@ impl Op {
             Op::Close { id } => v(&["close", id]),
             Op::Reopen { id } => v(&["reopen", id]),
             Op::Link { id, other } => v(&["link", id, "--relates", other]),
+            Op::Remove { id } => v(&["rm", id, "--force"]),
         }
     }
 
@@ -44,9 +46,9 @@ impl Op {
     }
 
     /// Whether running it again after an interruption must succeed whatever the first run did
-    /// (`reopen` fails once the ticket is open again).
+    /// (`reopen` fails once the ticket is open again, `rm` once the ticket is gone).
     pub fn repeatable(&self) -> bool {
-        !matches!(self, Op::Reopen { .. })
+        !matches!(self, Op::Reopen { .. } | Op::Remove { .. })
     }
 }
 
@@ -70,6 +72,9 @@ pub struct Ticket {
 #[derive(Debug, Default)]
 pub struct Desk {
     pub tickets: Vec<Ticket>,
+    /// Tickets an acknowledged `rm` removed: HEAD must hold none of their files. (One whose
+    /// `rm` was interrupted may or may not be there, and no later command names it.)
+    removed: BTreeSet<String>,
     counter: u64,
 }
 
@@ -123,6 +128,12 @@ impl Desk {
                 ticket(self, id).relates.insert(other.clone());
             }
             Op::Comment { .. } | Op::Label { .. } | Op::Link { .. } => {}
+            Op::Remove { id } => {
+                self.tickets.retain(|t| t.id != *id);
+                if acked {
+                    self.removed.insert(id.clone());
+                }
+            }
             Op::Priority { id, value } => settle(&mut ticket(self, id).priority, value, acked),
             Op::Assign { id, who } => settle(&mut ticket(self, id).assignee, who, acked),
             Op::Close { id } => settle(&mut ticket(self, id).status, "closed", acked),
@@ -145,7 +156,7 @@ impl Desk {
             let j = rng.usize(..len - 1);
             self.tickets[if j >= i { j + 1 } else { j }].id.clone()
         });
-        match rng.u32(..12) {
+        match rng.u32(..13) {
             0..=1 => self.new_op(),
             2..=3 => Op::Comment {
                 id,
@@ -165,6 +176,8 @@ impl Desk {
             },
             8 if may_be_closed => Op::Reopen { id },
             8 | 9 => Op::Close { id },
+            12 if len > 3 => Op::Remove { id },
+            12 => self.new_op(),
             _ => match other {
                 Some(other) => Op::Link { id, other },
                 None => self.new_op(),
@@ -192,6 +205,17 @@ impl Desk {
     /// Compares HEAD (path -> content) with every acknowledged change.
     pub fn check(&self, head: &BTreeMap<String, Vec<u8>>) -> Vec<Lost> {
         let mut lost = Vec::new();
+        for id in &self.removed {
+            let (file, folder) = (format!("/{id}.md"), format!("/{id}/"));
+            for p in head
+                .keys()
+                .filter(|p| p.ends_with(&file) || p.contains(&folder))
+            {
+                lost.push(Lost(format!(
+                    "HEAD still has {p} of {id}, which an acknowledged `rm` removed"
+                )));
+            }
+        }
         for t in &self.tickets {
             let suffix = format!("/{}.md", t.id);
             let Some((path, bytes)) = head.iter().find(|(p, _)| p.ends_with(&suffix)) else {

@@ -1,6 +1,8 @@
 //! `docket-bench run`: times docket's commands against plain git (and ripgrep and
 //! Backlog.md when installed) on one repository, and prints a Markdown table. The
-//! repository gains a ticket and a comment per write run (from docket and from git).
+//! repository gains a ticket and a comment per write run (from docket and from git); the
+//! tickets the `rm` rows remove are made for them first, so those rows leave the desk as
+//! it was.
 //!
 //! Rows come in groups; the first row of a group is its baseline, the nearest thing a
 //! user could do with plain tools, and every row's ratio is against it (the groups of
@@ -131,6 +133,8 @@ fn build_rows(
             "docket comment ID -m TEXT",
             Step::new(d, repo, &["comment", &t.id, "-m", &t.comment]),
         ),
+        git_rm_row(repo, tickets, t),
+        docket_rm_row(d, repo, tickets, t),
         plain_row(
             "list open tickets",
             "git grep -l '^status: open$' (files only)",
@@ -287,6 +291,109 @@ fn git_comment_row(repo: &Path, target: &Target) -> Row {
             )?;
             write_file(&repo.join(&rel), &file)?;
             Ok(add_commit(&repo, &rel, &message("comment", &id, &title)))
+        }),
+    )
+}
+
+/// Tickets to remove: each call writes a new ticket with one comment and commits it with
+/// git (untimed), so every timed `rm` removes a different ticket, made just for it.
+struct Disposable {
+    repo: PathBuf,
+    tickets: String,
+    title: String,
+    body: String,
+    comment: String,
+    rng: Rng,
+}
+
+impl Disposable {
+    fn new(repo: &Path, tickets: &str, target: &Target, seed: u64) -> Disposable {
+        Disposable {
+            repo: repo.to_path_buf(),
+            tickets: tickets.to_string(),
+            title: target.title.clone(),
+            body: target.body.clone(),
+            comment: target.comment.clone(),
+            rng: Rng::new(now_secs() as u64 ^ seed),
+        }
+    }
+
+    /// A new committed ticket: its id and its file's path.
+    fn commit_one(&mut self) -> Result<(String, String), String> {
+        let (id, rel) = loop {
+            let id = format!("T-{}", self.rng.crockford(10));
+            let rel = format!("{}/{}/{id}.md", self.tickets, &id[2..4]);
+            if !self.repo.join(&rel).exists() {
+                break (id, rel);
+            }
+        };
+        let now = now_secs();
+        let ticket = file_text(
+            &[
+                ("id", text(&id)),
+                ("title", text(&self.title)),
+                ("status", text("open")),
+                ("created", text(&crate::write::time(now))),
+                ("reporter", text(&author())),
+            ],
+            &self.body,
+        )?;
+        let comment_rel = format!(
+            "{}/{}-alice-{}.md",
+            rel.trim_end_matches(".md"),
+            crate::write::stamp(now),
+            self.rng.crockford(4)
+        );
+        let comment = file_text(
+            &[
+                ("author", text(&author())),
+                ("created", text(&crate::write::time(now))),
+            ],
+            &self.comment,
+        )?;
+        write_file(&self.repo.join(&rel), &ticket)?;
+        write_file(&self.repo.join(&comment_rel), &comment)?;
+        crate::git::run(&self.repo, &["add", &rel, &comment_rel], &[])?;
+        let msg = message("new", &id, &self.title);
+        crate::git::run(&self.repo, &["commit", "-q", "-m", &msg], &[])?;
+        Ok((id, rel))
+    }
+}
+
+/// Baseline of `docket rm`: `git rm -r -q FILE DIR && git commit -m M` on a ticket with
+/// one comment, made and committed (untimed) for the run.
+fn git_rm_row(repo: &Path, tickets: &str, target: &Target) -> Row {
+    let mut disposable = Disposable::new(repo, tickets, target, 0x0d15);
+    Row::new(
+        "remove a ticket",
+        "git rm -r -q FILE DIR && git commit -m M (ticket and its comment)",
+        Box::new(move || {
+            let (id, rel) = disposable.commit_one()?;
+            let repo = disposable.repo.clone();
+            let msg = message("rm", &id, &disposable.title);
+            Ok(vec![
+                Step::new(
+                    "git",
+                    &repo,
+                    &["rm", "-r", "-q", &rel, rel.trim_end_matches(".md")],
+                ),
+                Step::new("git", &repo, &["commit", "-m", &msg]),
+            ])
+        }),
+    )
+}
+
+/// `docket rm ID` on a ticket with one comment, made and committed (untimed) for the
+/// run: the link check through the index, then one commit.
+fn docket_rm_row(docket: &Path, repo: &Path, tickets: &str, target: &Target) -> Row {
+    let mut disposable = Disposable::new(repo, tickets, target, 0xd0c7);
+    let docket = docket.to_path_buf();
+    Row::new(
+        "remove a ticket",
+        "docket rm ID",
+        Box::new(move || {
+            let (id, _) = disposable.commit_one()?;
+            Ok(vec![Step::new(&docket, &disposable.repo, &["rm", &id])])
         }),
     )
 }

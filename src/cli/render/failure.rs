@@ -75,6 +75,7 @@ impl From<DeskError> for Failure {
         let code = match e {
             DeskError::Store(StoreError::Ambiguous { .. })
             | DeskError::Invalid { .. }
+            | DeskError::UnknownStatus { .. }
             | DeskError::Unstorable { .. }
             | DeskError::NoRepository { .. }
             | DeskError::OutsideWorkTree { .. }

@@ -6,6 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::Failure;
+use crate::desk::Backlink;
 use crate::model::{Links, Ticket, Time};
 use crate::store::validate::CheckReport;
 use crate::store::{CommentFile, Problem, TicketFile};
@@ -38,6 +39,20 @@ pub struct TicketJson<'a> {
     pub body: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<CommentJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlinks: Option<Vec<BacklinkJson<'a>>>,
+}
+
+/// A ticket that links to the shown one, in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct BacklinkJson<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub closed: bool,
+    /// The key under the other ticket's `links` that names this one.
+    pub kind: &'static str,
 }
 
 /// A comment in `show --json`.
@@ -80,12 +95,31 @@ impl<'a> TicketJson<'a> {
             extra: &k.extra,
             body: None,
             comments: None,
+            backlinks: None,
         }
     }
 
-    /// The full form, with body and comments.
-    pub fn full(t: &'a TicketFile, closed: bool, comments: &'a [CommentFile]) -> TicketJson<'a> {
+    /// The full form, with body, comments and the tickets that link to it.
+    pub fn full(
+        t: &'a TicketFile,
+        closed: bool,
+        comments: &'a [CommentFile],
+        backlinks: &'a [Backlink],
+    ) -> TicketJson<'a> {
         TicketJson {
+            backlinks: Some(
+                backlinks
+                    .iter()
+                    .map(|b| BacklinkJson {
+                        id: &b.id,
+                        path: &b.rel,
+                        title: &b.title,
+                        status: &b.status,
+                        closed: b.closed,
+                        kind: b.kind.key(),
+                    })
+                    .collect(),
+            ),
             body: Some(t.doc.body()),
             comments: Some(
                 comments

@@ -96,8 +96,10 @@ impl SearchIndex {
         d.add_text(f.tid, k.id.as_str());
         d.add_text(f.title, &k.title);
         d.add_text(f.body, t.doc.body());
+        let mut latest_comment = None;
         if let Ok(text) = store.ticket_text(&t) {
             d.add_text(f.comments, text.comments_text());
+            latest_comment = text.latest_comment;
         }
         for l in &k.labels {
             d.add_text(f.label, l);
@@ -112,9 +114,19 @@ impl SearchIndex {
         if let Some(dup) = &k.links.duplicate_of {
             d.add_text(f.duplicate_of, dup);
         }
+        for r in &k.links.relates {
+            d.add_text(f.relates, r);
+        }
+        for b in &k.links.blocks {
+            d.add_text(f.blocks, b);
+        }
         d.add_text(f.created, &k.created);
+        let latest_comment = latest_comment.as_ref().map(|t| t.as_str());
+        if let Some(c) = latest_comment {
+            d.add_text(f.latest_comment, c);
+        }
         d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
-        d.add_bytes(f.row, &crate::index::schema::encode_row(k));
+        d.add_bytes(f.row, &crate::index::schema::encode_row(k, latest_comment));
         Some(d)
     }
 
