@@ -26,6 +26,7 @@ mod list;
 mod matching;
 mod pending;
 mod records;
+mod set;
 mod show;
 mod tickets;
 
@@ -211,6 +212,9 @@ impl Desk {
         let _lock = self.repo.lock_writes()?;
         let recovered = self.finish_pending()?;
         let change = build(&self.store)?;
+        for (rel, text) in &change.files {
+            checks::fits(rel, text)?;
+        }
         let commit = self.commits();
         let files = self.files_to_write(&change, commit, refuse_dirty)?;
         if files.is_empty() {
