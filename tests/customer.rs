@@ -147,7 +147,7 @@ fn show_lists_the_customers_tickets_and_open_count() {
 
     let err = r
         .docket(&["customer", "show", "nobody"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("no customer named `nobody`"), "{err}");
 }

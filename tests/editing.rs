@@ -167,7 +167,7 @@ fn a_failed_edit_reopens_the_kept_text_and_commits_it_once_it_parses() {
     editor.will_write(&broken);
     let err = r
         .docket_env(&["edit", &id], &editor.env())
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains(&format!("{rel}:"))
@@ -182,7 +182,7 @@ fn a_failed_edit_reopens_the_kept_text_and_commits_it_once_it_parses() {
     let still_broken = broken.replace("status: open", "status: [open");
     editor.will_write(&still_broken);
     let run = r.docket_env(&["edit", &id[..6]], &editor.env());
-    let err = run.fails(1);
+    let err = run.fails(2);
     assert!(
         err.contains("has uncommitted changes: the editor shows them"),
         "{err}"
@@ -222,7 +222,7 @@ fn kept_text_fixed_by_hand_is_committed_by_the_next_edit() {
     let broken = committed.replace("status: open", "status: \"open");
     let editor = ScriptedEditor::new(&r);
     editor.will_write(&broken);
-    r.docket_env(&["edit", &id], &editor.env()).fails(1);
+    r.docket_env(&["edit", &id], &editor.env()).fails(2);
     // Fixed in another editor; the plain `docket edit` refused it before.
     let fixed = committed.replace("Slow search", "Slow search on big desks");
     r.write(&rel, &fixed);
@@ -316,7 +316,7 @@ fn a_failed_kb_edit_is_recovered_the_same_way() {
     editor.will_write(&broken);
     let err = r
         .docket_env(&["kb", "edit", "config-reference"], &editor.env())
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains("`docket kb edit config-reference`"),

@@ -282,7 +282,7 @@ fn a_second_export_replaces_the_first_and_other_folders_are_refused() {
     let foreign = r.root.parent().expect("parent").join("foreign");
     std::fs::create_dir_all(&foreign).expect("mkdir");
     std::fs::write(foreign.join("keep.txt"), "mine").expect("write");
-    let err = export(&r, "hugo", &foreign).fails(1).to_string();
+    let err = export(&r, "hugo", &foreign).fails(2).to_string();
     assert!(err.contains("not empty"), "{err}");
     assert_eq!(
         std::fs::read_to_string(foreign.join("keep.txt")).expect("kept"),
@@ -290,7 +290,7 @@ fn a_second_export_replaces_the_first_and_other_folders_are_refused() {
     );
 
     let err = export(&r, "hugo", &r.root.join("support/kb/out"))
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("inside the KB folder"), "{err}");
 }

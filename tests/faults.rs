@@ -503,14 +503,12 @@ fn concurrent_writers_and_readers_never_fail_and_lose_nothing() {
             .find(|(p, _)| p.ends_with(&format!("/{id}.md")))
             .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        let got = model::frontmatter(&file).and_then(|fm| {
-            fm.get("priority")
-                .and_then(|v| v.as_str().map(str::to_string))
-        });
+        let got = model::frontmatter(&file)
+            .and_then(|fm| fm.get("type").and_then(|v| v.as_str().map(str::to_string)));
         if got.as_deref() != Some(value.as_str()) {
             tally.lost(
                 &context,
-                &format!("{id}: the last acknowledged priority is {value:?}, HEAD has {got:?}"),
+                &format!("{id}: the last acknowledged type is {value:?}, HEAD has {got:?}"),
             );
         }
     }
@@ -580,7 +578,7 @@ fn concurrent_op(
             "-m".into(),
             format!("Concurrent note {word}"),
         ],
-        Role::Set => vec!["set".into(), seed_id.clone(), format!("priority=p{t}x{k}")],
+        Role::Set => vec!["set".into(), seed_id.clone(), format!("type=p{t}x{k}")],
         Role::Search => {
             let (id, w) = if !known.is_empty() && rng.bool() {
                 known[rng.usize(..known.len())].clone()

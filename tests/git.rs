@@ -362,7 +362,8 @@ fn no_temporary_files_are_left_behind() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Atomic");
     for i in 0..5 {
-        r.docket(&["set", &id, &format!("x-step={i}")]).ok();
+        r.docket(&["set", "--force", &id, &format!("x-step={i}")])
+            .ok();
     }
     let leftovers: Vec<_> = walkdir::WalkDir::new(r.root.join("support"))
         .into_iter()

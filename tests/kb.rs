@@ -166,7 +166,7 @@ fn show_prints_fields_and_body() {
     assert_eq!(v["id"], "KB-CFG-001");
     assert_eq!(v["weight"], 10);
     assert!(v["body"].as_str().expect("body").contains("## Settings"));
-    let err = r.docket(&["kb", "show", "nope"]).fails(1).to_string();
+    let err = r.docket(&["kb", "show", "nope"]).fails(2).to_string();
     assert!(err.contains("no article named `nope`"), "{err}");
 }
 
@@ -245,7 +245,7 @@ fn edit_commits_a_hand_edit_and_keeps_a_broken_one() {
     .expect("script");
     let err = r
         .docket_env(&["kb", "edit", "config-reference"], &[("EDITOR", &editor)])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("config-reference.md:4:"), "{err}");
     assert!(
@@ -262,7 +262,7 @@ fn a_ticket_links_to_an_article_by_slug() {
         .ok();
     let err = r
         .docket(&["link", &id, "--article", "nope"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("no article named `nope`"), "{err}");
 }
@@ -331,7 +331,7 @@ fn the_hugo_docs_work_as_the_kb_as_they_are() {
     }
 
     // Pages sharing a slug are told apart by their path; an edit changes one line.
-    let err = r.docket(&["kb", "show", "_index"]).fails(1).to_string();
+    let err = r.docket(&["kb", "show", "_index"]).fails(2).to_string();
     assert!(
         err.contains("names") && err.contains("content/en/_index.md"),
         "{err}"

@@ -148,7 +148,7 @@ fn any_unique_prefix_works_and_ambiguity_lists_candidates() {
             .starts_with("T-AAAA000002  two")
     );
     insta::assert_snapshot!(r.transcript(&["show", "ZZZZ"]), @r"
-        exit: 1
+        exit: 2
         --- stdout
         --- stderr
         error: no ticket matches `ZZZZ`
@@ -197,7 +197,7 @@ fn comment_close_reopen_assign_link_and_history() {
     // The transitions of the demo workflow: closed may only go back to open.
     let err = r
         .docket(&["set", &id, "status=pending"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains("from `closed` to `pending`") && err.contains("allowed next statuses: open"),
@@ -209,7 +209,7 @@ fn comment_close_reopen_assign_link_and_history() {
     assert_eq!(v["status"], "open");
     assert_eq!(v["resolved"], resolved.as_str(), "resolved is set once");
     assert!(v.get("resolution").is_none_or(|x| x.is_null()));
-    let err = r.docket(&["reopen", &id]).fails(1).to_string();
+    let err = r.docket(&["reopen", &id]).fails(2).to_string();
     assert!(err.contains("is not closed"), "{err}");
     r.docket(&["link", &id, "--duplicate-of", &first]).ok();
     let v: serde_json::Value =
@@ -246,7 +246,7 @@ fn link_to_an_article_must_exist() {
     let id = r.new_ticket("How do I rotate TLS certificates?");
     let err = r
         .docket(&["link", &id, "--article", "tls-setup"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("no article named `tls-setup`"), "{err}");
     r.write(
@@ -402,7 +402,7 @@ fn unknown_status_and_bad_values_are_refused_by_set() {
         hint: ids name files and are referenced by links; open a new ticket instead
         ");
     insta::assert_snapshot!(r.transcript(&["set", &id, "customer=nobody"]), @r"
-        exit: 1
+        exit: 2
         --- stdout
         --- stderr
         error: no customer named `nobody`
@@ -411,7 +411,7 @@ fn unknown_status_and_bad_values_are_refused_by_set() {
     insta::assert_snapshot!(
         r.transcript(&["new", "--title", "x", "--customer", "nobody"]),
         @r"
-        exit: 1
+        exit: 2
         --- stdout
         --- stderr
         error: no customer named `nobody`
@@ -421,6 +421,7 @@ fn unknown_status_and_bad_values_are_refused_by_set() {
     assert_eq!(r.commit_count(), 2, "nothing refused was committed");
     r.docket(&[
         "set",
+        "--force",
         &id,
         "due=2026-12-01",
         "importance=4",
@@ -483,7 +484,7 @@ fn edit_commits_a_hand_edit_and_keeps_a_broken_one() {
         &["edit", &id],
         &[("EDITOR", &format!("sh {}", script.display()))],
     );
-    let err = run.fails(1).to_string();
+    let err = run.fails(2).to_string();
     assert!(
         err.contains(":4:") && err.contains("your text is kept in the file"),
         "{err}"

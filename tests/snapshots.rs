@@ -547,18 +547,10 @@ fn check_names_the_bad_file_and_line() {
         ");
 }
 
-/// Exit 1: the input was fine, but the desk cannot do it (nothing of that name, a lock
-/// held, a file in the way). An unknown ticket id: tests/lifecycle.rs.
+/// Exit 1: the input was fine, but the desk cannot do it (a lock held, a file in the way).
 #[test]
 fn failures_exit_1() {
     let (r, printer, _) = desk();
-    assert_snapshot!(r.transcript(&["kb", "show", "nope"]), @r"
-        exit: 1
-        --- stdout
-        --- stderr
-        error: no article named `nope`
-        hint: `docket kb list` shows the existing ones
-        ");
     r.write(".git/index.lock", "");
     assert_snapshot!(r.transcript(&["close", &printer]), @r"
         exit: 1
@@ -577,12 +569,19 @@ fn failures_exit_1() {
         ");
 }
 
-/// Exit 2: the input does not make sense; the hint says what to give instead. (An
-/// unknown status is exit 1, as it always was; more values `set` refuses, and an
-/// ambiguous id: tests/lifecycle.rs.)
+/// Exit 2: the input does not make sense; the hint says what to give instead. (More
+/// values `set` refuses, an unknown or ambiguous id: tests/lifecycle.rs and
+/// tests/validation.rs.)
 #[test]
 fn usage_errors_exit_2() {
     let (r, printer, vpn) = desk();
+    assert_snapshot!(r.transcript(&["kb", "show", "nope"]), @r"
+        exit: 2
+        --- stdout
+        --- stderr
+        error: no article named `nope`
+        hint: `docket kb list` shows the existing ones
+        ");
     assert_snapshot!(r.transcript(&["set", &printer, "importance"]), @r"
         exit: 2
         --- stdout

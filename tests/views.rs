@@ -411,14 +411,14 @@ fn rm_deletes_a_ticket_and_its_comments_in_one_commit() {
     assert_eq!(json_ids(&r, &["--all"]), vec![keep.clone()]);
     assert!(
         r.docket(&["show", &id])
-            .fails(1)
+            .fails(2)
             .contains("no ticket matches")
     );
     r.docket(&["show", &keep]).ok();
     // A second rm has nothing to remove.
     assert!(
         r.docket(&["rm", &id])
-            .fails(1)
+            .fails(2)
             .contains("no ticket matches")
     );
 }

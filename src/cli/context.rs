@@ -150,23 +150,52 @@ pub fn read_notes<P: std::fmt::Display>(index_notices: &[String], skipped: &[P])
 }
 
 /// The text of `--body` or `--body-file` (`-` for standard input); `None` when neither
-/// was given.
+/// was given. A file or input over the size docket reads back is refused before it is
+/// read whole, so a wrong file name cannot fill the memory.
 pub fn read_body(body: &Option<String>, file: &Option<PathBuf>) -> Result<Option<String>, Failure> {
-    match (body, file) {
-        (Some(b), _) => Ok(Some(b.clone())),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            Ok(Some(s))
-        }
-        (None, Some(f)) => std::fs::read_to_string(f).map(Some).map_err(|e| {
-            Failure::new(
-                format!("{}: {e}", f.display()),
-                Some("give a readable UTF-8 file with --body-file".into()),
-            )
-        }),
-        (None, None) => Ok(None),
+    let (f, reader): (&Path, Box<dyn std::io::Read>) = match (body, file) {
+        (Some(b), _) => return Ok(Some(b.clone())),
+        (None, None) => return Ok(None),
+        (None, Some(f)) if f.as_os_str() == "-" => (f, Box::new(std::io::stdin())),
+        (None, Some(f)) => match std::fs::File::open(f) {
+            Ok(file) => (f, Box::new(file)),
+            Err(e) => return Err(unreadable(f, &e)),
+        },
+    };
+    let limit = crate::doc::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(reader, limit as u64 + 1),
+        &mut bytes,
+    )
+    .map_err(|e| unreadable(f, &e))?;
+    if bytes.len() > limit {
+        return Err(Failure::usage(
+            format!(
+                "{} is over docket's limit of {limit} bytes ({} MiB) for one file",
+                if f.as_os_str() == "-" {
+                    "standard input".into()
+                } else {
+                    f.display().to_string()
+                },
+                limit / (1024 * 1024)
+            ),
+            "split the text, or keep large attachments outside the help desk and link to them",
+        ));
     }
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Failure::usage(
+            format!("{} is not UTF-8 text", f.display()),
+            "give a UTF-8 text file with --body-file",
+        )
+    })
+}
+
+fn unreadable(f: &Path, e: &std::io::Error) -> Failure {
+    Failure::new(
+        format!("{}: {e}", f.display()),
+        Some("give a readable UTF-8 file with --body-file".into()),
+    )
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and the work is large; it

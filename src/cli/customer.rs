@@ -115,12 +115,15 @@ pub struct CustomerShowArgs {
 pub struct CustomerSetArgs {
     /// Customer slug.
     pub slug: String,
-    /// key=value, tags+=x, contacts+="Name <email>", contacts-=email, key= to remove.
+    /// key=value, tags+=a,b, contacts+="Name <email>", contacts-=email, key= to remove.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
     /// Who acts, and whether to commit.
     #[command(flatten)]
     pub write: WriteArgs,
+    /// Write a key docket does not know (values of known keys are checked all the same).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A customer as `customer list --json` and `customer show --json` print it.
@@ -329,7 +332,7 @@ fn set(ctx: &Context, a: &CustomerSetArgs, _out: &mut dyn Write) -> Result<(), F
         .iter()
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
-    let outcome = ctx.desk()?.set_customer(&a.slug, &assignments)?;
+    let outcome = ctx.desk()?.set_customer(&a.slug, &assignments, a.force)?;
     report_record(&outcome, &a.slug);
     Ok(())
 }

@@ -130,12 +130,16 @@ pub struct IdArg {
 pub struct SetArgs {
     /// Ticket id or unique prefix.
     pub id: String,
-    /// key=value, labels+=x, labels-=x, or key= to remove a key.
+    /// key=value, labels+=a,b, labels-=x, or key= to remove a key.
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub assignments: Vec<String>,
     /// Who acts, and whether to commit.
     #[command(flatten)]
     pub write: WriteArgs,
+    /// Write a key docket does not know and the config does not declare (values of
+    /// known keys are checked all the same).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `comment`.
@@ -336,7 +340,7 @@ pub fn set(ctx: &Context, a: &SetArgs, _out: &mut dyn Write) -> Result<(), Failu
         .iter()
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
-    let outcome = ctx.desk()?.set(&a.id, &assignments)?;
+    let outcome = ctx.desk()?.set(&a.id, &assignments, a.force)?;
     report(&outcome);
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! Checks of the values a person gives a desk operation (a title, an assignee, a
-//! customer, a 1-5 level, a time), each refusing bad input with a usage error that says
-//! what to write instead.
+//! customer, a 1-5 level, a time, a key, a list), each refusing bad input with a usage
+//! error that says what to write instead; and the last check before any write: the file
+//! as it would be written, held to the rules `check` applies, so that docket never
+//! commits what its own `check` then rejects.
 
 use super::DeskError;
-use crate::doc::Value;
+use crate::doc::{Document, MAX_FILE_BYTES, Value};
 use crate::model::{Config, format_time};
-use crate::store::Store;
+use crate::store::{Known, Problem, Record, Store, unknown_key};
 
 /// Refuses a title, name or other one-line value that is empty or spans lines.
 pub(super) fn single_line(what: &str, s: &str) -> Result<(), DeskError> {
@@ -70,4 +72,99 @@ pub(super) fn check_time(key: &str, v: &str) -> Result<Value, DeskError> {
         format!("`{key}` must be a date or an RFC 3339 date-time, not `{v}`"),
         format!("write it like {key}=2026-11-30 or {key}=2026-11-30T17:00:00Z"),
     ))
+}
+
+/// Refuses the problems `after` has that `before` (the file as it was) did not: a write
+/// may leave a file's old problems alone, but never adds one. Problems are compared by
+/// message, which names the key and the value, as lines move with an edit.
+pub(super) fn refuse_new_problems(
+    before: &[Problem],
+    after: Vec<Problem>,
+) -> Result<(), DeskError> {
+    match after
+        .into_iter()
+        .find(|p| !before.iter().any(|b| b.message == p.message))
+    {
+        None => Ok(()),
+        Some(p) => Err(DeskError::invalid(
+            p.message,
+            p.hint
+                .unwrap_or_else(|| "give a value `docket check` accepts".into()),
+        )),
+    }
+}
+
+/// What the references of these ticket documents point at, looked up one by one (a
+/// customer, KB articles) rather than by loading every record, for `validate_ticket`.
+pub(super) fn known_refs(store: &Store, docs: &[&Document]) -> Result<Known, DeskError> {
+    let mut known = Known {
+        customers: Some(Default::default()),
+        articles: Some(Default::default()),
+    };
+    for doc in docs {
+        if let Some(c) = doc.get(&["customer"]).and_then(Value::as_str)
+            && store.customer_exists(c)?
+            && let Some(set) = known.customers.as_mut()
+        {
+            set.insert(c.to_string());
+        }
+        if let Some(Value::Sequence(items)) = doc.get(&["links", "articles"]) {
+            for slug in items.iter().filter_map(Value::as_str) {
+                if store.article_exists(slug)?
+                    && let Some(set) = known.articles.as_mut()
+                {
+                    set.insert(slug.to_string());
+                }
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// The items of a list value: split on commas and trimmed (`labels+=a,b` adds two
+/// labels); an empty value, or one of commas alone, is refused. `spelled` is how the
+/// value was asked for, as the user wrote it (`labels+=`, `--label `).
+pub(super) fn list_items(spelled: &str, value: &str) -> Result<Vec<String>, DeskError> {
+    let items: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if items.is_empty() {
+        return Err(DeskError::invalid(
+            format!("`{}` needs a value", spelled.trim_end()),
+            format!("write {spelled}crash, or {spelled}a,b for two items"),
+        ));
+    }
+    Ok(items)
+}
+
+/// Refuses a key that nothing reads (a typo, most often) unless `force`.
+pub(super) fn known_key(
+    record: Record,
+    config: &Config,
+    doc: &Document,
+    key: &[String],
+    force: bool,
+) -> Result<(), DeskError> {
+    match unknown_key(record, config, doc, key) {
+        Some((message, hint)) if !force => Err(DeskError::invalid(message, hint)),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a file docket would refuse to read back: the whole file (frontmatter and
+/// body) must fit within [`MAX_FILE_BYTES`].
+pub(super) fn fits(rel: &str, text: &str) -> Result<(), DeskError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(DeskError::Unstorable {
+            path: rel.to_string(),
+            error: crate::doc::DocError::TooLarge {
+                size: text.len(),
+                limit: MAX_FILE_BYTES,
+            },
+        });
+    }
+    Ok(())
 }

@@ -203,7 +203,7 @@ fn play(desk: &Desk, id: &str, e: &Event, earlier: &[String]) -> Result<(), Desk
             .iter()
             .map(|(k, v)| format!("{k}={v}").parse())
             .collect::<Result<_, _>>()?;
-        desk.set(id, &assignments)?;
+        desk.set(id, &assignments, false)?;
     }
     if let Some(slug) = &e.link_article {
         desk.link(id, &LinkTarget::Article(slug.clone()))?;

@@ -27,3 +27,17 @@ impl Desk {
         Ok(Some(outcome))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+
+    /// The file `init` writes says what an absent file means.
+    #[test]
+    fn the_default_config_is_the_defaults() {
+        let parsed: Config =
+            crate::doc::parse_yaml(DEFAULT_CONFIG.as_bytes()).expect("the default config parses");
+        assert_eq!(parsed, Config::default());
+    }
+}

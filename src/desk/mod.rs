@@ -31,6 +31,7 @@ mod order;
 mod pending;
 mod records;
 mod remove;
+mod set;
 mod show;
 mod tickets;
 
@@ -242,6 +243,9 @@ impl Desk {
         let _lock = self.repo.lock_writes()?;
         let recovered = self.finish_pending()?;
         let (change, removals) = build(&self.store)?;
+        for (rel, text) in &change.files {
+            checks::fits(rel, text)?;
+        }
         let commit = self.commits();
         let files = self.files_to_write(&change, commit, refuse_dirty)?;
         let removals = self.files_to_remove(&removals, commit)?;

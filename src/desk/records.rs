@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use super::checks::single_line;
+use super::checks::{known_key, list_items, refuse_new_problems, single_line};
 use super::{AssignOp, Assignment, Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Mapping, Value};
 use crate::model::{ArticleStatus, Audience, RANDOM_LEN, Slug, crockford, format_time};
-use crate::store::{Problem, Store, validate_customer};
+use crate::store::{Problem, Record, Store, validate_article, validate_customer};
 
 /// What `docket kb new` is given.
 #[derive(Debug, Clone)]
@@ -131,20 +131,32 @@ fn check_tier(store: &Store, tier: &str) -> Result<(), DeskError> {
     ))
 }
 
-/// Applies edits to a record's text and returns the change (no files if nothing changed).
-fn edited(
-    rel: &str,
-    doc: &Document,
-    edits: &[Edit],
+/// What a record's edits are, and how `check` validates that kind of record.
+struct Edits<'a> {
     action: &'static str,
     title: String,
     details: Vec<String>,
-) -> Result<Change, DeskError> {
+    edits: Vec<Edit>,
+    validate: &'a dyn Fn(&Document) -> Vec<Problem>,
+}
+
+/// Applies edits to a record's text and returns the change (no files if nothing
+/// changed), refused if the result has a problem `check` would report that the record
+/// did not have before.
+fn edited(rel: &str, doc: &Document, e: Edits) -> Result<Change, DeskError> {
+    let Edits {
+        action,
+        title,
+        details,
+        edits,
+        validate,
+    } = e;
     let mut new = doc.clone();
-    for e in edits {
+    for e in &edits {
         new.apply(e)
             .map_err(|e| DeskError::BadEdit(Problem::from_doc(rel, &e)))?;
     }
+    refuse_new_problems(&validate(doc), validate(&new))?;
     // Passed even when unchanged: `transact` leaves it out if git has it, and reports it
     // if git does not.
     let files = vec![(rel.to_string(), new.text().to_string())];
@@ -157,29 +169,54 @@ fn edited(
     })
 }
 
-/// One list edit (`+=`, `-=`) or a whole-list assignment (comma-separated).
-fn list_edit(a: &Assignment, details: &mut Vec<String>) -> Edit {
+/// List edits (`+=a,b`, `-=a,b`: one per item) or a whole-list assignment
+/// (comma-separated; empty removes the key).
+fn list_edits(a: &Assignment, details: &mut Vec<String>) -> Result<Vec<Edit>, DeskError> {
     let key = a.key.join(".");
     let v = a.value.trim();
-    match a.op {
-        AssignOp::Add => {
-            details.push(format!("{key}: +{v}"));
-            Edit::Push(a.key.clone(), s(v))
-        }
-        AssignOp::Remove => {
-            details.push(format!("{key}: -{v}"));
-            Edit::Pull(a.key.clone(), s(v))
+    let (op, sign) = match a.op {
+        AssignOp::Add => ("+=", "+"),
+        AssignOp::Remove => ("-=", "-"),
+        AssignOp::Set if v.is_empty() => {
+            details.push(format!("{key}: removed"));
+            return Ok(vec![Edit::Remove(a.key.clone())]);
         }
         AssignOp::Set => {
-            let items: Vec<String> = v.split(',').map(str::to_string).collect();
+            let items = list_items(&format!("{key}="), v)?;
             details.push(format!("{key}: {}", items.join(", ")));
-            if v.is_empty() {
-                Edit::Remove(a.key.clone())
-            } else {
-                Edit::Set(a.key.clone(), strings(&items))
-            }
+            return Ok(vec![Edit::Set(a.key.clone(), strings(&items))]);
         }
+    };
+    let items = list_items(&format!("{key}{op}"), v)?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            details.push(format!("{key}: {sign}{item}"));
+            if a.op == AssignOp::Add {
+                Edit::Push(a.key.clone(), s(&item))
+            } else {
+                Edit::Pull(a.key.clone(), s(&item))
+            }
+        })
+        .collect())
+}
+
+/// The contacts of `contacts+=` (`Name <email>`, several joined by commas): split after
+/// each `>`, as a name may hold a comma but an address ends the contact.
+fn contact_items(v: &str) -> Result<Vec<String>, DeskError> {
+    let items: Vec<String> = v
+        .split_inclusive('>')
+        .map(|c| c.trim_start_matches([',', ' ']).trim())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    if items.is_empty() {
+        return Err(DeskError::invalid(
+            "`contacts+=` needs a value",
+            "write contacts+=\"Name <email>\"",
+        ));
     }
+    Ok(items)
 }
 
 fn not_a_list(key: &str, lists: &str) -> DeskError {
@@ -265,6 +302,7 @@ impl Desk {
                 &new.body,
             )
             .map_err(DeskError::unstorable(&article_path(store, &slug)))?;
+            refuse_new_problems(&[], validate_article(&doc))?;
             slug_out = slug.clone();
             Ok(Change {
                 action: "kb-new",
@@ -290,7 +328,7 @@ impl Desk {
                 let is_list =
                     asg.key.len() == 1 && matches!(k.as_str(), "tags" | "aliases" | "products");
                 if is_list {
-                    edits.push(list_edit(asg, &mut details));
+                    edits.extend(list_edits(asg, &mut details)?);
                     continue;
                 }
                 if asg.op != AssignOp::Set {
@@ -362,7 +400,17 @@ impl Desk {
                 details.push(format!("{k}: {}", crate::doc::render_scalar(&value)));
                 edits.push(Edit::Set(asg.key.clone(), value));
             }
-            edited(&a.rel, &a.doc, &edits, "kb-set", a.slug.clone(), details)
+            edited(
+                &a.rel,
+                &a.doc,
+                Edits {
+                    action: "kb-set",
+                    title: a.slug.clone(),
+                    details,
+                    edits,
+                    validate: &validate_article,
+                },
+            )
         })
     }
 
@@ -426,6 +474,7 @@ impl Desk {
                 &new.body,
             )
             .map_err(DeskError::unstorable(&rel))?;
+            refuse_new_problems(&[], validate_customer(&doc, store.config()))?;
             Ok(Change {
                 action: "customer-new",
                 id: None,
@@ -439,10 +488,12 @@ impl Desk {
 
     /// Sets values of a customer record: `tier=`, `since=`, `until=`, `org=`, `name=`,
     /// `sla.first_response=4h`, `tags+=x`, `contacts+="Name <email>"`, `contacts-=email`.
+    /// A key docket does not know is refused as a likely typo unless `force`.
     pub fn set_customer(
         &self,
         slug: &str,
         assignments: &[Assignment],
+        force: bool,
     ) -> Result<Outcome, DeskError> {
         self.transact(|store| {
             let c = store.customer(slug)?;
@@ -451,18 +502,24 @@ impl Desk {
             for asg in assignments {
                 let k = asg.key.join(".");
                 let v = asg.value.trim();
+                if !(asg.op == AssignOp::Set && v.is_empty()) {
+                    known_key(Record::Customer, store.config(), &c.doc, &asg.key, force)?;
+                }
                 if k == "tags" {
-                    edits.push(list_edit(asg, &mut details));
+                    edits.extend(list_edits(asg, &mut details)?);
                     continue;
                 }
                 if k == "contacts" {
                     match asg.op {
                         AssignOp::Add => {
-                            let item = contact_value(v)?;
-                            details.push(format!("contacts: +{v}"));
-                            edits.push(Edit::Push(asg.key.clone(), item));
+                            for one in contact_items(v)? {
+                                let item = contact_value(&one)?;
+                                details.push(format!("contacts: +{one}"));
+                                edits.push(Edit::Push(asg.key.clone(), item));
+                            }
                         }
-                        AssignOp::Remove => {
+                        AssignOp::Remove => for v in list_items("contacts-=", v)? {
+                            let v = v.as_str();
                             let found = c.value.contacts.iter().find(|x| {
                                 x.email.eq_ignore_ascii_case(v) || x.name == v
                             });
@@ -480,7 +537,7 @@ impl Desk {
                             });
                             details.push(format!("contacts: -{}", found.email));
                             edits.push(Edit::Pull(asg.key.clone(), item));
-                        }
+                        },
                         AssignOp::Set => {
                             return Err(DeskError::invalid(
                                 "contacts are changed one at a time",
@@ -522,15 +579,17 @@ impl Desk {
                 details.push(format!("{k}: {}", crate::doc::render_scalar(&value)));
                 edits.push(Edit::Set(asg.key.clone(), value));
             }
-            let change = edited(&c.rel, &c.doc, &edits, "customer-set", c.slug.clone(), details)?;
-            if let Some((rel, text)) = change.files.first() {
-                let doc = Document::parse(text.as_bytes())
-                    .map_err(|e| DeskError::BadEdit(Problem::from_doc(rel, &e)))?;
-                if let Some(p) = validate_customer(&doc, store.config()).into_iter().next() {
-                    return Err(DeskError::BadEdit(p.with_path(rel)));
-                }
-            }
-            Ok(change)
+            edited(
+                &c.rel,
+                &c.doc,
+                Edits {
+                    action: "customer-set",
+                    title: c.slug.clone(),
+                    details,
+                    edits,
+                    validate: &|d| validate_customer(d, store.config()),
+                },
+            )
         })
     }
 }

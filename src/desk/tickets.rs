@@ -1,14 +1,17 @@
-//! The ticket lifecycle: new, set, comment, assign, close/resolve, reopen, link, edit.
-//! Each operation builds one [`Change`] from the files as they are under the lock.
+//! The ticket lifecycle: new, comment, assign, close/resolve, reopen, link, edit (and
+//! `set`, in its own file). Each operation builds one [`Change`] from the files as they
+//! are under the lock.
 
 use std::collections::BTreeSet;
 
-use super::assignment::{AssignOp, Assignment};
-use super::checks::{check_assignee, check_customer, check_level, check_time, single_line};
+use super::checks::{
+    check_assignee, check_customer, check_level, known_refs, list_items, refuse_new_problems,
+    single_line,
+};
 use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
 use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
-use crate::store::{Store, TicketFile};
+use crate::store::{Store, TicketFile, validate_ticket};
 
 /// What `docket new` is given.
 #[derive(Debug, Clone, Default)]
@@ -44,11 +47,8 @@ pub enum LinkTarget {
     Article(String),
 }
 
-const STRING_LISTS: &[&str] = &["labels"];
-const LINK_LISTS: &[&str] = &["relates", "blocks", "articles"];
-
 /// Edits that move a ticket to `to`: the status, and `resolved` the first time it closes.
-fn status_edits(
+pub(super) fn status_edits(
     config: &Config,
     t: &TicketFile,
     to: &str,
@@ -112,6 +112,10 @@ impl Desk {
                 check_level(key, &v.to_string())?;
             }
         }
+        let mut labels = Vec::new();
+        for l in &new.labels {
+            labels.extend(list_items("--label ", l)?);
+        }
         let reporter = match &new.reporter {
             Some(r) => r.clone(),
             None => self.author()?.to_string(),
@@ -122,7 +126,7 @@ impl Desk {
             let rel = store.ticket_rel(&id);
             let s = |v: &str| Value::String(v.to_string());
             let opt = |v: &Option<String>| v.as_deref().map_or(Value::Null, s);
-            let labels: Vec<Value> = dedup(&new.labels).into_iter().map(|l| s(&l)).collect();
+            let labels: Vec<Value> = dedup(&labels).into_iter().map(|l| s(&l)).collect();
             let level = |v: Option<u8>| v.map_or(Value::Null, |n| Value::Number(n.into()));
             let doc = Document::create(
                 &[
@@ -141,6 +145,8 @@ impl Desk {
                 &new.body,
             )
             .map_err(DeskError::unstorable(&rel))?;
+            let known = known_refs(store, &[&doc])?;
+            refuse_new_problems(&[], validate_ticket(&doc, store.config(), &known, None))?;
             Ok(Change {
                 action: "new",
                 title: new.title.trim().to_string(),
@@ -151,8 +157,9 @@ impl Desk {
         })
     }
 
-    /// Applies edits to one ticket file as one change.
-    fn edit_ticket(
+    /// Applies edits to one ticket file as one change, refused if the result has a
+    /// problem `check` would report that the file did not have before.
+    pub(super) fn edit_ticket(
         &self,
         prefix: &str,
         action: &'static str,
@@ -167,6 +174,12 @@ impl Desk {
                 doc.apply(e)
                     .map_err(|e| DeskError::BadEdit(crate::store::Problem::from_doc(&t.rel, &e)))?;
             }
+            let known = known_refs(store, &[&t.doc, &doc])?;
+            let config = store.config();
+            refuse_new_problems(
+                &validate_ticket(&t.doc, config, &known, None),
+                validate_ticket(&doc, config, &known, None),
+            )?;
             // Passed even when unchanged: `transact` leaves it out if git has it, and
             // reports it if git does not.
             let files = vec![(t.rel.clone(), doc.text().to_string())];
@@ -177,92 +190,6 @@ impl Desk {
                 files,
                 details,
             })
-        })
-    }
-
-    /// Sets frontmatter values (`key=value`, `labels+=x`, `labels-=x`, `key=` to remove).
-    pub fn set(&self, prefix: &str, assignments: &[Assignment]) -> Result<Outcome, DeskError> {
-        let now = format_time(self.now());
-        self.edit_ticket(prefix, "set", |store, t, details| {
-            let config = store.config();
-            let mut edits = Vec::new();
-            for a in assignments {
-                let key = a.key.join(".");
-                let top = a.key[0].as_str();
-                if top == "id" {
-                    return Err(DeskError::invalid(
-                        "the id cannot be changed",
-                        "ids name files and are referenced by links; open a new ticket instead",
-                    ));
-                }
-                let is_list = (a.key.len() == 1 && STRING_LISTS.contains(&top))
-                    || (a.key.len() == 2 && top == "links" && LINK_LISTS.contains(&a.key[1].as_str()));
-                let value = a.value.trim();
-                match a.op {
-                    AssignOp::Add | AssignOp::Remove if !is_list => {
-                        return Err(DeskError::invalid(
-                            format!("`{key}` is not a list"),
-                            "use += and -= with labels, links.relates, links.blocks or links.articles",
-                        ));
-                    }
-                    AssignOp::Add => {
-                        details.push(format!("{key}: +{value}"));
-                        edits.push(Edit::Push(a.key.clone(), Value::String(value.into())));
-                        continue;
-                    }
-                    AssignOp::Remove => {
-                        details.push(format!("{key}: -{value}"));
-                        edits.push(Edit::Pull(a.key.clone(), Value::String(value.into())));
-                        continue;
-                    }
-                    AssignOp::Set if value.is_empty() => {
-                        if matches!(top, "title" | "status" | "created") {
-                            return Err(DeskError::invalid(
-                                format!("`{key}` cannot be removed"),
-                                format!("give `{key}` a value"),
-                            ));
-                        }
-                        details.push(format!("{key}: removed"));
-                        edits.push(Edit::Remove(a.key.clone()));
-                        continue;
-                    }
-                    AssignOp::Set => {}
-                }
-                let v = match key.as_str() {
-                    "status" => {
-                        edits.extend(status_edits(config, t, value, &now, details)?);
-                        continue;
-                    }
-                    "title" => {
-                        single_line("title", value)?;
-                        Value::String(value.into())
-                    }
-                    "importance" | "urgency" => check_level(top, value)?,
-                    "created" | "resolved" | "due" => check_time(top, value)?,
-                    "assignee" => {
-                        check_assignee(config, value)?;
-                        Value::String(value.into())
-                    }
-                    "customer" => {
-                        check_customer(store, value)?;
-                        Value::String(value.into())
-                    }
-                    "links.duplicate_of" => {
-                        Value::String(store.resolve(value)?.id.to_string())
-                    }
-                    _ if is_list => Value::Sequence(
-                        dedup(&value.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>())
-                            .into_iter()
-                            .filter(|s| !s.is_empty())
-                            .map(Value::String)
-                            .collect(),
-                    ),
-                    _ => Value::String(value.into()),
-                };
-                details.push(format!("{key}: {}", crate::doc::render_scalar(&v)));
-                edits.push(Edit::Set(a.key.clone(), v));
-            }
-            Ok(edits)
         })
     }
 
@@ -457,7 +384,7 @@ pub fn author_slug(name: &str, email: &str) -> String {
     if s.is_empty() { "someone".into() } else { s }
 }
 
-fn dedup(items: &[String]) -> Vec<String> {
+pub(super) fn dedup(items: &[String]) -> Vec<String> {
     let mut seen = BTreeSet::new();
     items
         .iter()

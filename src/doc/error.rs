@@ -7,7 +7,10 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum DocError {
     /// Oversized files are refused before any parsing so memory stays bounded.
-    #[error("file is {size} bytes, over the {limit} byte limit")]
+    #[error(
+        "file is {size} bytes, over docket's limit of {limit} bytes ({} MiB) for one file",
+        limit / (1024 * 1024)
+    )]
     TooLarge { size: usize, limit: usize },
     /// NUL bytes mean this is not a text file at all.
     #[error("file is binary (NUL byte at line {line})")]

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Field;
+
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -21,6 +23,8 @@ pub struct Config {
     pub tiers: Vec<String>,
     /// Commit each change (false: write files and leave the commit to the user).
     pub commit: bool,
+    /// Custom ticket fields: the keys beyond docket's own that `set` may write.
+    pub fields: Vec<Field>,
 }
 
 impl Default for Config {
@@ -33,6 +37,7 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             commit: true,
+            fields: Vec::new(),
         }
     }
 }
@@ -162,6 +167,11 @@ pub struct TeamMember {
 }
 
 impl Config {
+    /// The custom field declared with this name, if any.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
     /// The team member a `Name <email>` or handle refers to, if any.
     pub fn team_member(&self, who: &str) -> Option<&TeamMember> {
         let email = who

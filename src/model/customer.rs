@@ -3,6 +3,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The frontmatter keys docket reads in a customer record; `set` refuses others as
+/// likely typos.
+pub const CUSTOMER_KEYS: &[&str] = &[
+    "name", "slug", "org", "tier", "since", "until", "contacts", "sla", "tags",
+];
+
 /// A customer or organisation: the frontmatter of `customers/<slug>.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "docket customer frontmatter")]
@@ -45,4 +51,24 @@ pub struct Contact {
     /// Email address.
     #[schemars(email)]
     pub email: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_list_matches_the_type() {
+        let schema = schemars::schema_for!(Customer).to_value();
+        let mut keys: Vec<&str> = schema["properties"]
+            .as_object()
+            .expect("an object schema")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut listed = CUSTOMER_KEYS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(keys, listed);
+    }
 }

@@ -5,6 +5,7 @@
 mod article;
 mod config;
 mod customer;
+mod field;
 mod id;
 mod text;
 mod ticket;
@@ -12,12 +13,13 @@ mod time;
 
 pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
-pub use customer::{Contact, Customer};
+pub use customer::{CUSTOMER_KEYS, Contact, Customer};
+pub use field::{Field, FieldType};
 pub use id::{
     CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, TypedId, crockford, short_prefix,
 };
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
-pub use ticket::{Comment, Links, Ticket};
+pub use ticket::{Comment, LINK_KEYS, Links, TICKET_KEYS, Ticket};
 pub use time::{Moment, Time, format_time};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.

@@ -8,6 +8,31 @@ use serde::{Deserialize, Serialize};
 
 use super::{TicketId, Time};
 
+/// The top-level frontmatter keys docket itself reads in a ticket; any other key is a
+/// custom field (declared in the config) or, when `set` is asked to write it, most likely
+/// a typo.
+pub const TICKET_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "status",
+    "type",
+    "created",
+    "reporter",
+    "assignee",
+    "customer",
+    "labels",
+    "importance",
+    "urgency",
+    "priority",
+    "links",
+    "resolved",
+    "resolution",
+    "due",
+];
+
+/// The keys under a ticket's `links`.
+pub const LINK_KEYS: &[&str] = &["duplicate_of", "relates", "blocks", "articles"];
+
 /// A support ticket: the frontmatter of `tickets/<SS>/<ID>.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "docket ticket frontmatter")]
@@ -106,4 +131,33 @@ pub struct Comment {
     /// Internal notes are for the team only and are never published.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key lists name exactly what the types read, so they cannot drift apart.
+    #[test]
+    fn key_lists_match_the_types() {
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = v["properties"]
+                .as_object()
+                .expect("an object schema")
+                .keys()
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        let sorted = |s: &[&str]| {
+            let mut v: Vec<String> = s.iter().map(|x| x.to_string()).collect();
+            v.sort();
+            v
+        };
+        let ticket = schemars::schema_for!(Ticket).to_value();
+        assert_eq!(keys(&ticket), sorted(TICKET_KEYS));
+        let links = schemars::schema_for!(Links).to_value();
+        assert_eq!(keys(&links), sorted(LINK_KEYS));
+    }
 }

@@ -27,8 +27,9 @@ pub use records::RecordFile;
 pub use searchable::TicketText;
 pub use tickets::{CommentFile, TicketEntry, TicketFile, resolve_in};
 pub use validate::{
-    FileKind, Known, PRIORITIES, validate_article, validate_bytes, validate_comment,
-    validate_config, validate_customer, validate_ticket,
+    FileKind, Known, PRIORITIES, Record, field_value_problem, plain_key, unknown_key,
+    validate_article, validate_bytes, validate_comment, validate_config, validate_customer,
+    validate_ticket,
 };
 
 use crate::doc::Document;

@@ -2,6 +2,8 @@
 //! is on and what to write instead. Used by `check` and by the schema fixture tests.
 
 mod check;
+mod fields;
+mod keys;
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,8 @@ use crate::doc::{Document, Mapping, Value};
 use crate::model::{Article, Comment, Config, Customer, Ticket, quoted};
 
 pub use check::{CheckReport, check};
+pub use fields::{field_value_problem, plain_key};
+pub use keys::{Record, unknown_key};
 
 /// The priority bands docket derives and accepts.
 pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
@@ -216,6 +220,7 @@ pub fn validate_ticket(
             }
         }
     }
+    fields::check_ticket_fields(doc, config, &mut out);
     out.sort_by_key(|p| p.line);
     out
 }
@@ -378,7 +383,7 @@ pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
             }
             wrapped.extend_from_slice(b"---\n");
             let doc = Document::parse(&wrapped).ok();
-            config
+            let mut out: Vec<Problem> = config
                 .workflow
                 .problems()
                 .into_iter()
@@ -390,7 +395,10 @@ pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
                     Problem::at("", l, message)
                         .hint("list every status used by the workflow under `workflow.statuses`")
                 })
-                .collect()
+                .collect();
+            out.extend(fields::declaration_problems(&config, doc.as_ref()));
+            out.sort_by_key(|p| p.line);
+            out
         }
     }
 }

@@ -25,7 +25,9 @@ impl Op {
         match self {
             Op::New { title } => v(&["new", "--title", title, "--body", "Fault harness."]),
             Op::Comment { id, text } => v(&["comment", id, "-m", text]),
-            Op::Priority { id, value } => v(&["set", id, &format!("priority={value}")]),
+            // `type` takes any word, so each write can set a value of its own (`priority`
+            // is held to its bands).
+            Op::Priority { id, value } => v(&["set", id, &format!("type={value}")]),
             Op::Label { id, label } => v(&["set", id, &format!("labels+={label}")]),
             Op::Assign { id, who } => v(&["assign", id, who]),
             Op::Close { id } => v(&["close", id]),
@@ -241,7 +243,7 @@ impl Desk {
                 }
             };
             field("status", &t.status);
-            field("priority", &t.priority);
+            field("type", &t.priority);
             field("assignee", &t.assignee);
             if scalar(&fm, "title").as_deref() != Some(t.title.as_str()) {
                 lost.push(Lost(format!(

@@ -68,15 +68,26 @@ impl Failure {
 }
 
 impl From<DeskError> for Failure {
-    /// Bad input (an argument, the text given, a `paths.customers` outside any work
-    /// tree) is a usage error (exit 2); a failure of the files, git, the random source or
-    /// the system is exit 1.
+    /// Bad input is a usage error (exit 2): an argument or value (an id or slug that
+    /// names nothing, a status the workflow does not have or does not allow, a key or
+    /// value `check` would reject), the text given (too large, or a hand edit that no
+    /// longer reads), a `paths.customers` outside any work tree. A failure of the files
+    /// on disk, git, locks, the random source or the system is exit 1.
     fn from(e: DeskError) -> Failure {
         let code = match e {
-            DeskError::Store(StoreError::Ambiguous { .. })
+            DeskError::Store(
+                StoreError::Ambiguous { .. }
+                | StoreError::NotFound(_)
+                | StoreError::NoSuchRecord { .. }
+                | StoreError::AmbiguousRecord { .. },
+            )
             | DeskError::Invalid { .. }
             | DeskError::UnknownStatus { .. }
             | DeskError::Unstorable { .. }
+            | DeskError::Transition { .. }
+            | DeskError::NotClosed { .. }
+            | DeskError::BadEdit(_)
+            | DeskError::EditKept { .. }
             | DeskError::NoRepository { .. }
             | DeskError::OutsideWorkTree { .. }
             | DeskError::Git(GitError::BadIdentity { .. }) => 2,
@@ -124,8 +135,18 @@ impl From<IndexError> for Failure {
 }
 
 impl From<ExportError> for Failure {
+    /// An output folder that may not be written (not empty, inside the KB) is a bad
+    /// argument (exit 2); the KB's files or the file system failing is exit 1.
     fn from(e: ExportError) -> Failure {
-        Failure::from_error(&e, e.hint(), 1)
+        let e = match e {
+            ExportError::Store(e) => return e.into(),
+            e => e,
+        };
+        let code = match e {
+            ExportError::NotEmpty { .. } | ExportError::InsideKb { .. } => 2,
+            _ => 1,
+        };
+        Failure::from_error(&e, e.hint(), code)
     }
 }
 
