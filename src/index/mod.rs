@@ -70,6 +70,7 @@ mod schema;
 mod search;
 mod stats;
 mod sync;
+mod terms;
 pub mod text;
 pub mod watch;
 
