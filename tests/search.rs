@@ -845,7 +845,7 @@ fn copy_shown(r: &Repo, id: &str) -> Vec<(String, String)> {
     assert_eq!(hits.len(), 1, "one hit for two copies: {hits:?}");
     vec![
         (
-            list.ok().lines().next().unwrap_or_default().to_string(),
+            list.ok().lines().nth(1).unwrap_or_default().to_string(),
             list.stderr.clone(),
         ),
         (
@@ -1148,4 +1148,314 @@ fn earlier_means_the_earlier_instant_not_the_text_that_sorts_first() {
         .map(|t| t["id"].as_str().expect("id"))
         .collect();
     assert_eq!(similar, ["T-QQQQ000002"], "{out}");
+}
+
+/// The hits of a query, by id, with their scores.
+fn scored(r: &Repo, query: &str) -> Vec<(String, f64)> {
+    let out = r
+        .docket(&["search", query, "--type", "ticket", "--json"])
+        .ok()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().expect("id").to_string(),
+                h["score"].as_f64().expect("score"),
+            )
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn every_word_must_match_by_default() {
+    let r = desk_with_tickets();
+    let q = |query: &str| sorted(ids(r.docket(&["search", query, "--json"]).ok()));
+    // Before, any one word was enough: every open ticket and the crash article matched.
+    assert_eq!(q("status:open crash"), ["T-AAAA000001"]);
+    assert_eq!(q("crash config"), ["T-AAAA000001"]);
+    assert!(q("crash parquet").is_empty());
+    assert_eq!(q("status:closed euros"), ["T-CCCC000003"]);
+    assert!(q("status:open euros").is_empty());
+    let none = r.docket(&["search", "crash", "parquet"]);
+    none.ok();
+    assert!(
+        none.stderr.contains("no match for `crash parquet`"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn or_joins_alternatives_that_the_other_words_still_narrow() {
+    let r = desk_with_tickets();
+    let q = |query: &str| sorted(ids(r.docket(&["search", query, "--json"]).ok()));
+    assert_eq!(q("parquet OR euros"), ["T-BBBB000002", "T-CCCC000003"]);
+    // `status:open` and one of the two, not `status:open` with optional words.
+    assert_eq!(q("status:open parquet OR euros"), ["T-BBBB000002"]);
+    assert_eq!(q("parquet OR euros status:closed"), ["T-CCCC000003"]);
+    assert_eq!(q("(parquet OR euros) -label:feature"), ["T-CCCC000003"]);
+    assert_eq!(q("parquet OR euros NOT label:billing"), ["T-BBBB000002"]);
+    assert_eq!(
+        q("status:open AND crash OR label:billing"),
+        ["T-AAAA000001", "T-CCCC000003"]
+    );
+}
+
+#[test]
+fn words_without_searchable_text_do_not_have_to_match() {
+    let r = desk_with_tickets();
+    let q = |query: &str| {
+        ids(r
+            .docket(&["search", query, "--type", "ticket", "--json"])
+            .ok())
+    };
+    // `the`, `on` and `&` leave no term in the text, and no label or id is called that.
+    assert_eq!(q("the crash on start"), ["T-AAAA000001"]);
+    assert_eq!(q("billing & currency"), ["T-CCCC000003"]);
+}
+
+#[test]
+fn ranking_within_the_matches_is_bm25_as_before() {
+    let r = Repo::with_desk();
+    for (n, title, body) in [
+        (
+            1,
+            "Disk full on the primary",
+            "The disk is full. Disk usage grows.",
+        ),
+        (
+            2,
+            "Slow queries",
+            "After the disk filled up, queries got slow; now it is full.",
+        ),
+        (3, "Disk replaced", "We replaced the disk."),
+        (4, "Mailbox full", "The inbox is full."),
+    ] {
+        ticket(&r, &format!("T-DDDD00000{n}"), title, "open", body, "");
+    }
+    commit_all(&r, "tickets");
+    let both = scored(&r, "disk full");
+    let either = scored(&r, "disk OR full");
+    let found: Vec<&str> = both.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(found, ["T-DDDD000001", "T-DDDD000002"], "{both:?}");
+    // A ticket with both words scores the same sum of BM25 terms as under OR, so the
+    // order within the matches is OR's order with the partial matches left out.
+    let either_of_both: Vec<&(String, f64)> = either
+        .iter()
+        .filter(|(id, _)| found.contains(&id.as_str()))
+        .collect();
+    assert_eq!(either_of_both.len(), 2, "{either:?}");
+    for ((id, s), (id2, s2)) in both.iter().zip(either_of_both) {
+        assert_eq!(id, id2);
+        assert!((s - s2).abs() < 1e-4, "{id}: {s} and {s2}");
+    }
+    assert!(both[0].1 > both[1].1, "{both:?}");
+}
+
+fn desk_with_people() -> Repo {
+    let r = Repo::with_desk();
+    ticket(
+        &r,
+        "T-EEEE000001",
+        "Login fails after the upgrade",
+        "open",
+        "SSO redirects loop.",
+        "type: bug\npriority: high\nassignee: bob\nreporter: Dana Whitfield <dana@acme.example>\n",
+    );
+    ticket(
+        &r,
+        "T-FFFF000002",
+        "How do I rotate the login keys?",
+        "open",
+        "Asking for the docs.",
+        "type: question\npriority: low\nassignee: alice@team.example\nreporter: lena@nordlicht.example\n",
+    );
+    commit_all(&r, "tickets");
+    r
+}
+
+#[test]
+fn assignee_reporter_priority_and_type_are_searchable() {
+    let r = desk_with_people();
+    let q = |query: &str| sorted(ids(r.docket(&["search", query, "--json"]).ok()));
+    let dana = ["T-EEEE000001"];
+    for query in [
+        "reporter:dana",
+        "reporter:Whitfield",
+        "reporter:dana@acme.example",
+        "reporter:\"Dana Whitfield\"",
+        "reporter:\"Dana Whitfield <dana@acme.example>\"",
+        "assignee:bob",
+        "priority:high",
+        "type:bug",
+        "type:bug login",
+    ] {
+        assert_eq!(q(query), dana, "{query}");
+    }
+    let lena = ["T-FFFF000002"];
+    for query in [
+        "reporter:lena",
+        "reporter:lena@nordlicht.example",
+        "assignee:alice",
+        "assignee:alice@team.example",
+        "priority:LOW",
+        "type:question",
+    ] {
+        assert_eq!(q(query), lena, "{query}");
+    }
+    assert!(q("reporter:acme").is_empty(), "a domain alone names nobody");
+    assert!(q("type:bug priority:low").is_empty());
+    assert_eq!(q("login type:bug OR type:question").len(), 2);
+}
+
+#[test]
+fn created_compares_instants_with_dates_ranges_and_times() {
+    let r = Repo::with_desk();
+    for (id, created) in [
+        ("T-GGGG000001", "2025-12-31T22:00:00Z"),
+        // 2025-12-31T23:30:00Z: the last day of 2025 in UTC, though its text says 2026.
+        ("T-HHHH000002", "2026-01-01T01:30:00+02:00"),
+        ("T-JJJJ000003", "2026-01-15T09:00:00Z"),
+        ("T-KKKK000004", "2026-02-01"),
+    ] {
+        r.write(
+            &format!("support/tickets/{}/{id}.md", &id[2..4]),
+            &format!("---\nid: {id}\ntitle: Backup {id}\nstatus: open\ncreated: {created}\n---\nBackup failed.\n"),
+        );
+    }
+    commit_all(&r, "tickets");
+    // An index of the previous format (without the date field) is rebuilt by itself.
+    r.docket(&["search", "backup"]).ok();
+    std::fs::write(r.root.join(".git/docket/index/VERSION"), "docket-index-6\n").expect("version");
+    let run = r.docket(&["search", "created:>2025-12-31", "--json"]);
+    assert!(run.stderr.contains("another version"), "{}", run.stderr);
+    assert_eq!(sorted(ids(run.ok())), ["T-JJJJ000003", "T-KKKK000004"]);
+    let q = |query: &str| sorted(ids(r.docket(&["search", query, "--json"]).ok()));
+    let (g, h, j, k) = (
+        "T-GGGG000001",
+        "T-HHHH000002",
+        "T-JJJJ000003",
+        "T-KKKK000004",
+    );
+    for (query, want) in [
+        ("created:>=2026-01-01", vec![j, k]),
+        ("created:<2026-01-01", vec![g, h]),
+        ("created:<=2026-01-15", vec![g, h, j]),
+        ("created:2025-12-31", vec![g, h]),
+        ("created:2026-02-01", vec![k]),
+        ("created:[2026-01-01 TO 2026-01-31]", vec![j]),
+        ("created:[2025-12-31 TO 2026-02-01]", vec![g, h, j, k]),
+        ("created:{2025-12-31 TO 2026-02-01}", vec![j]),
+        ("created:>2025-12-31T23:00:00Z", vec![h, j, k]),
+        ("created:>=2026-01-01T01:30:00+02:00", vec![h, j, k]),
+        ("created:>2026-01-01T01:30:00+02:00", vec![j, k]),
+        ("created:\"2025-12-31T23:30:00Z\"", vec![h]),
+        ("created:[2026-01-15T09:00:00Z TO *]", vec![j, k]),
+        ("backup created:<2026-01-01", vec![g, h]),
+        ("created:<2026-01-01 OR created:>2026-01-31", vec![g, h, k]),
+    ] {
+        assert_eq!(q(query), want, "{query}");
+    }
+    let err = r
+        .docket(&["search", "created:>yesterday"])
+        .fails(2)
+        .to_string();
+    assert!(
+        err.contains("`created:` takes a date (2026-01-01) or an RFC 3339 time"),
+        "{err}"
+    );
+    assert!(err.contains("not `yesterday`"), "{err}");
+}
+
+#[test]
+fn custom_fields_are_key_value_and_an_unknown_field_is_named() {
+    let r = desk_with_tickets();
+    ticket(
+        &r,
+        "T-MMMM000004",
+        "Replication lag on the standby",
+        "open",
+        "The standby is minutes behind.",
+        "importance: 4\nseverity: SEV1\nsla_hours: 4\nplatforms:\n  - linux\n  - macos\nlayout:\n  a: 1\n",
+    );
+    commit_all(&r, "custom");
+    let q = |query: &str| ids(r.docket(&["search", query, "--json"]).ok());
+    let m = ["T-MMMM000004"];
+    for query in [
+        "severity:sev1",
+        "severity:SEV1 standby",
+        "sla_hours:4",
+        "platforms:macos",
+        "severity:*",
+        "severity:[sev0 TO sev2]",
+        "importance:4",
+    ] {
+        assert_eq!(q(query), m, "{query}");
+    }
+    assert_eq!(
+        sorted(q("severity:sev1 OR parquet")),
+        ["T-BBBB000002", "T-MMMM000004"]
+    );
+    assert!(q("severity:sev2").is_empty());
+    assert!(q("sla_hours:5").is_empty());
+    // A field that no ticket has is an error naming it, with the nearest known name.
+    let err = r.docket(&["search", "severty:sev1"]).fails(2).to_string();
+    assert!(
+        err.contains("no ticket has a field `severty` (did you mean `severity:`?)"),
+        "{err}"
+    );
+    let err = r.docket(&["search", "asignee:bob"]).fails(2).to_string();
+    assert!(err.contains("did you mean `assignee:`?"), "{err}");
+    assert!(err.contains("hint: "), "{err}");
+    let err = r.docket(&["search", "layout:a"]).fails(2).to_string();
+    assert!(err.contains("no ticket has a field `layout`"), "{err}");
+    // Internal fields are not searchable by name, so a custom field may use the name.
+    let err = r.docket(&["search", "kind:ticket"]).fails(2).to_string();
+    assert!(err.contains("no ticket has a field `kind`"), "{err}");
+}
+
+#[test]
+fn a_status_or_type_that_nothing_has_is_a_usage_error() {
+    let r = desk_with_tickets();
+    let err = r
+        .docket(&["search", "crash", "--status", "bogus"])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("error: unknown status `bogus`"), "{err}");
+    assert!(
+        err.contains(
+            "hint: use one of the statuses of tickets (new, open, pending, resolved, closed)"
+        ),
+        "{err}"
+    );
+    let err = r
+        .docket(&["search", "crash", "--type", "kb", "--status", "open"])
+        .fails(2)
+        .to_string();
+    assert!(
+        err.contains("KB articles (draft, published, archived)"),
+        "{err}"
+    );
+    assert!(!err.contains("tickets ("), "{err}");
+    let open = ids(r
+        .docket(&["search", "crash", "--status", "OPEN", "--json"])
+        .ok());
+    assert_eq!(open, ["T-AAAA000001"]);
+    let published = ids(r
+        .docket(&["search", "crash", "--status", "published", "--json"])
+        .ok());
+    assert_eq!(published, ["wal-recovery"]);
+    let err = r
+        .docket(&["search", "crash", "--type", "bogus"])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("invalid value 'bogus' for '--type"), "{err}");
 }

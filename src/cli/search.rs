@@ -28,8 +28,9 @@ pub enum TypeArg {
 /// Arguments of `search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words, "phrases", field:value (title, body, comments, label, status, customer,
-    /// id), AND/OR/NOT, -word.
+    /// Words (all must match), "phrases", a OR b, -word or NOT word, field:value
+    /// (title, body, comments, label, status, customer, id, assignee, reporter, priority,
+    /// type, a custom field), created:>2026-01-01 or created:[2026-01-01 TO 2026-01-31].
     #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// Only this kind of record.
@@ -117,7 +118,7 @@ pub fn search(ctx: &Context, a: &SearchArgs, out: &mut dyn Write) -> Result<(), 
         limit: a.limit,
         marks,
     };
-    let found = desk.with_index(&Bar::default(), |idx| idx.search(&query, &opts))?;
+    let found = desk.search(&query, &opts, &Bar::default())?;
     notices(&found.notices);
     let hits = found.value;
     if a.json {

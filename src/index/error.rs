@@ -57,6 +57,14 @@ pub enum IndexError {
         /// What is wrong with it.
         message: String,
     },
+    /// A status filter that no record of the kinds searched can have.
+    #[error("unknown status `{status}`")]
+    UnknownStatus {
+        /// The status as given.
+        status: String,
+        /// Each kind searched (`tickets`, ...) with its statuses.
+        known: Vec<(&'static str, Vec<String>)>,
+    },
     /// The desk's files could not be listed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -82,9 +90,17 @@ impl IndexError {
     pub fn hint(&self) -> Option<String> {
         match self {
             IndexError::BadQuery { .. } => Some(
-                "quote phrases with \"...\", use field:value with title, body, comments, label, status, customer, id, and AND/OR/NOT in capitals"
+                "quote phrases with \"...\"; every word must match unless joined by OR, and -word or NOT word leaves one out (AND/OR/NOT in capitals); fields: title, body, comments, label, status, customer, id, assignee, reporter, priority, type, any other frontmatter key (importance:4), created:>2026-01-01 or created:[2026-01-01 TO 2026-01-31]"
                     .into(),
             ),
+            IndexError::UnknownStatus { known, .. } => Some(format!(
+                "use one of the statuses of {}",
+                known
+                    .iter()
+                    .map(|(what, statuses)| format!("{what} ({})", statuses.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
             IndexError::Tantivy { .. }
             | IndexError::Io { .. }
             | IndexError::Damaged { .. }

@@ -71,6 +71,7 @@ mod schema;
 mod search;
 mod stats;
 mod sync;
+mod terms;
 pub mod text;
 pub mod watch;
 
@@ -507,7 +508,10 @@ fn is_damage(e: &IndexError, git_dir: &Path) -> bool {
         IndexError::Damaged { .. } | IndexError::Panicked { .. } => true,
         IndexError::Tantivy { error, .. } => !matches!(error, TantivyError::LockFailure(..)),
         IndexError::Io { path, .. } => path.starts_with(SearchIndex::location(git_dir)),
-        IndexError::Busy { .. } | IndexError::BadQuery { .. } | IndexError::Store(_) => false,
+        IndexError::Busy { .. }
+        | IndexError::BadQuery { .. }
+        | IndexError::UnknownStatus { .. }
+        | IndexError::Store(_) => false,
     }
 }
 

@@ -12,15 +12,21 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::{IndexError, SearchIndex};
 
+mod dates;
+mod fields;
+mod groups;
+
 impl SearchIndex {
     /// The query parser for user queries: free words search title (boosted), body,
-    /// comments and labels; `field:value` reaches any of them and status, customer, id.
+    /// comments and labels; `field:value` reaches any searchable field. Every word is
+    /// required unless joined by `OR`.
     fn user_parser(&self) -> QueryParser {
         let f = self.fields;
         let mut p = QueryParser::for_index(
             &self.index,
             vec![f.title, f.body, f.comments, f.label, f.id],
         );
+        p.set_conjunction_by_default();
         p.set_field_boost(f.title, 3.0);
         p.set_field_boost(f.label, 2.0);
         p.set_field_boost(f.id, 5.0);
@@ -29,45 +35,43 @@ impl SearchIndex {
 
     /// Parses a user query strictly: a malformed one is an error that says why.
     pub fn parse_user_query(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
-        if query.trim().is_empty() {
-            return Err(IndexError::BadQuery {
-                query: query.to_string(),
-                message: "the query is empty".into(),
-            });
-        }
-        let rewritten = not_as_minus(&without_controls(query));
-        let (_, errors) = self.user_parser().parse_query_lenient(&rewritten);
-        if let Some(e) = errors.into_iter().next() {
-            return Err(IndexError::BadQuery {
-                query: query.to_string(),
-                message: e.to_string(),
-            });
-        }
-        let bad = |e: tantivy::query::QueryParserError| IndexError::BadQuery {
+        let bad = |message: String| IndexError::BadQuery {
             query: query.to_string(),
-            message: e.to_string(),
+            message,
         };
-        let ast = tantivy::query_grammar::parse_query(&rewritten).map_err(|_| {
-            bad(tantivy::query::QueryParserError::SyntaxError(
-                rewritten.clone(),
-            ))
-        })?;
-        let pushed = boosts_past_exclusions(ast.clone());
-        let parsed = if pushed == ast {
-            self.user_parser().parse_query(&rewritten)
-        } else {
-            self.user_parser().build_query_from_user_input_ast(pushed)
+        if query.trim().is_empty() {
+            return Err(bad("the query is empty".into()));
         }
-        .map_err(bad)?;
+        let plain = not_as_minus(&without_controls(query));
+        // Syntax errors are reported on the text as given, before any regrouping.
+        let (_, errors) = tantivy::query_grammar::parse_query_lenient(&plain);
+        if let Some(e) = errors.into_iter().next() {
+            return Err(bad(tantivy::query::QueryParserError::SyntaxError(format!(
+                "{} at position {}",
+                e.message, e.pos
+            ))
+            .to_string()));
+        }
+        let syntax =
+            || bad(tantivy::query::QueryParserError::SyntaxError(plain.clone()).to_string());
+        let ast = tantivy::query_grammar::parse_query(&groups::grouped(&plain))
+            .or_else(|_| tantivy::query_grammar::parse_query(&plain))
+            .map_err(|_| syntax())?;
+        let ast = self.resolve_fields(ast).map_err(|e| match e {
+            IndexError::BadQuery { message, .. } => bad(message),
+            other => other,
+        })?;
+        let ast = boosts_past_exclusions(ast);
+        let parsed = self
+            .user_parser()
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| bad(e.to_string()))?;
         // Some queries parse but cannot run (`a:*` asks whether an unknown field exists):
         // building the weight finds those, so they are reported as bad queries too.
         let schema = self.index.schema();
         parsed
             .weight(tantivy::query::EnableScoring::disabled_from_schema(&schema))
-            .map_err(|e| IndexError::BadQuery {
-                query: query.to_string(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| bad(e.to_string()))?;
         Ok(with_plain_exclusions(parsed))
     }
 }

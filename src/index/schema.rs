@@ -8,7 +8,8 @@
 //! dictionary per segment, where the stored documents cost a block decompression and a
 //! JSON parse per ticket.
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 
 use crate::model::Ticket;
@@ -16,7 +17,7 @@ use crate::model::Ticket;
 use super::text::{KEYWORD, TEXT};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "docket-index-7";
+pub const SCHEMA_VERSION: &str = "docket-index-8";
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +62,23 @@ pub struct Fields {
     /// Files that did not load: path and message, as [`encode_problem`] writes them (a
     /// fast field, so `list` warns about them without reading stored documents).
     pub problem: Field,
+    /// Who works on a ticket: the value, its name, each word of the name, its email and
+    /// the email's local part, so `assignee:dana` finds `Dana Ng <dana@acme.example>`.
+    pub assignee: Field,
+    /// Who asked, indexed as `assignee` is.
+    pub reporter: Field,
+    /// Priority band, one lower-case term.
+    pub priority: Field,
+    /// Ticket type (`type:` in a query), one lower-case term.
+    pub ticket_type: Field,
+    /// Creation instant, to the second (`created:` in a query compares instants, where
+    /// texts in different offsets would sort wrong); a bare date counts from its start
+    /// in UTC.
+    pub created_at: Field,
+    /// The other scalar frontmatter values of a ticket (custom fields), one `key:value`
+    /// term each, lower case; a query's `key:value` for a key that is no field of the
+    /// schema searches here.
+    pub extra: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -90,12 +108,24 @@ pub fn build() -> (Schema, Fields) {
         articles: b.add_text_field("articles", keyword.clone() | STORED),
         relates: b.add_text_field("relates", keyword.clone()),
         blocks: b.add_text_field("blocks", keyword.clone()),
-        duplicate_of: b.add_text_field("duplicate_of", keyword | STORED),
+        duplicate_of: b.add_text_field("duplicate_of", keyword.clone() | STORED),
         created: b.add_text_field("created", STRING | STORED),
         latest_comment: b.add_text_field("latest_comment", STORED),
         data: b.add_text_field("data", STORED),
         row: b.add_bytes_field("row", FAST),
         problem: b.add_bytes_field("problem", FAST),
+        assignee: b.add_text_field("assignee", keyword.clone()),
+        reporter: b.add_text_field("reporter", keyword.clone()),
+        priority: b.add_text_field("priority", keyword.clone()),
+        ticket_type: b.add_text_field("type", keyword.clone()),
+        created_at: b.add_date_field(
+            "created_at",
+            DateOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        extra: b.add_text_field("extra", keyword),
     };
     (b.build(), fields)
 }

@@ -125,7 +125,10 @@ impl From<IndexError> for Failure {
             e => e,
         };
         let hint = e.hint();
-        let code = if matches!(e, IndexError::BadQuery { .. }) {
+        let code = if matches!(
+            e,
+            IndexError::BadQuery { .. } | IndexError::UnknownStatus { .. }
+        ) {
             2
         } else {
             1

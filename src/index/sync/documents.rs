@@ -6,7 +6,9 @@ use std::path::Path;
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use crate::index::terms::{custom_terms, person_terms};
 use crate::index::{IndexError, SearchIndex};
+use crate::model::Ticket;
 use crate::store::{FileRole, Problem, Store, StoreError, article_from_doc, customer_from_doc};
 
 /// Which kind of document a data file belongs to, and that document's key (the path of
@@ -39,6 +41,13 @@ pub fn owner_of(store: &Store, rel: &str) -> Option<Owner> {
         FileRole::Customer => Owner::Customer(rel.to_string()),
     })
 }
+
+/// Frontmatter keys with a field of their own (or, for `links`, no scalar value), left
+/// out of the `key:value` terms.
+const OWN_FIELDS: &[&str] = &[
+    "id", "title", "status", "type", "created", "reporter", "assignee", "customer", "labels",
+    "priority", "links",
+];
 
 impl SearchIndex {
     /// Replaces one document with what its files say now (or removes it).
@@ -125,9 +134,45 @@ impl SearchIndex {
         if let Some(c) = latest_comment {
             d.add_text(f.latest_comment, c);
         }
+        self.add_ticket_values(&mut d, k);
         d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
         d.add_bytes(f.row, &crate::index::schema::encode_row(k, latest_comment));
         Some(d)
+    }
+
+    /// The values `assignee:`, `reporter:`, `priority:`, `type:`, `created:` and
+    /// `key:value` queries for the other frontmatter keys search.
+    fn add_ticket_values(&self, d: &mut TantivyDocument, k: &Ticket) {
+        let f = self.fields;
+        for (field, person) in [(f.assignee, &k.assignee), (f.reporter, &k.reporter)] {
+            for term in person.as_deref().map(person_terms).unwrap_or_default() {
+                d.add_text(field, term);
+            }
+        }
+        if let Some(p) = &k.priority {
+            d.add_text(f.priority, p);
+        }
+        if let Some(t) = &k.kind {
+            d.add_text(f.ticket_type, t);
+        }
+        if let Some(at) = k.created.moment().order() {
+            d.add_date(
+                f.created_at,
+                tantivy::DateTime::from_timestamp_secs(at.as_second()),
+            );
+        }
+        // Every other scalar key (importance, resolution, custom fields, ...) as
+        // `key:value`.
+        if let Ok(serde_json::Value::Object(values)) = serde_json::to_value(k) {
+            for (key, value) in values
+                .iter()
+                .filter(|(key, _)| !OWN_FIELDS.contains(&&***key))
+            {
+                for term in custom_terms(key, value) {
+                    d.add_text(f.extra, term);
+                }
+            }
+        }
     }
 
     fn article_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
