@@ -845,7 +845,7 @@ fn copy_shown(r: &Repo, id: &str) -> Vec<(String, String)> {
     assert_eq!(hits.len(), 1, "one hit for two copies: {hits:?}");
     vec![
         (
-            list.ok().lines().next().unwrap_or_default().to_string(),
+            list.ok().lines().nth(1).unwrap_or_default().to_string(),
             list.stderr.clone(),
         ),
         (
