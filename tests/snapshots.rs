@@ -629,7 +629,7 @@ fn usage_errors_exit_2() {
         --- stdout
         --- stderr
         error: cannot parse the query `title:(vpn`: Syntax Error: expected ')' at position 10
-        hint: quote phrases with "...", use field:value with title, body, comments, label, status, customer, id, and AND/OR/NOT in capitals
+        hint: quote phrases with "..."; every word must match unless joined by OR, and -word or NOT word leaves one out (AND/OR/NOT in capitals); fields: title, body, comments, label, status, customer, id, assignee, reporter, priority, type, any other frontmatter key (importance:4), created:>2026-01-01 or created:[2026-01-01 TO 2026-01-31]
         "#);
     assert_snapshot!(r.transcript_env(&["list"], &[("DOCKET_NOW", "yesterday")]), @r"
         exit: 2

@@ -1,7 +1,9 @@
 //! User queries: tantivy's query grammar with docket's fixes (`NOT x` as `-x`, control
-//! characters as spaces, boosts moved past exclusions, exclusions that only seek forward),
-//! parsed strictly so a malformed query is an error that says why; and the exact-term
-//! query the other readers build on.
+//! characters as spaces, every word required and runs joined by `OR`/`AND` grouped
+//! ([`groups`]), field names resolved to the schema, `created:` to instants and other
+//! keys to custom fields ([`fields`], [`dates`]), boosts moved past exclusions, exclusions
+//! that only seek forward), parsed strictly so a malformed query is an error that says
+//! why; and the exact-term query the other readers build on.
 
 use tantivy::query::{
     BooleanQuery, EnableScoring, Explanation, Occur, Query, QueryParser, Scorer, TermQuery, Weight,
