@@ -232,7 +232,7 @@ fn custom_leaf(leaf: UserInputLeaf, key: &str, name: &str) -> Result<UserInputAs
 fn unknown_field(name: &str, known: &[String]) -> String {
     let nearest = known
         .iter()
-        .map(|k| (edit_distance(&name.to_lowercase(), k), k))
+        .map(|k| (strsim::levenshtein(&name.to_lowercase(), k), k))
         .filter(|(d, _)| *d <= 2)
         .min();
     match nearest {
@@ -241,35 +241,9 @@ fn unknown_field(name: &str, known: &[String]) -> String {
     }
 }
 
-/// The Levenshtein distance between two short strings, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_characters() {
-        assert_eq!(edit_distance("asignee", "assignee"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("数据", "数"), 1);
-    }
 
     #[test]
     fn an_unknown_field_names_the_nearest() {
