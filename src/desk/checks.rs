@@ -4,6 +4,8 @@
 //! as it would be written, held to the rules `check` applies, so that docket never
 //! commits what its own `check` then rejects.
 
+use std::collections::BTreeSet;
+
 use super::DeskError;
 use crate::doc::{Document, MAX_FILE_BYTES, Value};
 use crate::model::{Config, format_time};
@@ -94,29 +96,49 @@ pub(super) fn refuse_new_problems(
     }
 }
 
-/// What the references of these ticket documents point at, looked up one by one (a
-/// customer, KB articles) rather than by loading every record, for `validate_ticket`.
+/// What the references of these ticket documents point at, for `validate_ticket`: each
+/// kind of record is listed once, and only when a document names one, so a write to a
+/// ticket without links reads no record and one with links reads the KB once, not once
+/// per link.
 pub(super) fn known_refs(store: &Store, docs: &[&Document]) -> Result<Known, DeskError> {
-    let mut known = Known {
-        customers: Some(Default::default()),
-        articles: Some(Default::default()),
+    let named = |path: &[&str]| -> BTreeSet<String> {
+        docs.iter()
+            .flat_map(|doc| match doc.get(path) {
+                Some(Value::Sequence(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+                Some(v) => v.as_str().map(str::to_string).into_iter().collect(),
+                None => Vec::new(),
+            })
+            .collect()
     };
-    for doc in docs {
-        if let Some(c) = doc.get(&["customer"]).and_then(Value::as_str)
-            && store.customer_exists(c)?
-            && let Some(set) = known.customers.as_mut()
-        {
-            set.insert(c.to_string());
-        }
-        if let Some(Value::Sequence(items)) = doc.get(&["links", "articles"]) {
-            for slug in items.iter().filter_map(Value::as_str) {
-                if store.article_exists(slug)?
-                    && let Some(set) = known.articles.as_mut()
-                {
-                    set.insert(slug.to_string());
-                }
-            }
-        }
+    let customers = named(&["customer"]);
+    let articles = named(&["links", "articles"]);
+    let mut known = Known {
+        customers: Some(BTreeSet::new()),
+        articles: Some(BTreeSet::new()),
+    };
+    if !customers.is_empty() {
+        let all = store.customers()?;
+        known.customers = Some(
+            all.items
+                .iter()
+                .map(|c| c.slug.to_string())
+                .filter(|slug| customers.contains(slug))
+                .collect(),
+        );
+    }
+    if !articles.is_empty() {
+        let all = store.articles()?;
+        known.articles = Some(
+            all.items
+                .iter()
+                .map(|a| a.slug.to_string())
+                .filter(|slug| articles.contains(slug))
+                .collect(),
+        );
     }
     Ok(known)
 }
