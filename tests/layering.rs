@@ -13,13 +13,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("random", &[]),
     ("model", &[]),
     ("doc", &[]),
+    ("support", &["model"]),
     ("git", &["interrupt", "clock"]),
     ("store", &["model", "doc", "atomic"]),
-    ("index", &["model", "store", "atomic", "clock"]),
+    ("index", &["model", "support", "store", "atomic", "clock"]),
     (
         "desk",
         &[
             "model",
+            "support",
             "doc",
             "git",
             "store",
@@ -35,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "model",
+            "support",
             "doc",
             "git",
             "store",

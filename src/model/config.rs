@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Field;
+use super::{Field, PriorityPolicy, SlaConfig};
 
 /// The whole configuration file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schemars(title = "docket config (.docket/config.yaml)")]
 pub struct Config {
@@ -25,6 +25,10 @@ pub struct Config {
     pub commit: bool,
     /// Custom ticket fields: the keys beyond docket's own that `set` may write.
     pub fields: Vec<Field>,
+    /// How importance, urgency and the tier make a priority band.
+    pub priority: PriorityPolicy,
+    /// SLA policies, calendars and the statuses that pause the clock.
+    pub sla: SlaConfig,
 }
 
 impl Default for Config {
@@ -38,6 +42,8 @@ impl Default for Config {
                 .to_vec(),
             commit: true,
             fields: Vec::new(),
+            priority: PriorityPolicy::default(),
+            sla: SlaConfig::default(),
         }
     }
 }

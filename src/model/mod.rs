@@ -7,9 +7,11 @@ mod config;
 mod customer;
 mod field;
 mod id;
+mod policy;
 mod text;
 mod ticket;
 mod time;
+mod timeline;
 
 pub use article::{Article, ArticleStatus, Audience};
 pub use config::{Config, Paths, TeamMember, Workflow};
@@ -18,9 +20,11 @@ pub use field::{Field, FieldType};
 pub use id::{
     CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, TypedId, crockford, short_prefix,
 };
+pub use policy::{Band, CalendarSpec, PriorityPolicy, SlaConfig, SlaPolicy};
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, LINK_KEYS, Links, TICKET_KEYS, Ticket};
 pub use time::{Moment, Time, format_time};
+pub use timeline::{Event, EventKind, Rating};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
@@ -28,6 +32,8 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("ticket.schema.json", one(schemars::schema_for!(Ticket))),
         ("comment.schema.json", one(schemars::schema_for!(Comment))),
+        ("event.schema.json", one(schemars::schema_for!(Event))),
+        ("rating.schema.json", one(schemars::schema_for!(Rating))),
         ("article.schema.json", one(schemars::schema_for!(Article))),
         ("customer.schema.json", one(schemars::schema_for!(Customer))),
         ("config.schema.json", one(schemars::schema_for!(Config))),
