@@ -71,12 +71,27 @@ fn new_writes_one_file_in_one_commit_with_trailers() {
 }
 
 #[test]
-fn set_changes_exactly_one_line() {
+fn set_changes_exactly_one_line_and_adds_the_event_file() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Slow queries");
     r.docket(&["set", &id, "status=pending"]).ok();
+    let files = r
+        .git(&["show", "--name-status", "--format=", "HEAD"])
+        .ok()
+        .to_string();
+    let files: Vec<&str> = files.lines().collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files[0].starts_with("M\tsupport/tickets/"), "{files:?}");
+    assert!(files[1].starts_with("A\tsupport/tickets/"), "{files:?}");
+    let event = files[1].trim_start_matches("A\t");
+    let text = r.read(event);
+    assert!(
+        text.contains("event: status\nfrom: open\nto: pending\n"),
+        "{text}"
+    );
+    let ticket = files[0].trim_start_matches("M\t");
     let diff = r
-        .git(&["diff", "HEAD~1", "HEAD", "--unified=0"])
+        .git(&["diff", "HEAD~1", "HEAD", "--unified=0", "--", ticket])
         .ok()
         .to_string();
     let changed: Vec<&str> = diff

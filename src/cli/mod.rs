@@ -16,6 +16,7 @@ mod init;
 mod kb;
 mod render;
 mod search;
+mod support;
 mod tickets;
 mod views;
 mod watch;
@@ -86,6 +87,12 @@ pub enum Command {
     Rm(tickets::RmArgs),
     /// The commits that changed a ticket.
     History(tickets::HistoryArgs),
+    /// Record a customer's satisfaction rating (CSAT, 1-5) of a closed ticket.
+    Feedback(support::FeedbackArgs),
+    /// Open tickets whose SLA targets are breached or at risk.
+    Sla(support::SlaArgs),
+    /// The desk's figures: volume, backlog, response and resolution times, SLA, CSAT.
+    Report(support::ReportArgs),
     /// Knowledge-base articles: new, list, show, edit, set.
     Kb(kb::KbArgs),
     /// Customer records: new, list, show, set.
@@ -126,6 +133,7 @@ impl Command {
             Command::Close(a) | Command::Resolve(a) => Some(&a.write),
             Command::Link(a) => Some(&a.write),
             Command::Rm(a) => Some(&a.write),
+            Command::Feedback(a) => Some(&a.write),
             Command::Kb(a) => a.command.write_args(),
             Command::Customer(a) => a.command.write_args(),
             Command::List(_)
@@ -140,7 +148,9 @@ impl Command {
             | Command::Dupes(_)
             | Command::Watch(_)
             | Command::Completions(_)
-            | Command::Man(_) => None,
+            | Command::Man(_)
+            | Command::Sla(_)
+            | Command::Report(_) => None,
         }
     }
 }
@@ -167,6 +177,9 @@ pub fn run(
         Command::Link(a) => tickets::link(&ctx, &a, out),
         Command::Rm(a) => tickets::rm(&ctx, &a, out),
         Command::History(a) => tickets::history(&ctx, &a, out),
+        Command::Feedback(a) => support::feedback(&ctx, &a, out),
+        Command::Sla(a) => support::sla(&ctx, &a, out),
+        Command::Report(a) => support::report_cmd(&ctx, &a, out),
         Command::Kb(a) => kb::run(&ctx, a, out),
         Command::Customer(a) => customer::run(&ctx, a, out),
         Command::Export(a) => export::run(&ctx, &a, out),

@@ -5,6 +5,7 @@
 //! article's path in the KB), never by reading it, so a broken file can still be mended.
 
 use super::{Change, Desk, DeskError, Outcome};
+use crate::doc::Document;
 use crate::git::PathState;
 use crate::model::TicketId;
 use crate::store::{
@@ -199,12 +200,20 @@ impl Desk {
         }
         let text = after.text().to_string();
         self.transact_checked(
-            |_| {
+            |store| {
+                let mut files = vec![(rel.clone(), text)];
+                if let Subject::Ticket(_) = &edit.subject
+                    && let Ok(before) = Document::parse(&edit.before)
+                    && let Ok(before) = ticket_from_doc(&before)
+                    && let Ok(now) = ticket_from_doc(&after)
+                {
+                    files.extend(self.events_between(store, rel, &before, &now)?);
+                }
                 Ok(Change {
                     action,
                     id,
                     title,
-                    files: vec![(rel.clone(), text)],
+                    files,
                     details: Vec::new(),
                 })
             },

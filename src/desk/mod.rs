@@ -22,6 +22,8 @@ mod customers;
 mod demo;
 mod edit;
 mod error;
+mod events;
+mod feedback;
 mod fields;
 mod indexed;
 mod init;
@@ -33,6 +35,7 @@ mod records;
 mod remove;
 mod set;
 mod show;
+mod support;
 mod tickets;
 
 use std::path::Path;
@@ -44,6 +47,7 @@ pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTic
 pub use demo::{Demo, build_demo};
 pub use edit::HandEdit;
 pub use error::DeskError;
+pub use feedback::NewRating;
 pub use fields::FieldFilter;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
@@ -53,6 +57,7 @@ pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};
 pub use remove::Removed;
 pub use show::ShownTicket;
+pub use support::FactSource;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};

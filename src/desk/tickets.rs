@@ -10,7 +10,7 @@ use super::checks::{
 };
 use super::{Change, Desk, DeskError, Outcome};
 use crate::doc::{Document, Edit, Value};
-use crate::model::{Config, RANDOM_LEN, TicketId, crockford, format_time};
+use crate::model::{Config, RANDOM_LEN, TicketId, format_time};
 use crate::store::{Store, TicketFile, validate_ticket};
 
 /// What `docket new` is given.
@@ -182,7 +182,10 @@ impl Desk {
             )?;
             // Passed even when unchanged: `transact` leaves it out if git has it, and
             // reports it if git does not.
-            let files = vec![(t.rel.clone(), doc.text().to_string())];
+            let mut files = vec![(t.rel.clone(), doc.text().to_string())];
+            if let Ok(after) = crate::store::ticket_from_doc(&doc) {
+                files.extend(self.events_between(store, &t.rel, &t.ticket, &after)?);
+            }
             Ok(Change {
                 action,
                 id: Some(t.ticket.id.clone()),
@@ -205,26 +208,7 @@ impl Desk {
         let now = self.now();
         self.transact(|store| {
             let t = store.ticket(prefix)?;
-            let who = store
-                .config()
-                .team_member(&author.to_string())
-                .map(|m| m.handle.clone())
-                .unwrap_or_else(|| author_slug(&author.name, &author.email));
-            // Milliseconds keep comments made in the same second in order.
-            let precise = self.now_precise();
-            let stamp = format!(
-                "{}{:03}Z",
-                precise.strftime("%Y%m%dT%H%M%S"),
-                precise.subsec_millisecond()
-            );
-            let mut random = self.random(false)?;
-            let rel = loop {
-                let suffix = crockford(&random.bytes::<4>());
-                let rel = format!("{}/{stamp}-{who}-{suffix}.md", store.comments_rel(&t.rel));
-                if !store.exists(&rel) {
-                    break rel;
-                }
-            };
+            let rel = self.entry_rel(store, &t.rel, &[])?;
             let mut fields = vec![
                 ("author", Value::String(author.to_string())),
                 ("created", Value::String(format_time(now))),

@@ -60,6 +60,7 @@
 
 mod directory;
 mod error;
+mod facts;
 mod ids;
 mod links;
 mod lock;

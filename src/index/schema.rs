@@ -17,7 +17,7 @@ use crate::model::Ticket;
 use super::text::{KEYWORD, TEXT};
 
 /// Bump when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "docket-index-8";
+pub const SCHEMA_VERSION: &str = "docket-index-9";
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +79,11 @@ pub struct Fields {
     /// term each, lower case; a query's `key:value` for a key that is no field of the
     /// schema searches here.
     pub extra: Field,
+    /// Tickets only: the SLA facts of its timeline, as `support::sla::encode` writes
+    /// them (a fast field: `sla` and `report` read every ticket's).
+    pub sla: Field,
+    /// Tickets only: the tier of the ticket's customer (`tier:` in a query).
+    pub tier: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -125,7 +130,9 @@ pub fn build() -> (Schema, Fields) {
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         ),
-        extra: b.add_text_field("extra", keyword),
+        extra: b.add_text_field("extra", keyword.clone()),
+        sla: b.add_bytes_field("sla", FAST),
+        tier: b.add_text_field("tier", keyword),
     };
     (b.build(), fields)
 }
@@ -279,7 +286,7 @@ pub fn decode_problem(bytes: &[u8]) -> Option<(String, String)> {
 /// behind their count. The status comes first, so the rows of one status are neighbours
 /// in the sorted dictionary and reading them back (one pass from the first wanted row to
 /// the last) skips the other statuses.
-pub fn encode_row(k: &Ticket, latest_comment: Option<&str>) -> Vec<u8> {
+pub fn encode_row(k: &Ticket, latest_comment: Option<&str>, band: Option<&str>) -> Vec<u8> {
     fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
             Some(s) => {
@@ -302,7 +309,7 @@ pub fn encode_row(k: &Ticket, latest_comment: Option<&str>) -> Vec<u8> {
     put_opt(&mut out, k.assignee.as_deref());
     put_opt(&mut out, k.customer.as_deref());
     put_opt(&mut out, k.resolved.as_ref().map(|t| t.as_str()));
-    put_opt(&mut out, k.priority.as_deref());
+    put_opt(&mut out, band.or(k.priority.as_deref()));
     put_small(&mut out, k.importance);
     put_small(&mut out, k.urgency);
     put_opt(&mut out, latest_comment);
@@ -369,7 +376,7 @@ mod tests {
             "resolved": "2026-11-03T10:00:00Z",
         }))
         .expect("ticket");
-        let bytes = encode_row(&k, Some("2026-11-04T08:00:00Z"));
+        let bytes = encode_row(&k, Some("2026-11-04T08:00:00Z"), None);
         let row = decode_row(&bytes).expect("decodes");
         assert_eq!(row.id, "T-ABCDEFGHJK");
         assert_eq!(row.title, k.title);
@@ -398,7 +405,7 @@ mod tests {
         let mut k = k.clone();
         k.assignee = Some(String::new());
         k.labels.clear();
-        let bytes = encode_row(&k, None);
+        let bytes = encode_row(&k, None, None);
         let row = decode_row(&bytes).expect("decodes");
         assert_eq!(row.assignee, Some(""));
         assert!(!row.has_label("a"));

@@ -24,7 +24,7 @@ pub use policy::{Band, CalendarSpec, PriorityPolicy, SlaConfig, SlaPolicy};
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, LINK_KEYS, Links, TICKET_KEYS, Ticket};
 pub use time::{Moment, Time, format_time};
-pub use timeline::{Event, EventKind, Rating};
+pub use timeline::{Entry, Event, EventKind, Rating};
 
 /// JSON Schemas of the file formats, by file name under `schema/`.
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Time;
+use super::{Comment, Time};
 
 /// What an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -67,4 +67,35 @@ pub struct Rating {
     /// `Name <email>` of the team member who recorded it on the customer's behalf.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_by: Option<String>,
+}
+
+/// One file of a ticket's folder, by its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// A comment or internal note.
+    Comment(Comment),
+    /// A status, assignment or priority change.
+    Event(Event),
+    /// A CSAT rating.
+    Rating(Rating),
+}
+
+impl Entry {
+    /// When it was written.
+    pub fn created(&self) -> &Time {
+        match self {
+            Entry::Comment(c) => &c.created,
+            Entry::Event(e) => &e.created,
+            Entry::Rating(r) => &r.created,
+        }
+    }
+
+    /// Who wrote it.
+    pub fn author(&self) -> &str {
+        match self {
+            Entry::Comment(c) => &c.author,
+            Entry::Event(e) => &e.author,
+            Entry::Rating(r) => &r.author,
+        }
+    }
 }

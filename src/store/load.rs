@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::Problem;
 use crate::doc::{Document, Mapping, Value, from_value};
-use crate::model::{Article, Comment, Customer, Ticket, TicketId};
+use crate::model::{Article, Comment, Customer, Event, Rating, Ticket, TicketId};
 
 /// The string form of a scalar, for fields that are strings but were written otherwise.
 pub(crate) fn scalar_string(v: &Value) -> Option<String> {
@@ -108,6 +108,41 @@ pub fn ticket_from_doc(doc: &Document) -> Result<Ticket, Problem> {
 pub fn comment_from_doc(doc: &Document) -> Result<Comment, Problem> {
     lenient::<Comment>(doc, &["author", "created"], Mapping::new())
         .map_err(|e| Problem::at("", 1, format!("cannot read comment: {e}")))
+}
+
+/// Reads an event file leniently.
+pub fn event_from_doc(doc: &Document) -> Result<Event, Problem> {
+    lenient::<Event>(doc, &["author", "created", "event"], Mapping::new())
+        .map_err(|e| Problem::at("", 1, format!("cannot read event: {e}")))
+}
+
+/// Reads a rating file leniently.
+pub fn rating_from_doc(doc: &Document) -> Result<Rating, Problem> {
+    lenient::<Rating>(doc, &["author", "created", "rating"], Mapping::new())
+        .map_err(|e| Problem::at("", 1, format!("cannot read rating: {e}")))
+}
+
+/// What a file in a ticket's folder is, by the key that only its kind has: `event:`
+/// for an event, `rating:` for a CSAT rating, else a comment.
+pub fn entry_kind(doc: &Document) -> EntryKind {
+    if doc.get(&["event"]).is_some() {
+        EntryKind::Event
+    } else if doc.get(&["rating"]).is_some() {
+        EntryKind::Rating
+    } else {
+        EntryKind::Comment
+    }
+}
+
+/// The kinds of file in a ticket's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A comment or internal note.
+    Comment,
+    /// A status, assignment or priority change.
+    Event,
+    /// A CSAT rating.
+    Rating,
 }
 
 /// Reads a KB article leniently (a title defaults to empty).

@@ -22,14 +22,17 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Problem, StoreError};
 pub use layout::{Area, CONFIG_PATH, DataFolder, FileRole, FolderRole, copy_order};
-pub use load::{article_from_doc, comment_from_doc, customer_from_doc, ticket_from_doc};
+pub use load::{
+    EntryKind, article_from_doc, comment_from_doc, customer_from_doc, entry_kind, event_from_doc,
+    rating_from_doc, ticket_from_doc,
+};
 pub use records::RecordFile;
 pub use searchable::TicketText;
-pub use tickets::{CommentFile, TicketEntry, TicketFile, resolve_in};
+pub use tickets::{CommentFile, EntryFile, TicketEntry, TicketFile, entry_from_doc, resolve_in};
 pub use validate::{
     FileKind, Known, PRIORITIES, Record, field_value_problem, plain_key, unknown_key,
     validate_article, validate_bytes, validate_comment, validate_config, validate_customer,
-    validate_ticket,
+    validate_entry, validate_event, validate_rating, validate_ticket,
 };
 
 use crate::doc::Document;

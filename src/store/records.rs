@@ -68,6 +68,27 @@ impl Store {
         )
     }
 
+    /// The customer record with this slug, if there is one: its own file first (the
+    /// usual place, one read), else every record. For figures that only need the values:
+    /// a record that does not load counts as none.
+    pub fn customer_values(&self, slug: &str) -> Result<Option<Customer>, StoreError> {
+        if slug.parse::<crate::model::Slug>().is_ok() {
+            let rel = format!("{}/{slug}.md", self.customers_rel());
+            if let Ok(doc) = self.read_doc(&rel)
+                && let Ok(c) = customer_from_doc(&doc)
+                && c.slug.as_deref().is_none_or(|s| s == slug)
+            {
+                return Ok(Some(c));
+            }
+        }
+        Ok(self
+            .customers()?
+            .items
+            .into_iter()
+            .find(|r| r.slug == slug)
+            .map(|r| r.value))
+    }
+
     /// Every customer record.
     pub fn customers(&self) -> Result<Loaded<RecordFile<Customer>>, StoreError> {
         let dir = self.customers_rel().to_string();

@@ -3,8 +3,8 @@
 //! made from it, so a ticket is compared with exactly the text it was indexed with.
 //! Uses the store's loading only.
 
-use super::{Store, StoreError, TicketFile};
-use crate::model::Time;
+use super::{EntryFile, Store, StoreError, TicketFile};
+use crate::model::{Entry, Time};
 
 /// The searchable text of one ticket.
 #[derive(Debug, Clone)]
@@ -44,15 +44,26 @@ impl Store {
     /// The searchable text of a loaded ticket; comment files that do not load are left
     /// out (`check` reports them).
     pub fn ticket_text<'a>(&self, t: &'a TicketFile) -> Result<TicketText<'a>, StoreError> {
-        let comments = self.comments(&t.rel)?;
-        Ok(TicketText {
+        Ok(TicketText::of(t, &self.timeline(&t.rel)?.items))
+    }
+}
+
+impl<'a> TicketText<'a> {
+    /// The searchable text of a ticket whose folder's entries are already loaded: the
+    /// comments' text (events and ratings are no text to match).
+    pub fn of(t: &'a TicketFile, entries: &[EntryFile]) -> TicketText<'a> {
+        let comments: Vec<&EntryFile> = entries
+            .iter()
+            .filter(|e| matches!(e.entry, Entry::Comment(_)))
+            .collect();
+        TicketText {
             rel: &t.rel,
             title: &t.ticket.title,
             body: t.doc.body(),
-            latest_comment: comments.items.last().map(|c| c.comment.created.clone()),
-            comments: comments.items.into_iter().map(|c| c.body).collect(),
+            latest_comment: comments.last().map(|c| c.entry.created().clone()),
+            comments: comments.into_iter().map(|c| c.body.clone()).collect(),
             created: &t.ticket.created,
-        })
+        }
     }
 }
 

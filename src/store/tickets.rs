@@ -4,11 +4,12 @@
 
 use std::fs;
 
+use super::load::{EntryKind, entry_kind, event_from_doc, rating_from_doc};
 use super::{
     Loaded, Problem, Store, StoreError, comment_from_doc, copy_order, link_problem, ticket_from_doc,
 };
 use crate::doc::Document;
-use crate::model::{Comment, Ticket, TicketId, short_prefix};
+use crate::model::{Comment, Entry, Ticket, TicketId, short_prefix};
 
 /// A ticket file, loaded.
 #[derive(Debug, Clone)]
@@ -30,6 +31,26 @@ pub struct CommentFile {
     pub comment: Comment,
     /// The Markdown text.
     pub body: String,
+}
+
+/// A file of a ticket's folder, loaded.
+#[derive(Debug, Clone)]
+pub struct EntryFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub rel: String,
+    /// The values, read leniently.
+    pub entry: Entry,
+    /// The Markdown text (a comment's, a rating's words; empty for an event).
+    pub body: String,
+}
+
+/// Reads one file of a ticket's folder as the kind its keys say.
+pub fn entry_from_doc(doc: &Document) -> Result<Entry, Problem> {
+    Ok(match entry_kind(doc) {
+        EntryKind::Comment => Entry::Comment(comment_from_doc(doc)?),
+        EntryKind::Event => Entry::Event(event_from_doc(doc)?),
+        EntryKind::Rating => Entry::Rating(rating_from_doc(doc)?),
+    })
 }
 
 /// Where one ticket's file is.
@@ -186,6 +207,28 @@ impl Store {
 
     /// A ticket's comments, oldest first by the time each names.
     pub fn comments(&self, ticket_rel: &str) -> Result<Loaded<CommentFile>, StoreError> {
+        let all = self.timeline(ticket_rel)?;
+        let items = all
+            .items
+            .into_iter()
+            .filter_map(|e| match e.entry {
+                Entry::Comment(comment) => Some(CommentFile {
+                    rel: e.rel,
+                    comment,
+                    body: e.body,
+                }),
+                _ => None,
+            })
+            .collect();
+        Ok(Loaded {
+            items,
+            problems: all.problems,
+        })
+    }
+
+    /// Every file in a ticket's folder (comments, events, ratings), oldest first by the
+    /// time each names, then by name: the ticket's timeline after `created`.
+    pub fn timeline(&self, ticket_rel: &str) -> Result<Loaded<EntryFile>, StoreError> {
         let dir_rel = self.comments_rel(ticket_rel);
         let mut out = Loaded::default();
         let mut links = Vec::new();
@@ -193,10 +236,10 @@ impl Store {
         out.problems.extend(links.iter().map(|l| link_problem(l)));
         for rel in files {
             match self.read_doc(&rel).and_then(|doc| {
-                comment_from_doc(&doc)
-                    .map(|comment| CommentFile {
+                entry_from_doc(&doc)
+                    .map(|entry| EntryFile {
                         rel: rel.clone(),
-                        comment,
+                        entry,
                         body: doc.body().to_string(),
                     })
                     .map_err(|p| StoreError::Bad(p.with_path(&rel)))
@@ -208,8 +251,8 @@ impl Store {
         }
         // By the time `created` names (a time no one can read sorts first), then by name.
         out.items.sort_by(|a, b| {
-            (a.comment.created.moment().order(), a.rel.as_str())
-                .cmp(&(b.comment.created.moment().order(), b.rel.as_str()))
+            (a.entry.created().moment().order(), a.rel.as_str())
+                .cmp(&(b.entry.created().moment().order(), b.rel.as_str()))
         });
         Ok(out)
     }

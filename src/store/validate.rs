@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::Problem;
 use super::load::{lenient_with_dropped, scalar_string, ticket_id};
 use crate::doc::{Document, Mapping, Value};
-use crate::model::{Article, Comment, Config, Customer, Ticket, quoted};
+use crate::model::{Article, Comment, Config, Customer, Event, Rating, Ticket, quoted};
 
 pub use check::{CheckReport, check};
 pub use fields::{field_value_problem, plain_key};
@@ -235,6 +235,88 @@ pub fn validate_comment(doc: &Document) -> Vec<Problem> {
     out
 }
 
+/// Everything wrong with a file in a ticket's folder, as the kind its keys say it is.
+pub fn validate_entry(doc: &Document) -> Vec<Problem> {
+    match super::entry_kind(doc) {
+        super::EntryKind::Comment => validate_comment(doc),
+        super::EntryKind::Event => validate_event(doc),
+        super::EntryKind::Rating => validate_rating(doc),
+    }
+}
+
+/// Everything wrong with a timeline event file.
+pub fn validate_event(doc: &Document) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let kinds = ["status", "assignee", "priority"];
+    match doc.get(&["event"]).and_then(scalar_string) {
+        Some(k) if kinds.contains(&k.as_str()) => {}
+        other => out.push(
+            Problem::at(
+                "",
+                line(doc, &["event"]),
+                format!(
+                    "`event` is {}, which is no kind of event",
+                    other.as_deref().map_or("not a word".into(), quoted)
+                ),
+            )
+            .hint("write `event: status`, `event: assignee` or `event: priority`"),
+        ),
+    }
+    if out.is_empty() {
+        shape::<Event>(
+            doc,
+            &["author", "created", "event"],
+            Mapping::new(),
+            &mut out,
+        );
+    }
+    require_string(doc, "author", "`Name <email>`", &mut out);
+    check_time(doc, "created", true, &mut out);
+    if doc.get(&["from"]).is_none() && doc.get(&["to"]).is_none() {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["event"]),
+                "the event has neither `from` nor `to`",
+            )
+            .hint("add `to:` with the new value (and `from:` with the old one)"),
+        );
+    }
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+/// Everything wrong with a CSAT rating file.
+pub fn validate_rating(doc: &Document) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let ok = doc
+        .get(&["rating"])
+        .and_then(scalar_string)
+        .and_then(|r| r.parse::<u8>().ok())
+        .is_some_and(|r| (1..=5).contains(&r));
+    if ok {
+        shape::<Rating>(
+            doc,
+            &["author", "created", "rating"],
+            Mapping::new(),
+            &mut out,
+        );
+    } else {
+        out.push(
+            Problem::at(
+                "",
+                line(doc, &["rating"]),
+                "`rating` is not a whole number from 1 to 5",
+            )
+            .hint("write `rating: 4` (1 very unhappy .. 5 very happy)"),
+        );
+    }
+    require_string(doc, "author", "`Name <email>` of the customer", &mut out);
+    check_time(doc, "created", true, &mut out);
+    out.sort_by_key(|p| p.line);
+    out
+}
+
 /// Everything wrong with a KB article.
 pub fn validate_article(doc: &Document) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -422,7 +504,7 @@ fn word_line(text: &str, from: usize, word: &str) -> usize {
 pub enum FileKind {
     /// `tickets/<SS>/<ID>.md`
     Ticket,
-    /// `tickets/<SS>/<ID>/<stamp>-<who>-<rand>.md`
+    /// `tickets/<SS>/<ID>/<stamp>-<who>-<rand>.md`: a comment, event or rating
     Comment,
     /// `kb/<slug>.md`
     Article,
@@ -450,7 +532,7 @@ pub fn validate_bytes(
     };
     match kind {
         FileKind::Ticket => validate_ticket(&doc, config, known, stem),
-        FileKind::Comment => validate_comment(&doc),
+        FileKind::Comment => validate_entry(&doc),
         FileKind::Article => validate_article(&doc),
         FileKind::Customer => validate_customer(&doc, config),
         FileKind::Config => validate_config(bytes),

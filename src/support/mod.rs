@@ -8,6 +8,9 @@ pub mod duration;
 pub mod forecast;
 pub mod priority;
 pub mod report;
+pub mod sla;
+pub mod standing;
 
 pub use calendar::{Calendar, CalendarError};
 pub use duration::{DurationError, parse_duration};
+pub use standing::{Standing, standing};

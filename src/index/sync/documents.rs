@@ -8,8 +8,37 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::index::terms::{custom_terms, person_terms};
 use crate::index::{IndexError, SearchIndex};
-use crate::model::Ticket;
-use crate::store::{FileRole, Problem, Store, StoreError, article_from_doc, customer_from_doc};
+use crate::model::{Config, Customer, Ticket};
+use crate::store::{
+    FileRole, Problem, Store, StoreError, TicketText, article_from_doc, customer_from_doc,
+};
+use crate::support::sla::{Calendars, FactRow, encode_row};
+use crate::support::standing;
+
+/// The customer records tickets name, read once per sync (one file each, usually) and
+/// the config's calendars, built once.
+#[derive(Debug, Default)]
+pub struct CustomerCache {
+    records: std::cell::RefCell<std::collections::HashMap<String, Option<Customer>>>,
+    calendars: std::cell::OnceCell<Calendars>,
+}
+
+impl CustomerCache {
+    fn get(&self, store: &Store, slug: &str) -> Option<Customer> {
+        if let Some(c) = self.records.borrow().get(slug) {
+            return c.clone();
+        }
+        let c = store.customer_values(slug).ok().flatten();
+        self.records
+            .borrow_mut()
+            .insert(slug.to_string(), c.clone());
+        c
+    }
+
+    fn calendars(&self, config: &Config) -> &Calendars {
+        self.calendars.get_or_init(|| Calendars::new(config))
+    }
+}
 
 /// Which kind of document a data file belongs to, and that document's key (the path of
 /// the record's own file).
@@ -56,6 +85,7 @@ impl SearchIndex {
         writer: &mut IndexWriter,
         store: &Store,
         owner: &Owner,
+        customers: &CustomerCache,
     ) -> Result<(), IndexError> {
         let f = self.fields;
         let key = owner.key();
@@ -64,7 +94,7 @@ impl SearchIndex {
             return Ok(());
         }
         let doc = match owner {
-            Owner::Ticket(rel) => self.ticket_doc(store, rel),
+            Owner::Ticket(rel) => self.ticket_doc(store, rel, customers),
             Owner::Article(rel) => self.article_doc(store, rel),
             Owner::Customer(rel) => self.customer_doc(store, rel),
         };
@@ -74,6 +104,65 @@ impl SearchIndex {
                 .map_err(IndexError::tantivy(&self.dir, "adding a document"))?;
         }
         Ok(())
+    }
+
+    /// The tickets of the customer a customer file names now, or named when it was last
+    /// indexed: they are reindexed with it.
+    pub(super) fn tickets_of_customer_file(
+        &self,
+        store: &Store,
+        rel: &str,
+    ) -> Result<Vec<Owner>, IndexError> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::{BooleanQuery, Occur};
+        use tantivy::schema::Value;
+        let f = self.fields;
+        let searcher = self.searcher();
+        let mut slugs = Vec::new();
+        if let Ok(doc) = store.read_doc(rel)
+            && let Ok(c) = customer_from_doc(&doc)
+        {
+            let stem = Path::new(rel)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
+            slugs.extend(c.slug.or(stem));
+        }
+        let err = |what| IndexError::tantivy(&self.dir, what);
+        let old = searcher
+            .search(
+                &crate::index::query::term_query(f.key, rel),
+                &DocSetCollector,
+            )
+            .map_err(err("finding a customer"))?;
+        for addr in old {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(err("reading a document"))?;
+            if let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) {
+                slugs.push(id.to_string());
+            }
+        }
+        let mut out = Vec::new();
+        for slug in slugs {
+            let query = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    crate::index::query::term_query(f.kind, "ticket"),
+                ),
+                (
+                    Occur::Must,
+                    crate::index::query::term_query(f.customer, &slug.to_lowercase()),
+                ),
+            ]);
+            for addr in searcher
+                .search(&query, &DocSetCollector)
+                .map_err(err("finding a customer's tickets"))?
+            {
+                let doc: TantivyDocument = searcher.doc(addr).map_err(err("reading a document"))?;
+                if let Some(key) = doc.get_first(f.key).and_then(|v| v.as_str()) {
+                    out.push(Owner::Ticket(key.to_string()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn problem_doc(&self, rel: &str, p: &Problem) -> TantivyDocument {
@@ -90,7 +179,12 @@ impl SearchIndex {
         d
     }
 
-    fn ticket_doc(&self, store: &Store, rel: &str) -> Option<TantivyDocument> {
+    fn ticket_doc(
+        &self,
+        store: &Store,
+        rel: &str,
+        customers: &CustomerCache,
+    ) -> Option<TantivyDocument> {
         let f = self.fields;
         let t = match store.load_ticket(rel) {
             Ok(t) => t,
@@ -105,11 +199,10 @@ impl SearchIndex {
         d.add_text(f.tid, k.id.as_str());
         d.add_text(f.title, &k.title);
         d.add_text(f.body, t.doc.body());
-        let mut latest_comment = None;
-        if let Ok(text) = store.ticket_text(&t) {
-            d.add_text(f.comments, text.comments_text());
-            latest_comment = text.latest_comment;
-        }
+        let entries = store.timeline(rel).map(|l| l.items).unwrap_or_default();
+        let text = TicketText::of(&t, &entries);
+        d.add_text(f.comments, text.comments_text());
+        let latest_comment = text.latest_comment;
         for l in &k.labels {
             d.add_text(f.label, l);
         }
@@ -134,24 +227,46 @@ impl SearchIndex {
         if let Some(c) = latest_comment {
             d.add_text(f.latest_comment, c);
         }
-        self.add_ticket_values(&mut d, k);
+        // Where it stands with its customer, and its SLA facts, now: a changed customer
+        // record reindexes its tickets, a changed config everything.
+        let config = store.config();
+        let customer = k.customer.as_deref().and_then(|c| customers.get(store, c));
+        let calendars = customers.calendars(config);
+        let band = match FactRow::of(
+            k,
+            entries.iter().map(|e| &e.entry),
+            customer.as_ref(),
+            config,
+            calendars,
+        ) {
+            Some((row, standing)) => {
+                if let Some(tier) = &row.tier {
+                    d.add_text(f.tier, tier);
+                }
+                d.add_bytes(f.sla, &encode_row(&row));
+                standing.priority.band
+            }
+            None => standing(config, k, customer.as_ref()).priority.band,
+        };
+        self.add_ticket_values(&mut d, k, &band);
         d.add_text(f.data, serde_json::to_string(k).unwrap_or_default());
-        d.add_bytes(f.row, &crate::index::schema::encode_row(k, latest_comment));
+        d.add_bytes(
+            f.row,
+            &crate::index::schema::encode_row(k, latest_comment, Some(&band)),
+        );
         Some(d)
     }
 
     /// The values `assignee:`, `reporter:`, `priority:`, `type:`, `created:` and
     /// `key:value` queries for the other frontmatter keys search.
-    fn add_ticket_values(&self, d: &mut TantivyDocument, k: &Ticket) {
+    fn add_ticket_values(&self, d: &mut TantivyDocument, k: &Ticket, band: &str) {
         let f = self.fields;
         for (field, person) in [(f.assignee, &k.assignee), (f.reporter, &k.reporter)] {
             for term in person.as_deref().map(person_terms).unwrap_or_default() {
                 d.add_text(field, term);
             }
         }
-        if let Some(p) = &k.priority {
-            d.add_text(f.priority, p);
-        }
+        d.add_text(f.priority, band);
         if let Some(t) = &k.kind {
             d.add_text(f.ticket_type, t);
         }

@@ -246,6 +246,17 @@ impl SearchIndex {
             before.changed_owners(&now, store)
         };
         owners.extend(forced);
+        // A customer's tier and `sla:` shape its tickets' priority and SLA facts.
+        let customers: Vec<String> = owners
+            .iter()
+            .filter_map(|o| match o {
+                Owner::Customer(rel) => Some(rel.clone()),
+                _ => None,
+            })
+            .collect();
+        for rel in customers {
+            owners.extend(self.tickets_of_customer_file(store, &rel)?);
+        }
         if owners.is_empty() {
             // Nothing to reindex; remember the folders so the next check is quick.
             record(&now).write(&mdir, store, scope.as_ref(), Some(&before))?;
@@ -253,8 +264,9 @@ impl SearchIndex {
             return Ok(SyncReport::default());
         }
         let total = owners.len();
+        let cache = documents::CustomerCache::default();
         for (done, owner) in owners.iter().enumerate() {
-            self.reindex(&mut writer, store, owner)?;
+            self.reindex(&mut writer, store, owner, &cache)?;
             if done % 256 == 0 {
                 pass.progress.tick(done, total);
             }

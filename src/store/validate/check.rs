@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{
-    Known, validate_article, validate_comment, validate_config, validate_customer, validate_ticket,
+    Known, validate_article, validate_config, validate_customer, validate_entry, validate_ticket,
 };
 use crate::store::{CONFIG_PATH, Problem, Store, StoreError};
 
@@ -78,13 +78,13 @@ pub fn check(store: &Store) -> Result<CheckReport, StoreError> {
                 .into_iter()
                 .map(|p| p.with_path(&t.rel)),
         );
-        let comments = store.comments(&t.rel)?;
-        report.files += comments.items.len() + comments.problems.len();
-        out.extend(comments.problems);
-        for c in &comments.items {
+        let entries = store.timeline(&t.rel)?;
+        report.files += entries.items.len() + entries.problems.len();
+        out.extend(entries.problems);
+        for c in &entries.items {
             if let Ok(doc) = store.read_doc(&c.rel) {
                 out.extend(
-                    validate_comment(&doc)
+                    validate_entry(&doc)
                         .into_iter()
                         .map(|p| p.with_path(&c.rel)),
                 );

@@ -202,3 +202,7 @@ pub struct Forecast {
     /// How many past periods were forecast in the back-test.
     pub backtested: usize,
 }
+
+mod compute;
+
+pub use compute::{ReportQuery, percentiles, report};
