@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, WriteArgs, notices, read_body, report};
 use super::render::{Failure, clip, json, table};
+use super::views::human_secs;
 use crate::desk::{FactSource, NewRating};
 use crate::support::parse_duration;
 use crate::support::report::{GroupBy, ReportQuery};
@@ -119,9 +120,9 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
     ];
     for al in &alerts {
         let left = if al.left_secs < 0 {
-            format!("{} over", human(-al.left_secs))
+            format!("{} over", human_secs(-al.left_secs))
         } else {
-            format!("{} left", human(al.left_secs))
+            format!("{} left", human_secs(al.left_secs))
         };
         rows.push(vec![
             al.id.clone(),
@@ -147,18 +148,6 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
         alerts.len() - breached
     );
     Ok(())
-}
-
-/// Working seconds as `3h 20m`, `2d 4h`, `45m`.
-fn human(secs: i64) -> String {
-    let (d, h, m) = (secs / 86400, secs % 86400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
 }
 
 /// The forms `report` prints.

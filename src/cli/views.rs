@@ -5,7 +5,8 @@ use std::io::Write;
 
 use super::render::{Failure, fields_and_body, indented, table, table_clipped};
 use crate::desk::{Backlink, Listing, ShownTicket, SortKey};
-use crate::model::escape_line;
+use crate::model::{Entry, escape_line, format_time};
+use crate::support::sla::ClockState;
 
 /// The `list` table under a header row: short id, status, assignee, customer, day opened
 /// and title; with `--sort priority` the priority after the status, and with `--sort
@@ -64,7 +65,13 @@ pub fn ticket_view(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failu
     let opt = |v: &Option<String>| v.clone();
     for (name, v) in [
         ("type", opt(&k.kind)),
-        ("priority", opt(&k.priority)),
+        (
+            "priority",
+            Some(format!(
+                "{} ({})",
+                shown.standing.priority.band, shown.standing.priority.explanation
+            )),
+        ),
         ("assignee", opt(&k.assignee)),
         ("customer", opt(&k.customer)),
         ("reporter", opt(&k.reporter)),
@@ -103,29 +110,114 @@ pub fn ticket_view(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failu
             fields.push((name, list.join(", ")));
         }
     }
+    if let Some(terms) = &shown.standing.terms {
+        let calendar = terms
+            .calendar
+            .as_deref()
+            .map_or("calendar hours".to_string(), |c| format!("calendar {c}"));
+        fields.push(("sla", format!("{} ({calendar})", terms.policy)));
+    }
     fields_and_body(out, fields, "")?;
+    sla_lines(out, shown)?;
     backlinks(out, &shown.backlinks)?;
     let body = t.doc.body().trim();
     if !body.is_empty() {
         writeln!(out)?;
         indented(out, body)?;
     }
-    for c in &shown.comments {
+    for (at, status) in &shown.inferred {
         writeln!(out)?;
-        let tag = if c.comment.internal {
-            " (internal)"
-        } else {
-            ""
-        };
         writeln!(
             out,
-            "--- {} at {}{tag}",
-            escape_line(&c.comment.author),
-            escape_line(c.comment.created.as_str())
+            "--- {}: status {} (inferred from created and resolved)",
+            format_time(*at),
+            escape_line(status)
         )?;
-        indented(out, &c.body)?;
+    }
+    for e in &shown.entries {
+        writeln!(out)?;
+        let who = escape_line(e.entry.author());
+        let at = escape_line(e.entry.created().as_str());
+        match &e.entry {
+            Entry::Comment(c) => {
+                let tag = if c.internal { " (internal)" } else { "" };
+                writeln!(out, "--- {who} at {at}{tag}")?;
+                indented(out, &e.body)?;
+            }
+            Entry::Event(ev) => {
+                let none = || "(none)".to_string();
+                writeln!(
+                    out,
+                    "--- {who} at {at}: {} {} -> {}",
+                    ev.event.as_str(),
+                    escape_line(&ev.from.clone().unwrap_or_else(none)),
+                    escape_line(&ev.to.clone().unwrap_or_else(none)),
+                )?;
+            }
+            Entry::Rating(r) => {
+                let by = r
+                    .recorded_by
+                    .as_deref()
+                    .map(|b| format!(", recorded by {}", escape_line(b)))
+                    .unwrap_or_default();
+                writeln!(out, "--- {who} at {at}: rated {}/5{by}", r.rating)?;
+                if !e.body.trim().is_empty() {
+                    indented(out, &e.body)?;
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// The SLA targets of a shown ticket: each with its state, and its deadline or the
+/// working time left or over.
+fn sla_lines(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failure> {
+    for v in &shown.targets {
+        let of = human_secs(v.budget);
+        let state = match v.state {
+            ClockState::Met { at, used } => {
+                format!("met at {} ({} of {of})", format_time(at), human_secs(used))
+            }
+            ClockState::Missed { at, used, .. } => format!(
+                "breached: met at {} ({} of {of})",
+                format_time(at),
+                human_secs(used)
+            ),
+            ClockState::Running { due } => {
+                let left = v.left.unwrap_or(0);
+                let word = if v.breached { "breached" } else { "running" };
+                let how = if left < 0 {
+                    format!("{} over", human_secs(-left))
+                } else {
+                    format!("{} left", human_secs(left))
+                };
+                format!("{word}: {how} of {of}, due {}", format_time(due))
+            }
+            ClockState::Paused { left } if left <= 0 => {
+                format!("breached, paused: {} over of {of}", human_secs(-left))
+            }
+            ClockState::Paused { left } => format!("paused: {} left of {of}", human_secs(left)),
+            ClockState::Ended => format!("closed before it was due ({of})"),
+            ClockState::Lapsed { breached_at } => {
+                format!("breached at {} ({of}), then closed", format_time(breached_at))
+            }
+        };
+        writeln!(out, "    {:<15} {state}", v.target.label())?;
+    }
+    Ok(())
+}
+
+/// Working seconds as `3h 20m`, `2d 4h`, `45m`.
+pub fn human_secs(secs: i64) -> String {
+    let (d, h, m) = (secs / 86400, secs % 86400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
 }
 
 /// The tickets that link to a shown one, under the fields: id, what the link means,

@@ -56,7 +56,7 @@ pub use matching::Suggested;
 pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};
 pub use remove::Removed;
-pub use show::ShownTicket;
+pub use show::{ShownTicket, TargetView};
 pub use support::FactSource;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
 

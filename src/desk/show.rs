@@ -5,8 +5,10 @@
 //! `store`.
 
 use crate::index::{Progress, TicketRow};
-use crate::model::TypedId;
-use crate::store::{CommentFile, Problem, TicketFile};
+use crate::model::{Entry, TypedId};
+use crate::store::{CommentFile, EntryFile, Problem, TicketFile};
+use crate::support::Standing;
+use crate::support::sla::{Calendars, ClockState, FactRow, Happening, Target, Timeline};
 
 use super::{Backlink, Desk, DeskError, Indexed};
 
@@ -17,6 +19,15 @@ pub struct ShownTicket {
     pub file: TicketFile,
     /// Its comments, oldest first.
     pub comments: Vec<CommentFile>,
+    /// Every file of its folder (comments, events, ratings), oldest first.
+    pub entries: Vec<EntryFile>,
+    /// Status changes inferred from `created` and `resolved`, for a ticket whose folder
+    /// has no status events (written by hand or imported).
+    pub inferred: Vec<(jiff::Timestamp, String)>,
+    /// Its priority and SLA terms.
+    pub standing: Standing,
+    /// Each SLA target's clock, judged now.
+    pub targets: Vec<TargetView>,
     /// Comment files that did not load (they are left out).
     pub problems: Vec<Problem>,
     /// Whether its status is one of the workflow's closed ones.
@@ -25,7 +36,73 @@ pub struct ShownTicket {
     pub backlinks: Vec<Backlink>,
 }
 
+/// One SLA target of a shown ticket.
+#[derive(Debug, Clone)]
+pub struct TargetView {
+    /// Which target.
+    pub target: Target,
+    /// Working seconds it allows.
+    pub budget: i64,
+    /// Where its clock stands.
+    pub state: ClockState,
+    /// Whether it is breached now.
+    pub breached: bool,
+    /// Working seconds left now (negative: overdue), for a clock not yet settled.
+    pub left: Option<i64>,
+}
+
 impl Desk {
+    /// A ticket's standing, SLA clocks and inferred statuses, from its files.
+    fn support_view(
+        &self,
+        file: &TicketFile,
+        entries: &[EntryFile],
+    ) -> Result<(Standing, Vec<TargetView>, Vec<(jiff::Timestamp, String)>), DeskError> {
+        let store = self.store();
+        let config = store.config();
+        let customer = match &file.ticket.customer {
+            Some(slug) => store.customer_values(slug)?,
+            None => None,
+        };
+        let calendars = Calendars::new(config);
+        let Some((row, standing)) = FactRow::of(
+            &file.ticket,
+            entries.iter().map(|e| &e.entry),
+            customer.as_ref(),
+            config,
+            &calendars,
+        ) else {
+            let standing = crate::support::standing(config, &file.ticket, customer.as_ref());
+            return Ok((standing, Vec::new(), Vec::new()));
+        };
+        let now = self.now();
+        let calendar = calendars.get(row.facts.calendar.as_deref());
+        let targets = row
+            .facts
+            .clocks
+            .iter()
+            .map(|c| TargetView {
+                target: c.target,
+                budget: c.budget,
+                state: c.state,
+                breached: c.state.breached(now),
+                left: c.state.left(now, calendar),
+            })
+            .collect();
+        let inferred = match Timeline::build(&file.ticket, entries.iter().map(|e| &e.entry), config) {
+            Some(t) if t.inferred => t
+                .happenings
+                .iter()
+                .filter_map(|(at, h)| match h {
+                    Happening::Status(s) => Some((*at, s.clone())),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok((standing, targets, inferred))
+    }
+
     /// The ticket whose id starts with `prefix`, with its comments and back-links.
     pub fn show(
         &self,
@@ -35,7 +112,20 @@ impl Desk {
         let (found, notices) = self.resolve_via_index(prefix, progress);
         let (id, linking) = found.unzip();
         let file = self.store().ticket(id.as_deref().unwrap_or(prefix))?;
-        let comments = self.store().comments(&file.rel)?;
+        let timeline = self.store().timeline(&file.rel)?;
+        let (standing, targets, inferred) = self.support_view(&file, &timeline.items)?;
+        let comments: Vec<CommentFile> = timeline
+            .items
+            .iter()
+            .filter_map(|e| match &e.entry {
+                Entry::Comment(c) => Some(CommentFile {
+                    rel: e.rel.clone(),
+                    comment: c.clone(),
+                    body: e.body.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
         let whole = file.ticket.id.as_str();
         let backlinks = match linking {
             Some(rows) => self.backlinks_in_rows(whole, &rows),
@@ -49,8 +139,12 @@ impl Desk {
         Ok(Indexed {
             value: ShownTicket {
                 file,
-                comments: comments.items,
-                problems: comments.problems,
+                comments,
+                entries: timeline.items,
+                inferred,
+                standing,
+                targets,
+                problems: timeline.problems,
                 closed,
                 backlinks,
             },

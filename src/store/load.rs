@@ -118,7 +118,7 @@ pub fn event_from_doc(doc: &Document) -> Result<Event, Problem> {
 
 /// Reads a rating file leniently.
 pub fn rating_from_doc(doc: &Document) -> Result<Rating, Problem> {
-    lenient::<Rating>(doc, &["author", "created", "rating"], Mapping::new())
+    lenient::<Rating>(doc, &["author", "created"], Mapping::new())
         .map_err(|e| Problem::at("", 1, format!("cannot read rating: {e}")))
 }
 

@@ -295,12 +295,7 @@ pub fn validate_rating(doc: &Document) -> Vec<Problem> {
         .and_then(|r| r.parse::<u8>().ok())
         .is_some_and(|r| (1..=5).contains(&r));
     if ok {
-        shape::<Rating>(
-            doc,
-            &["author", "created", "rating"],
-            Mapping::new(),
-            &mut out,
-        );
+        shape::<Rating>(doc, &["author", "created"], Mapping::new(), &mut out);
     } else {
         out.push(
             Problem::at(
