@@ -200,7 +200,10 @@ fn sla_lines(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failure> {
             ClockState::Paused { left } => format!("paused: {} left of {of}", human_secs(left)),
             ClockState::Ended => format!("closed before it was due ({of})"),
             ClockState::Lapsed { breached_at } => {
-                format!("breached at {} ({of}), then closed", format_time(breached_at))
+                format!(
+                    "breached at {} ({of}), then closed",
+                    format_time(breached_at)
+                )
             }
         };
         writeln!(out, "    {:<15} {state}", v.target.label())?;

@@ -89,7 +89,8 @@ impl Desk {
                 left: c.state.left(now, calendar),
             })
             .collect();
-        let inferred = match Timeline::build(&file.ticket, entries.iter().map(|e| &e.entry), config) {
+        let inferred = match Timeline::build(&file.ticket, entries.iter().map(|e| &e.entry), config)
+        {
             Some(t) if t.inferred => t
                 .happenings
                 .iter()

@@ -46,11 +46,13 @@ pub struct EntryFile {
 
 /// Reads one file of a ticket's folder as the kind its keys say.
 pub fn entry_from_doc(doc: &Document) -> Result<Entry, Problem> {
-    Ok(match entry_kind(doc) {
-        EntryKind::Comment => Entry::Comment(comment_from_doc(doc)?),
-        EntryKind::Event => Entry::Event(event_from_doc(doc)?),
-        EntryKind::Rating => Entry::Rating(rating_from_doc(doc)?),
-    })
+    let read = match entry_kind(doc) {
+        EntryKind::Comment => comment_from_doc(doc).map(Entry::Comment),
+        EntryKind::Event => event_from_doc(doc).map(Entry::Event),
+        EntryKind::Rating => rating_from_doc(doc).map(Entry::Rating),
+    };
+    // What does not read gets `check`'s message, which names the line and the fix.
+    read.map_err(|e| super::validate_entry(doc).into_iter().next().unwrap_or(e))
 }
 
 /// Where one ticket's file is.

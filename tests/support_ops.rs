@@ -1,0 +1,383 @@
+//! Support operations end to end: timeline events, priority, SLA clocks on business
+//! hours, CSAT and reports, driven through the binary at fixed times (`DOCKET_NOW`), with
+//! the right answers worked out by hand in each test.
+
+mod common;
+
+use common::Repo;
+use serde_json::Value;
+
+/// A desk with a team, an office calendar in Berlin (Mon-Fri 09-17, Christmas off), the
+/// `pending` status pausing the clocks, and two policies.
+const CONFIG: &str = r#"workflow:
+  statuses: [new, open, pending, resolved, closed]
+  initial: open
+  closed: [resolved, closed]
+team:
+  - handle: alice
+    name: Alice Ng
+    email: alice@example.org
+tiers: [community, professional, subscription, enterprise]
+priority:
+  tiers: {enterprise: 1}
+sla:
+  paused: [pending]
+  calendars:
+    office:
+      timezone: Europe/Berlin
+      hours: {mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"], thu: ["09:00-17:00"], fri: ["09:00-17:00"]}
+      holidays: [2026-12-25]
+  policies:
+    - {name: round-the-clock, tiers: [enterprise], first_response: 1h, resolution: 4h}
+    - {name: office, calendar: office, first_response: 4h, next_response: 8h, resolution: 16h}
+"#;
+
+const DANA: &str = "Dana Whitfield <dana@acme.example>";
+
+fn desk() -> Repo {
+    let r = Repo::new();
+    r.write(".docket/config.yaml", CONFIG);
+    r.write(
+        "support/customers/acme.md",
+        "---\nname: Acme\ntier: enterprise\nsince: 2025-01-15\n---\n",
+    );
+    r.write(
+        "support/customers/globex.md",
+        "---\nname: Globex\ntier: enterprise\nsince: 2025-03-01\nuntil: 2026-11-20\nsla:\n  first_response: 30m\n---\n",
+    );
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-q", "-m", "set up docket"]).ok();
+    r
+}
+
+/// Runs docket at a moment.
+fn at(r: &Repo, now: &str, args: &[&str]) -> String {
+    r.docket_env(args, &[("DOCKET_NOW", now)]).ok().to_string()
+}
+
+fn json_at(r: &Repo, now: &str, args: &[&str]) -> Value {
+    serde_json::from_str(&at(r, now, args)).expect("JSON")
+}
+
+fn new_ticket(r: &Repo, now: &str, title: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "new",
+        "--title",
+        title,
+        "--body",
+        "It broke.",
+        "--author",
+        DANA,
+    ];
+    args.extend_from_slice(extra);
+    at(r, now, &args).trim().to_string()
+}
+
+/// The ticket of the first test: opened Friday 15:00 in Berlin, answered on Monday,
+/// waiting on the customer for a day, resolved on Wednesday.
+fn weekend_ticket(r: &Repo) -> String {
+    let t = new_ticket(r, "2026-11-06T14:00:00Z", "Crash on start", &[]);
+    at(
+        r,
+        "2026-11-09T09:00:00Z",
+        &["comment", &t, "-m", "Looking into it"],
+    );
+    at(r, "2026-11-09T09:30:00Z", &["set", &t, "status=pending"]);
+    at(
+        r,
+        "2026-11-10T09:30:00Z",
+        &["comment", &t, "-m", "Still broken", "--author", DANA],
+    );
+    at(r, "2026-11-10T09:40:00Z", &["set", &t, "status=open"]);
+    at(r, "2026-11-11T12:00:00Z", &["resolve", &t]);
+    t
+}
+
+#[test]
+fn business_hours_skip_the_weekend_and_the_clock_stops_while_pending() {
+    let r = desk();
+    let t = new_ticket(&r, "2026-11-06T14:00:00Z", "Crash on start", &[]);
+    // Two working hours on Friday (15-17 in Berlin), then Monday from 09:00 (08:00 UTC):
+    // the four hours run out on Monday at 10:00 UTC.
+    let at_risk = json_at(&r, "2026-11-09T08:30:00Z", &["sla", "--json"]);
+    assert_eq!(at_risk[0]["state"], "at-risk", "{at_risk}");
+    assert_eq!(at_risk[0]["target"], "first_response");
+    assert_eq!(at_risk[0]["left_secs"], 5400);
+    assert_eq!(at_risk[0]["due"], "2026-11-09T10:00:00Z");
+    let late = json_at(&r, "2026-11-09T10:30:00Z", &["sla", "--json", "--breached"]);
+    assert_eq!(late[0]["left_secs"], -1800, "{late}");
+    assert!(
+        at(&r, "2026-11-09T10:30:00Z", &["sla"]).contains("30m over"),
+        "the table says how late"
+    );
+    // On Friday evening two working hours are left: not at risk within one.
+    let quiet = json_at(
+        &r,
+        "2026-11-06T18:00:00Z",
+        &["sla", "--json", "--at-risk", "1h"],
+    );
+    assert_eq!(quiet, serde_json::json!([]));
+    drop(t);
+
+    let r = desk();
+    let t = weekend_ticket(&r);
+    let shown = at(&r, "2026-11-12T00:00:00Z", &["show", &t]);
+    // 2h Friday + 1h Monday; resolution: 2h + 1.5h Monday (pending from 10:30 Berlin),
+    // 6h20m Tuesday from 10:40, 4h Wednesday to 13:00 = 13h50m.
+    assert!(
+        shown.contains("first response  met at 2026-11-09T09:00:00Z (3h of 4h)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("resolution      met at 2026-11-11T12:00:00Z (13h 50m of 16h)"),
+        "{shown}"
+    );
+    // The customer's Tuesday comment got no reply: 8h ran out on Wednesday 10:40 Berlin.
+    assert!(
+        shown.contains("next response   breached at 2026-11-11T09:40:00Z (8h), then closed"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("status open -> pending"),
+        "the timeline shows events: {shown}"
+    );
+}
+
+#[test]
+fn a_holiday_has_no_business_hours() {
+    let r = desk();
+    // Thursday 24 December 16:00 Berlin: one hour that day, none on the 25th, then three
+    // on Monday the 28th (the 26th and 27th are a weekend): due 11:00 UTC.
+    new_ticket(&r, "2026-12-24T15:00:00Z", "Holiday crash", &[]);
+    let due = json_at(
+        &r,
+        "2026-12-28T09:00:00Z",
+        &["sla", "--json", "--at-risk", "1d"],
+    );
+    assert_eq!(due[0]["due"], "2026-12-28T11:00:00Z", "{due}");
+}
+
+#[test]
+fn a_ticket_without_a_team_reply_stays_listed_until_answered() {
+    let r = desk();
+    let t = new_ticket(&r, "2026-11-03T09:00:00Z", "No answer yet", &[]);
+    let list = json_at(&r, "2026-11-04T09:00:00Z", &["sla", "--json", "--breached"]);
+    assert_eq!(list[0]["id"], t.as_str(), "{list}");
+    // A customer's own follow-up is no response.
+    at(
+        &r,
+        "2026-11-04T09:05:00Z",
+        &["comment", &t, "-m", "Anyone?", "--author", DANA],
+    );
+    let still = json_at(&r, "2026-11-04T09:10:00Z", &["sla", "--json", "--breached"]);
+    assert_eq!(still.as_array().map(Vec::len), Some(1), "{still}");
+    // Neither is an internal note.
+    at(
+        &r,
+        "2026-11-04T09:20:00Z",
+        &["comment", &t, "-m", "Asking the devs", "--internal"],
+    );
+    let noted = json_at(&r, "2026-11-04T09:25:00Z", &["sla", "--json", "--breached"]);
+    assert_eq!(noted[0]["target"], "first_response", "{noted}");
+    at(&r, "2026-11-04T09:30:00Z", &["comment", &t, "-m", "On it"]);
+    let answered = json_at(&r, "2026-11-04T09:35:00Z", &["sla", "--json", "--breached"]);
+    assert!(
+        answered
+            .as_array()
+            .is_some_and(|a| a.iter().all(|x| x["target"] != "first_response")),
+        "{answered}"
+    );
+}
+
+#[test]
+fn reopening_resumes_the_resolution_clock_where_it_stopped() {
+    let r = desk();
+    // Acme is enterprise: round the clock, resolution in 4h.
+    let t = new_ticket(&r, "2026-11-02T10:00:00Z", "Flaky", &["--customer", "acme"]);
+    at(
+        &r,
+        "2026-11-02T10:20:00Z",
+        &["comment", &t, "-m", "Fixed, I think"],
+    );
+    at(&r, "2026-11-02T12:00:00Z", &["resolve", &t]);
+    at(&r, "2026-11-03T08:00:00Z", &["reopen", &t]);
+    // 2h used before the close; 2h left after reopening at 08:00.
+    let risk = json_at(
+        &r,
+        "2026-11-03T09:00:00Z",
+        &["sla", "--json", "--at-risk", "2h"],
+    );
+    assert_eq!(risk[0]["target"], "resolution", "{risk}");
+    assert_eq!(risk[0]["left_secs"], 3600);
+    assert_eq!(risk[0]["due"], "2026-11-03T10:00:00Z");
+    at(&r, "2026-11-03T09:30:00Z", &["close", &t]);
+    let shown = at(&r, "2026-11-04T00:00:00Z", &["show", &t]);
+    assert!(
+        shown.contains("resolution      met at 2026-11-03T09:30:00Z (3h 30m of 4h)"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_customer_record_overrides_its_tiers_targets() {
+    let r = desk();
+    let t = new_ticket(
+        &r,
+        "2026-11-02T10:00:00Z",
+        "Globex is down",
+        &["--customer", "globex"],
+    );
+    let shown = at(&r, "2026-11-02T10:10:00Z", &["show", &t]);
+    assert!(
+        shown.contains("sla:") && shown.contains("round-the-clock"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("first response  running: 20m left of 30m"),
+        "{shown}"
+    );
+    let late = json_at(&r, "2026-11-02T10:31:00Z", &["sla", "--json", "--breached"]);
+    assert_eq!(late[0]["target"], "first_response", "{late}");
+    assert_eq!(late[0]["left_secs"], -60);
+}
+
+#[test]
+fn priority_comes_from_importance_urgency_and_the_tier_and_a_hand_set_band_wins() {
+    let r = desk();
+    let a = new_ticket(
+        &r,
+        "2026-11-02T10:00:00Z",
+        "Enterprise, middling",
+        &["--customer", "acme", "--importance", "3", "--urgency", "5"],
+    );
+    let b = new_ticket(
+        &r,
+        "2026-11-02T10:01:00Z",
+        "Community, same levels",
+        &["--importance", "3", "--urgency", "5"],
+    );
+    let c = new_ticket(
+        &r,
+        "2026-11-02T10:02:00Z",
+        "Low levels",
+        &["--importance", "1", "--urgency", "1"],
+    );
+    let shown = at(&r, "2026-11-02T11:00:00Z", &["show", &a]);
+    assert!(
+        shown.contains(
+            "urgent (importance 3 x 0.5 + urgency 5 x 0.5 = 4.0, tier enterprise +1 = 5.0)"
+        ),
+        "{shown}"
+    );
+    let list = at(&r, "2026-11-02T11:00:00Z", &["list", "--sort", "priority"]);
+    let order: Vec<usize> = [&a, &b, &c]
+        .iter()
+        .map(|id| list.find(&id[..6]).expect("listed"))
+        .collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{list}");
+    // By hand: the low ticket becomes urgent, and an event records the band's move.
+    at(&r, "2026-11-02T11:05:00Z", &["set", &c, "priority=urgent"]);
+    let shown = at(&r, "2026-11-02T11:06:00Z", &["show", &c]);
+    assert!(
+        shown.contains("urgent (set by hand; the score would give low"),
+        "{shown}"
+    );
+    assert!(shown.contains("priority low -> urgent"), "{shown}");
+    let list = at(&r, "2026-11-02T11:07:00Z", &["list", "--sort", "priority"]);
+    assert!(list.find(&c[..6]) < list.find(&b[..6]), "{list}");
+}
+
+#[test]
+fn feedback_is_a_file_of_its_own_and_only_for_finished_tickets() {
+    let r = desk();
+    let t = new_ticket(&r, "2026-11-02T10:00:00Z", "Question", &[]);
+    let refused = r.docket(&["feedback", &t, "--rating", "5"]);
+    refused.fails(2);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    r.docket(&["feedback", &t, "--rating", "9"]).fails(2);
+    at(&r, "2026-11-02T11:00:00Z", &["resolve", &t]);
+    at(
+        &r,
+        "2026-11-02T12:00:00Z",
+        &[
+            "feedback",
+            &t,
+            "--rating",
+            "4",
+            "-m",
+            "Quick, thanks",
+            "--from",
+            DANA,
+        ],
+    );
+    let files = r
+        .git(&["show", "--name-only", "--format=", "HEAD"])
+        .ok()
+        .to_string();
+    let rating = files.trim();
+    assert!(rating.contains(&format!("/{t}/")), "{files}");
+    let text = r.read(rating);
+    assert!(
+        text.contains("rating: 4\n") && text.contains("recorded_by: Alice Ng <alice@example.org>"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("author: {DANA}")), "{text}");
+    r.docket(&["check"]).ok();
+    let report = json_at(&r, "2026-11-30T00:00:00Z", &["report", "--format", "json"]);
+    assert_eq!(
+        report["total"]["csat"],
+        serde_json::json!({"satisfied": 1, "count": 1})
+    );
+}
+
+#[test]
+fn check_reads_event_and_rating_files_like_comments() {
+    let r = desk();
+    let t = new_ticket(&r, "2026-11-02T10:00:00Z", "Hand-made", &[]);
+    let dir = r.ticket_path(&t).trim_end_matches(".md").to_string();
+    r.write(
+        &format!("{dir}/20261102T110000000Z-alice-AAAA.md"),
+        "---\nauthor: Alice Ng <alice@example.org>\ncreated: 2026-11-02T11:00:00Z\nevent: stauts\nto: open\n---\n",
+    );
+    r.write(
+        &format!("{dir}/20261102T120000000Z-dana-BBBB.md"),
+        "---\nauthor: Dana <dana@acme.example>\ncreated: 2026-11-02T12:00:00Z\nrating: 7\n---\n",
+    );
+    let out = r.docket(&["check"]);
+    out.fails(1);
+    assert!(
+        out.stdout.contains("-alice-AAAA.md:4:") && out.stdout.contains("no kind of event"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("-dana-BBBB.md:4:") && out.stdout.contains("from 1 to 5"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_ticket_without_events_gets_a_timeline_from_created_and_resolved() {
+    let r = desk();
+    r.write(
+        "support/tickets/OL/T-OLDTICKET1.md",
+        "---\nid: T-OLDTICKET1\ntitle: Imported\nstatus: closed\ncreated: 2026-11-02T08:00:00Z\nresolved: 2026-11-02T09:30:00Z\ncustomer: acme\n---\nFrom the old tracker.\n",
+    );
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-q", "-m", "import"]).ok();
+    let shown = at(&r, "2026-11-03T00:00:00Z", &["show", "T-OLDTICKET1"]);
+    assert!(
+        shown.contains("2026-11-02T09:30:00Z: status closed (inferred from created and resolved)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("resolution      met at 2026-11-02T09:30:00Z (1h 30m of 4h)"),
+        "{shown}"
+    );
+    let report = json_at(&r, "2026-11-30T00:00:00Z", &["report", "--format", "json"]);
+    assert_eq!(
+        report["total"]["resolution"]["median_secs"], 5400,
+        "{report}"
+    );
+}
