@@ -300,11 +300,11 @@ fn set_after_no_commit_set_with_the_same_value_is_reported() {
 /// Runs `set ID status=pending` paused right after it wrote the ticket file (a debug-only
 /// pause point), waits until the file changed, and kills it there.
 #[cfg(debug_assertions)]
-fn kill_set_once_written(r: &Repo, id: &str, path: &str) {
+fn kill_set_once_written(r: &Repo, id: &str, path: &str, assignment: &str) {
     let before = r.read(path);
     let mut child = spawn(
         r,
-        &["set", id, "status=pending"],
+        &["set", id, assignment],
         &[("DOCKET_TEST_PAUSE", "written")],
     );
     let start = Instant::now();
@@ -330,12 +330,15 @@ fn a_set_killed_after_writing_is_committed_by_the_next_command() {
     let r = Repo::with_desk();
     let id = r.new_ticket("Killed set");
     let path = ticket_path(&id);
-    kill_set_once_written(&r, &id, &path);
-    assert_eq!(r.status(), format!(" M {path}\n"));
+    kill_set_once_written(&r, &id, &path, "status=pending");
+    // The ticket's line and the new event file in its folder.
+    let folder = path.trim_end_matches(".md");
+    let written = format!(" M {path}\n?? {folder}/\n");
+    assert_eq!(r.status(), written);
     // A read command says so, and leaves it alone.
     let list = r.docket(&["list"]);
     assert!(list.stderr.contains("interrupted"), "{}", list.stderr);
-    assert_eq!(r.status(), format!(" M {path}\n"));
+    assert_eq!(r.status(), written);
     // The next write finishes it with its own message; the same value then has nothing to do.
     let run = r.docket(&["set", &id, "status=pending"]);
     run.ok();
@@ -352,6 +355,14 @@ fn a_set_killed_after_writing_is_committed_by_the_next_command() {
     );
     let head = r.git(&["show", &format!("HEAD:{path}")]).ok().to_string();
     assert!(head.contains("status: pending"), "{head}");
+    let files = r
+        .git(&["show", "--name-only", "--format=", "HEAD"])
+        .ok()
+        .to_string();
+    assert!(
+        files.contains(&format!("{folder}/")),
+        "the event file is committed: {files}"
+    );
     r.fsck();
 }
 
@@ -492,7 +503,7 @@ fn an_interrupted_change_to_a_file_edited_since_is_reported_and_left_alone() {
     let id = r.new_ticket("Edited since");
     let other = r.new_ticket("Other");
     let path = ticket_path(&id);
-    kill_set_once_written(&r, &id, &path);
+    kill_set_once_written(&r, &id, &path, "labels+=killed");
     let edited = r
         .read(&path)
         .replace("Steps to reproduce.", "Edited by hand.");

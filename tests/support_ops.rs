@@ -381,3 +381,223 @@ fn a_ticket_without_events_gets_a_timeline_from_created_and_resolved() {
         "{report}"
     );
 }
+
+/// Four tickets whose figures are worked out by hand (see each line): Acme is on the
+/// round-the-clock policy (first response 1h, resolution 4h), a ticket without a
+/// customer on the office one.
+fn report_desk() -> (Repo, [String; 4]) {
+    let r = desk();
+    let acme = ["--customer", "acme"];
+    // D: opened in October, never answered, closed 16 days later.
+    let d = new_ticket(&r, "2026-10-20T10:00:00Z", "Old one", &acme);
+    // A: answered in 30m, resolved in 2h, rated 5.
+    let a = new_ticket(&r, "2026-11-02T10:00:00Z", "Quick", &acme);
+    at(
+        &r,
+        "2026-11-02T10:30:00Z",
+        &["comment", &a, "-m", "Try this"],
+    );
+    at(&r, "2026-11-02T12:00:00Z", &["resolve", &a]);
+    at(
+        &r,
+        "2026-11-02T13:00:00Z",
+        &["feedback", &a, "--rating", "5", "--from", DANA],
+    );
+    // B: answered in 2h (late), resolved in 6h (late), rated 2.
+    let b = new_ticket(&r, "2026-11-03T10:00:00Z", "Slow", &acme);
+    at(
+        &r,
+        "2026-11-03T12:00:00Z",
+        &["comment", &b, "-m", "Sorry for the wait"],
+    );
+    at(&r, "2026-11-03T16:00:00Z", &["resolve", &b]);
+    at(
+        &r,
+        "2026-11-03T17:00:00Z",
+        &["feedback", &b, "--rating", "2", "--from", DANA],
+    );
+    // C: office hours, answered in 1h, still open (16 working hours ran out on 5 Nov).
+    let c = new_ticket(&r, "2026-11-04T08:00:00Z", "Open one", &[]);
+    at(
+        &r,
+        "2026-11-04T09:00:00Z",
+        &["comment", &c, "-m", "Looking"],
+    );
+    at(&r, "2026-11-05T10:00:00Z", &["close", &d]);
+    (r, [a, b, c, d])
+}
+
+const REPORT_NOW: &str = "2026-12-01T00:00:00Z";
+
+fn report_json(r: &Repo, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "report",
+        "--format",
+        "json",
+        "--since",
+        "2026-10-01",
+        "--until",
+        "2026-11-30",
+    ];
+    args.extend_from_slice(extra);
+    json_at(r, REPORT_NOW, &args)
+}
+
+#[test]
+fn report_figures_match_the_hand_worked_answers() {
+    let (r, _) = report_desk();
+    let rep = report_json(&r, &[]);
+    let (oct, nov) = (&rep["groups"][0], &rep["groups"][1]);
+    assert_eq!(
+        (oct["key"].as_str(), nov["key"].as_str()),
+        (Some("2026-10"), Some("2026-11"))
+    );
+    assert_eq!(
+        (&oct["opened"], &oct["closed"], &oct["backlog"]),
+        (&1.into(), &0.into(), &1.into())
+    );
+    assert_eq!(
+        (&nov["opened"], &nov["closed"], &nov["backlog"]),
+        (&3.into(), &3.into(), &1.into())
+    );
+    // First responses of November's tickets: 30m, 2h, 1h (working time on the office
+    // calendar for C: Wednesday 09:00-10:00 Berlin).
+    assert_eq!(
+        nov["first_response"],
+        serde_json::json!({"count": 3, "median_secs": 3600, "p90_secs": 7200})
+    );
+    // Resolutions closed in November: A 2h, B 6h, D 16 days.
+    assert_eq!(
+        nov["resolution"],
+        serde_json::json!({"count": 3, "median_secs": 21600, "p90_secs": 1382400})
+    );
+    let sla = |g: &Value, target: &str| -> (u64, u64) {
+        let c = g["sla"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["target"] == target))
+            .expect("target counted");
+        (
+            c["met"].as_u64().unwrap_or(99),
+            c["total"].as_u64().unwrap_or(99),
+        )
+    };
+    // October: D's first response lapsed, its resolution was late.
+    assert_eq!(sla(oct, "first_response"), (0, 1));
+    assert_eq!(sla(oct, "resolution"), (0, 1));
+    // November: A and C answered in time, B late; only A resolved in time, C overdue.
+    assert_eq!(sla(nov, "first_response"), (2, 3));
+    assert_eq!(sla(nov, "resolution"), (1, 3));
+    assert_eq!(nov["csat"], serde_json::json!({"satisfied": 1, "count": 2}));
+    assert_eq!(rep["total"]["opened"], 4);
+    assert_eq!(sla(&rep["total"], "first_response"), (2, 4));
+    let hist: Vec<(String, u64)> = rep["resolution_histogram"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .map(|b| {
+            (
+                b["label"].as_str().unwrap_or("").to_string(),
+                b["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        hist,
+        [("1-4h".into(), 1), ("4-8h".into(), 1), ("> 7d".into(), 1)]
+    );
+    // Globex left on 20 November.
+    let nov_customers = &rep["customers"][1];
+    assert_eq!(
+        (
+            &nov_customers["start"],
+            &nov_customers["lost"],
+            &nov_customers["end"]
+        ),
+        (&2.into(), &1.into(), &1.into())
+    );
+    // Two months are too few to forecast.
+    assert_eq!(rep["forecast"], Value::Null);
+
+    let by_tier = report_json(&r, &["--by", "tier"]);
+    let keys: Vec<&str> = by_tier["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["(none)", "enterprise"]);
+    assert_eq!(by_tier["groups"][1]["opened"], 3);
+}
+
+#[test]
+fn the_index_and_the_files_give_the_same_answers() {
+    let (r, _) = report_desk();
+    for by in ["month", "tier", "customer", "assignee", "label"] {
+        assert_eq!(
+            report_json(&r, &["--by", by]),
+            report_json(&r, &["--by", by, "--from-files"]),
+            "--by {by}"
+        );
+    }
+    for now in ["2026-11-04T08:30:00Z", "2026-11-05T15:30:00Z", REPORT_NOW] {
+        assert_eq!(
+            json_at(&r, now, &["sla", "--json", "--at-risk", "1d"]),
+            json_at(
+                &r,
+                now,
+                &["sla", "--json", "--at-risk", "1d", "--from-files"]
+            ),
+            "at {now}"
+        );
+    }
+}
+
+#[test]
+fn a_squash_merge_gives_the_same_figures() {
+    let r = desk();
+    let base = new_ticket(
+        &r,
+        "2026-11-02T08:00:00Z",
+        "Before the branch",
+        &["--customer", "acme"],
+    );
+    r.git(&["checkout", "-q", "-b", "activity"]).ok();
+    at(
+        &r,
+        "2026-11-02T08:30:00Z",
+        &["comment", &base, "-m", "Answer"],
+    );
+    at(
+        &r,
+        "2026-11-02T09:00:00Z",
+        &["set", &base, "status=pending"],
+    );
+    at(&r, "2026-11-02T11:00:00Z", &["set", &base, "status=open"]);
+    let other = new_ticket(&r, "2026-11-02T12:00:00Z", "On the branch", &[]);
+    at(&r, "2026-11-02T13:00:00Z", &["resolve", &base]);
+    at(
+        &r,
+        "2026-11-02T14:00:00Z",
+        &["feedback", &base, "--rating", "4", "--from", DANA],
+    );
+    let on_branch = (
+        report_json(&r, &[]),
+        json_at(&r, REPORT_NOW, &["sla", "--json", "--at-risk", "30d"]),
+        at(&r, REPORT_NOW, &["show", &base]),
+    );
+    r.git(&["checkout", "-q", "main"]).ok();
+    r.git(&["merge", "-q", "--squash", "activity"]).ok();
+    r.git(&["commit", "-q", "-m", "Squashed support activity"])
+        .ok();
+    assert_eq!(r.commit_count(), 3, "set up, the first ticket, the squash");
+    let on_main = (
+        report_json(&r, &[]),
+        json_at(&r, REPORT_NOW, &["sla", "--json", "--at-risk", "30d"]),
+        at(&r, REPORT_NOW, &["show", &base]),
+    );
+    assert_eq!(on_branch, on_main);
+    // And the numbers are the ones the files say: paused for 2 of the 5 hours.
+    assert!(on_main.2.contains("(3h of 4h)"), "{}", on_main.2);
+    assert!(on_main.1.to_string().contains(&other), "{}", on_main.1);
+}
