@@ -13,6 +13,9 @@ use crate::cli::render::clip;
 const PALETTE: [&str; 5] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"];
 const LINE: &str = "#333333";
 
+/// Widest a bar is drawn, so that a chart of one month or one tier is not one slab.
+const MAX_BAR: f64 = 56.0;
+
 /// Widest a tier's name is shown under its bars.
 const TIER_CHARS: usize = 16;
 
@@ -69,10 +72,10 @@ pub(super) fn volume(r: &Report) -> String {
     ]);
     body.push_str(&plot.axes("tickets", "month", "", &labels));
     let band = plot.band();
-    let width = band * 0.36;
+    let width = (band * 0.36).min(MAX_BAR);
     let mut points = Vec::with_capacity(months.len());
     for (i, v) in months.iter().enumerate() {
-        let x = plot.band_start(i) + band * 0.14;
+        let x = plot.band_start(i) + band / 2.0 - width;
         let period = &v.period;
         body.push_str(&bar(
             x,
@@ -134,12 +137,13 @@ pub(super) fn resolution(r: &Report) -> String {
     let labels: Vec<String> = buckets.iter().map(|b| b.label.clone()).collect();
     let mut body = plot.axes("tickets", "time to resolution", "", &labels);
     let band = plot.band();
+    let width = (band * 0.6).min(2.0 * MAX_BAR);
     for (i, b) in buckets.iter().enumerate() {
         let top = plot.y(b.count as f64);
-        let x = plot.band_start(i) + band * 0.2;
+        let middle = plot.band_start(i) + band / 2.0;
         let tip = format!("{}: {} resolved", b.label, b.count);
-        body.push_str(&bar(x, band * 0.6, top, PALETTE[0], &tip));
-        body.push_str(&bar_label(x + band * 0.3, top, &b.count.to_string()));
+        body.push_str(&bar(middle - width / 2.0, width, top, PALETTE[0], &tip));
+        body.push_str(&bar_label(middle, top, &b.count.to_string()));
     }
     if buckets.iter().all(|b| b.count == 0) {
         body.push_str(&plot.empty_note("No tickets resolved in the span"));
@@ -167,7 +171,8 @@ pub(super) fn compliance_by_tier(r: &Report) -> String {
     let mut body = legend(&entries);
     body.push_str(&plot.axes("targets met", "tier", "%", &labels));
     let band = plot.band();
-    let width = band * 0.8 / targets.len().max(1) as f64;
+    let bars = targets.len().max(1) as f64;
+    let width = (band * 0.8 / bars).min(MAX_BAR);
     let mut drawn = 0;
     for (i, tier) in tiers.iter().enumerate() {
         for (j, target) in targets.iter().enumerate() {
@@ -175,7 +180,7 @@ pub(super) fn compliance_by_tier(r: &Report) -> String {
                 continue;
             };
             let Some(p) = c.percent() else { continue };
-            let x = plot.band_start(i) + band * 0.1 + width * j as f64;
+            let x = plot.band_start(i) + (band - width * bars) / 2.0 + width * j as f64;
             let top = plot.y(p);
             let tip = format!(
                 "{}, {}: {:.1}% met ({} of {})",

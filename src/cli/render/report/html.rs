@@ -1,14 +1,14 @@
 //! The report as one HTML page that needs nothing else: the figures table, the three
 //! charts drawn inline ([`super::charts`]), the customers and the forecast, with its CSS
 //! inline and no script. A Content-Security-Policy that allows nothing but the inline
-//! style keeps the page from loading or running anything, should some text get past
-//! the escaping.
+//! style (and the empty icon, so the browser asks for no favicon) keeps the page from
+//! loading or running anything, should some text get past the escaping.
 
 use std::fmt::Write as _;
 
 use super::svg::esc;
 use super::{
-    Report, charts, duration, forecast_sentence, percent, sla_percent, target_words, targets,
+    Report, charts, duration, forecast_sentence, percent, short_target, sla_percent, targets,
 };
 use crate::support::report::Figures;
 
@@ -20,10 +20,12 @@ h2{font-size:1.2rem;margin:2rem 0 .5rem}
 p.span{color:#57606a;margin:0 0 1.5rem}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.9rem}
 th,td{padding:.3rem .6rem;border-bottom:1px solid #d0d7de;text-align:right;white-space:nowrap}
-th{background:#f6f8fa;font-weight:600}
+th{font-weight:600}
+thead th{background:#f6f8fa}
+thead th[colspan]{text-align:center;border-bottom:1px solid #d0d7de}
 th.key,td.key{text-align:left}
-thead tr:first-child th{border-bottom:none}
-tfoot td{font-weight:600;border-top:2px solid #8c959f}
+tbody th{font-weight:normal}
+tfoot th,tfoot td{font-weight:600;border-top:2px solid #8c959f}
 .scroll{overflow-x:auto}
 p.note{color:#57606a;font-size:.85rem;max-width:60rem}
 figure{margin:1.5rem 0}
@@ -43,7 +45,7 @@ pub fn html(r: &Report) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
          <link rel=\"icon\" href=\"data:,\">\n\
          <title>Help desk report, {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
          <h1>Help desk report</h1>\n<p class=\"span\">{}, by {}</p>\n",
@@ -104,7 +106,7 @@ fn figures(r: &Report) -> String {
             .as_str(),
     );
     for t in &targets {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&target_words(t)));
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&short_target(t)));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     for f in &r.groups {

@@ -50,6 +50,15 @@ fn target_words(target: &str) -> String {
     target.replace('_', " ")
 }
 
+/// A target's column name under "SLA met": `first`, `next`, `resolution`.
+fn short_target(target: &str) -> String {
+    let words = target_words(target);
+    match words.strip_suffix(" response") {
+        Some(short) if !short.is_empty() => short.to_string(),
+        _ => words,
+    }
+}
+
 /// One target's compliance in a group (nothing counted when the group has none).
 fn compliance<'a>(sla: &'a [Compliance], target: &str) -> Option<&'a Compliance> {
     sla.iter().find(|c| c.target == target)

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{Report, duration, forecast_sentence, percent, sla_percent, target_words, targets};
+use super::{Report, duration, forecast_sentence, percent, short_target, sla_percent, targets};
 use crate::cli::render::clip;
 use crate::model::escape_line;
 use crate::support::report::Figures;
@@ -78,9 +78,7 @@ fn figures(r: &Report) -> String {
         }),
     ];
     for target in targets(r) {
-        let name = target_words(&target);
-        let short = name.strip_suffix(" response").unwrap_or(&name);
-        columns.push(column(Some("SLA met"), short, &|f| {
+        columns.push(column(Some("SLA met"), &short_target(&target), &|f| {
             percent(sla_percent(f, &target))
         }));
     }

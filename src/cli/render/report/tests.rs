@@ -282,7 +282,7 @@ fn the_page_has_what_a_reader_and_a_screen_reader_need() {
     // A bar for each tier and target with a share, at its height: 90% of 220 units.
     assert!(page.contains("enterprise, resolution: 90.0% met (9 of 10)"));
     assert!(
-        page.contains("y=\"66\" width=\"85.3\" height=\"198\""),
+        page.contains("y=\"66\" width=\"56\" height=\"198\""),
         "{page}"
     );
 }
