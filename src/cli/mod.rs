@@ -28,6 +28,9 @@ use clap::{Parser, Subcommand};
 
 use context::{Context, WriteArgs};
 pub use render::Failure;
+/// The report's renderers, public so tests/report_page.rs can open the page of a
+/// hand-built report in a browser, without a desk to compute it from.
+pub use render::report::{csv as report_csv, html as report_html, table as report_table};
 pub use watch::launcher;
 
 /// docket: a help desk that lives in your repository.

@@ -4,6 +4,7 @@
 
 mod failure;
 mod json;
+pub mod report;
 mod table;
 
 use std::io::{self, Write};
