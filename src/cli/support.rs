@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::context::{Bar, Context, WriteArgs, notices, read_body, report};
-use super::render::{Failure, clip, json, table};
+use super::render::{self, Failure, clip, json, table};
 use super::views::human_secs;
 use crate::desk::{FactSource, NewRating};
 use crate::support::parse_duration;
@@ -243,7 +243,10 @@ pub fn report_cmd(ctx: &Context, a: &ReportArgs, out: &mut dyn Write) -> Result<
     let found = desk.report(&q, source(a.from_files), &Bar::default())?;
     notices(&found.notices);
     let text = match a.format {
-        _ => serde_json::to_string_pretty(&found.value).unwrap_or_default() + "\n",
+        ReportFormat::Json => serde_json::to_string_pretty(&found.value).unwrap_or_default() + "\n",
+        ReportFormat::Table => render::report::table(&found.value),
+        ReportFormat::Csv => render::report::csv(&found.value),
+        ReportFormat::Html => render::report::html(&found.value),
     };
     match &a.out {
         Some(path) => {

@@ -211,16 +211,9 @@ fn sla_lines(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Working seconds as `3h 20m`, `2d 4h`, `45m`.
+/// Working seconds for people: `3h 20m`, `2d 4h`.
 pub fn human_secs(secs: i64) -> String {
-    let (d, h, m) = (secs / 86400, secs % 86400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
+    super::render::report::duration(Some(secs))
 }
 
 /// The tickets that link to a shown one, under the fields: id, what the link means,

@@ -71,7 +71,7 @@ fn sla_percent(f: &Figures, target: &str) -> Option<f64> {
 
 /// A duration for people, in its two largest units, cut (not rounded) to whole ones:
 /// `45s`, `12m 5s`, `3h 20m`, `2d 4h`, `3h` when the smaller unit is zero. None is `-`.
-fn duration(secs: Option<i64>) -> String {
+pub fn duration(secs: Option<i64>) -> String {
     let Some(secs) = secs else {
         return "-".into();
     };
