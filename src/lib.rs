@@ -15,7 +15,7 @@
 //! | `doc` | the only YAML text: reading and editing frontmatter files | nothing |
 //! | `support` | the help desk's arithmetic: business-hour calendars, priority scores, SLA clocks over a ticket's timeline, report figures, forecasts; pure functions of the files' values | `model` |
 //! | `git` | the only gix: commits, history, locks | `interrupt`, `clock` |
-//! | `store` | the only layout on disk: where files live, loading and writing them | `model`, `doc`, `atomic` |
+//! | `store` | the only layout on disk: where files live, loading and writing them (and checking them) | `model`, `support`, `doc`, `atomic` |
 //! | `index` | the only tantivy: search, listing, matching; a cache of the store (with each ticket's SLA facts) | `model`, `support`, `store`, `atomic`, `clock` |
 //! | `desk` | operations: a state change is one transaction that edits files as `doc` text, writes them through `store` and commits once through `git` (the index notices the new files on its next read); reads (`list`, `show`, `suggest`, `dupes`) ask `index` first and fall back to the files | everything above |
 //! | `export` | publishing the KB; reads published articles, never tickets or customers | `model`, `store`, `doc` (page front matter), `atomic` |

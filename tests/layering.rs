@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("doc", &[]),
     ("support", &["model"]),
     ("git", &["interrupt", "clock"]),
-    ("store", &["model", "doc", "atomic"]),
+    ("store", &["model", "support", "doc", "atomic"]),
     ("index", &["model", "support", "store", "atomic", "clock"]),
     (
         "desk",

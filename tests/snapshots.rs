@@ -54,165 +54,166 @@ fn desk() -> (Repo, String, String) {
 #[test]
 fn new_for_people_and_for_scripts() {
     let r = Repo::with_desk();
-    assert_snapshot!(r.transcript(&["new", "--title", "Printer on fire"]), @r"
-        exit: 0
-        --- stdout
-        T-CZS009TYFP
-        --- stderr
-        new T-CZS009TYFP [main f13253d]
-        ");
+    assert_snapshot!(r.transcript(&["new", "--title", "Printer on fire"]), @r#"
+exit: 0
+--- stdout
+T-PHZ2B05R7S
+--- stderr
+new T-PHZ2B05R7S [main c496c1e]
+"#);
     assert_snapshot!(r.transcript(&["new", "--title", "VPN drops", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        {
-          "id": "T-TGG4SXV5XP",
-          "path": "support/tickets/TG/T-TGG4SXV5XP.md",
-          "title": "VPN drops",
-          "status": "open",
-          "closed": false,
-          "type": null,
-          "created": "2026-11-02T09:00:01Z",
-          "reporter": "Alice Ng <alice@example.org>",
-          "assignee": null,
-          "customer": null,
-          "labels": [],
-          "importance": null,
-          "urgency": null,
-          "priority": null,
-          "links": {},
-          "resolved": null,
-          "resolution": null,
-          "due": null,
-          "extra": {}
-        }
-        --- stderr
-        new T-TGG4SXV5XP [main b530ca0]
-        "#);
+exit: 0
+--- stdout
+{
+  "id": "T-BYWM5RAJ3Q",
+  "path": "support/tickets/BY/T-BYWM5RAJ3Q.md",
+  "title": "VPN drops",
+  "status": "open",
+  "closed": false,
+  "type": null,
+  "created": "2026-11-02T09:00:01Z",
+  "reporter": "Alice Ng <alice@example.org>",
+  "assignee": null,
+  "customer": null,
+  "labels": [],
+  "importance": null,
+  "urgency": null,
+  "priority": null,
+  "links": {},
+  "resolved": null,
+  "resolution": null,
+  "due": null,
+  "extra": {}
+}
+--- stderr
+new T-BYWM5RAJ3Q [main f6ad05d]
+"#);
 }
 
 #[test]
 fn list_and_show() {
     let (r, printer, _) = desk();
-    assert_snapshot!(r.transcript(&["list"]), @r"
-        exit: 0
-        --- stdout
-        ID      STATUS  ASSIGNEE  CUSTOMER  CREATED     TITLE
-        T-71RM  open    -         -         2026-11-02  VPN drops every hour
-        T-CZS0  open    -         -         2026-11-02  Printer on fire
-        --- stderr
-        ");
+    assert_snapshot!(r.transcript(&["list"]), @r#"
+exit: 0
+--- stdout
+ID      STATUS  ASSIGNEE  CUSTOMER  CREATED     TITLE
+T-205H  open    -         -         2026-11-02  VPN drops every hour
+T-PHZ2  open    -         -         2026-11-02  Printer on fire
+--- stderr
+"#);
     assert_snapshot!(r.transcript(&["list", "--label", "hardware", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        [
-          {
-            "id": "T-CZS009TYFP",
-            "path": "support/tickets/CZ/T-CZS009TYFP.md",
-            "title": "Printer on fire",
-            "status": "open",
-            "closed": false,
-            "type": null,
-            "created": "2026-11-02T09:00:00Z",
-            "reporter": "Alice Ng <alice@example.org>",
-            "assignee": null,
-            "customer": null,
-            "labels": [
-              "hardware"
-            ],
-            "importance": null,
-            "urgency": null,
-            "priority": null,
-            "links": {},
-            "resolved": null,
-            "resolution": null,
-            "due": null,
-            "extra": {}
-          }
-        ]
-        --- stderr
-        "#);
-    assert_snapshot!(r.transcript(&["show", &printer]), @r"
-        exit: 0
-        --- stdout
-        T-CZS009TYFP  Printer on fire
-          status:    open
-          reporter:  Alice Ng <alice@example.org>
-          created:   2026-11-02T09:00:00Z
-          labels:    hardware
+exit: 0
+--- stdout
+[
+  {
+    "id": "T-PHZ2B05R7S",
+    "path": "support/tickets/PH/T-PHZ2B05R7S.md",
+    "title": "Printer on fire",
+    "status": "open",
+    "closed": false,
+    "type": null,
+    "created": "2026-11-02T09:00:00Z",
+    "reporter": "Alice Ng <alice@example.org>",
+    "assignee": null,
+    "customer": null,
+    "labels": [
+      "hardware"
+    ],
+    "importance": null,
+    "urgency": null,
+    "priority": null,
+    "links": {},
+    "resolved": null,
+    "resolution": null,
+    "due": null,
+    "extra": {}
+  }
+]
+--- stderr
+"#);
+    assert_snapshot!(r.transcript(&["show", &printer]), @r#"
+exit: 0
+--- stdout
+T-PHZ2B05R7S  Printer on fire
+  status:    open
+  priority:  normal (no importance or urgency: the default band)
+  reporter:  Alice Ng <alice@example.org>
+  created:   2026-11-02T09:00:00Z
+  labels:    hardware
 
-            The printer on floor 2 smokes when it prints.
+    The printer on floor 2 smokes when it prints.
 
-        --- Alice Ng <alice@example.org> at 2026-11-02T09:00:02Z
-            Facilities are on their way.
-        --- stderr
-        ");
+--- Alice Ng <alice@example.org> at 2026-11-02T09:00:02Z
+    Facilities are on their way.
+--- stderr
+"#);
     assert_snapshot!("show_json", r.transcript(&["show", &printer, "--json"]));
 }
 
 #[test]
 fn changes_of_a_ticket() {
     let (r, printer, vpn) = desk();
-    assert_snapshot!(r.transcript(&["set", &vpn, "importance=4", "labels+=network"]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        set T-71RMBCRZGQ [main 3eed74e]
-        ");
-    assert_snapshot!(r.transcript(&["comment", &vpn, "-m", "Seen it twice today."]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        comment T-71RMBCRZGQ [main 1d53a39]
-        ");
-    assert_snapshot!(r.transcript(&["comment", &vpn, "--internal", "-m", "Ask the ISP."]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        note T-71RMBCRZGQ [main 69bf49d]
-        ");
-    assert_snapshot!(r.transcript(&["assign", &vpn, "bob"]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        assign T-71RMBCRZGQ [main 11768b7]
-        ");
-    assert_snapshot!(r.transcript(&["link", &vpn, "--article", "reconnect-the-vpn"]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        link T-71RMBCRZGQ [main 1379e1d]
-        ");
-    assert_snapshot!(r.transcript(&["link", &printer, "--relates", &vpn]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        link T-CZS009TYFP [main 2fa9718]
-        ");
-    assert_snapshot!(r.transcript(&["close", &vpn]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        close T-71RMBCRZGQ [main 5887a41]
-        ");
-    assert_snapshot!(r.transcript(&["reopen", &vpn]), @r"
-        exit: 0
-        --- stdout
-        --- stderr
-        reopen T-71RMBCRZGQ [main 62744a2]
-        ");
+    assert_snapshot!(r.transcript(&["set", &vpn, "importance=4", "labels+=network"]), @r#"
+exit: 0
+--- stdout
+--- stderr
+set T-205HGKXHQX [main 46f46d0]
+"#);
+    assert_snapshot!(r.transcript(&["comment", &vpn, "-m", "Seen it twice today."]), @r#"
+exit: 0
+--- stdout
+--- stderr
+comment T-205HGKXHQX [main 998954d]
+"#);
+    assert_snapshot!(r.transcript(&["comment", &vpn, "--internal", "-m", "Ask the ISP."]), @r#"
+exit: 0
+--- stdout
+--- stderr
+note T-205HGKXHQX [main efc90a6]
+"#);
+    assert_snapshot!(r.transcript(&["assign", &vpn, "bob"]), @r#"
+exit: 0
+--- stdout
+--- stderr
+assign T-205HGKXHQX [main 542b51a]
+"#);
+    assert_snapshot!(r.transcript(&["link", &vpn, "--article", "reconnect-the-vpn"]), @r#"
+exit: 0
+--- stdout
+--- stderr
+link T-205HGKXHQX [main 5fdf63a]
+"#);
+    assert_snapshot!(r.transcript(&["link", &printer, "--relates", &vpn]), @r#"
+exit: 0
+--- stdout
+--- stderr
+link T-PHZ2B05R7S [main 8af405e]
+"#);
+    assert_snapshot!(r.transcript(&["close", &vpn]), @r#"
+exit: 0
+--- stdout
+--- stderr
+close T-205HGKXHQX [main d15b1ee]
+"#);
+    assert_snapshot!(r.transcript(&["reopen", &vpn]), @r#"
+exit: 0
+--- stdout
+--- stderr
+reopen T-205HGKXHQX [main 8df691d]
+"#);
     assert_snapshot!(r.transcript(&["history", &vpn]), @r#"
-        exit: 0
-        --- stdout
-        62744a2  2026-11-02T09:00:12Z  Alice Ng  docket: reopen T-71RMBCRZGQ "VPN drops every hour"
-        5887a41  2026-11-02T09:00:11Z  Alice Ng  docket: close T-71RMBCRZGQ "VPN drops every hour"
-        1379e1d  2026-11-02T09:00:09Z  Alice Ng  docket: link T-71RMBCRZGQ "VPN drops every hour"
-        11768b7  2026-11-02T09:00:08Z  Alice Ng  docket: assign T-71RMBCRZGQ "VPN drops every hour"
-        69bf49d  2026-11-02T09:00:07Z  Alice Ng  docket: note T-71RMBCRZGQ "VPN drops every hour"
-        1d53a39  2026-11-02T09:00:06Z  Alice Ng  docket: comment T-71RMBCRZGQ "VPN drops every hour"
-        3eed74e  2026-11-02T09:00:05Z  Alice Ng  docket: set T-71RMBCRZGQ "VPN drops every hour"
-        692ad25  2026-11-02T09:00:01Z  Alice Ng  docket: new T-71RMBCRZGQ "VPN drops every hour"
-        --- stderr
-        "#);
+exit: 0
+--- stdout
+8df691d  2026-11-02T09:00:12Z  Alice Ng  docket: reopen T-205HGKXHQX "VPN drops every hour"
+d15b1ee  2026-11-02T09:00:11Z  Alice Ng  docket: close T-205HGKXHQX "VPN drops every hour"
+5fdf63a  2026-11-02T09:00:09Z  Alice Ng  docket: link T-205HGKXHQX "VPN drops every hour"
+542b51a  2026-11-02T09:00:08Z  Alice Ng  docket: assign T-205HGKXHQX "VPN drops every hour"
+efc90a6  2026-11-02T09:00:07Z  Alice Ng  docket: note T-205HGKXHQX "VPN drops every hour"
+998954d  2026-11-02T09:00:06Z  Alice Ng  docket: comment T-205HGKXHQX "VPN drops every hour"
+46f46d0  2026-11-02T09:00:05Z  Alice Ng  docket: set T-205HGKXHQX "VPN drops every hour"
+60d323f  2026-11-02T09:00:01Z  Alice Ng  docket: new T-205HGKXHQX "VPN drops every hour"
+--- stderr
+"#);
     assert_snapshot!("history_json", r.transcript(&["history", &vpn, "--json"]));
 }
 
@@ -221,13 +222,13 @@ fn kb_new_list_and_show() {
     let (r, _, _) = desk();
     assert_snapshot!(
         r.transcript(&["kb", "new", "--title", "Printer safety", "--body", "Unplug it."]),
-        @r"
-        exit: 0
-        --- stdout
-        printer-safety
-        --- stderr
-        kb-new printer-safety [main 7f51a02]
-        "
+        @r#"
+exit: 0
+--- stdout
+printer-safety
+--- stderr
+kb-new printer-safety [main 9129356]
+"#
     );
     assert_snapshot!(r.transcript(&["kb", "list"]), @r"
         exit: 0
@@ -237,76 +238,76 @@ fn kb_new_list_and_show() {
         --- stderr
         ");
     assert_snapshot!(r.transcript(&["kb", "list", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        [
-          {
-            "slug": "printer-safety",
-            "path": "support/kb/printer-safety.md",
-            "title": "Printer safety",
-            "status": "draft",
-            "audience": "public",
-            "draft": null,
-            "date": "2026-11-02T09:00:05Z",
-            "description": null,
-            "tags": [],
-            "weight": null,
-            "aliases": [],
-            "id": "KB-5FEA4CJPWC",
-            "products": []
-          },
-          {
-            "slug": "reconnect-the-vpn",
-            "path": "support/kb/reconnect-the-vpn.md",
-            "title": "Reconnect the VPN",
-            "status": "draft",
-            "audience": "public",
-            "draft": null,
-            "date": "2026-11-02T09:00:03Z",
-            "description": null,
-            "tags": [],
-            "weight": null,
-            "aliases": [],
-            "id": "KB-W43T72409P",
-            "products": []
-          }
-        ]
-        --- stderr
-        "#);
-    assert_snapshot!(r.transcript(&["kb", "show", "reconnect-the-vpn"]), @r"
-        exit: 0
-        --- stdout
-        reconnect-the-vpn  Reconnect the VPN
-          path:      support/kb/reconnect-the-vpn.md
-          status:    draft
-          audience:  public
-          id:        KB-W43T72409P
-          date:      2026-11-02T09:00:03Z
+exit: 0
+--- stdout
+[
+  {
+    "slug": "printer-safety",
+    "path": "support/kb/printer-safety.md",
+    "title": "Printer safety",
+    "status": "draft",
+    "audience": "public",
+    "draft": null,
+    "date": "2026-11-02T09:00:05Z",
+    "description": null,
+    "tags": [],
+    "weight": null,
+    "aliases": [],
+    "id": "KB-82BDCNCX32",
+    "products": []
+  },
+  {
+    "slug": "reconnect-the-vpn",
+    "path": "support/kb/reconnect-the-vpn.md",
+    "title": "Reconnect the VPN",
+    "status": "draft",
+    "audience": "public",
+    "draft": null,
+    "date": "2026-11-02T09:00:03Z",
+    "description": null,
+    "tags": [],
+    "weight": null,
+    "aliases": [],
+    "id": "KB-RMYBW4HN1K",
+    "products": []
+  }
+]
+--- stderr
+"#);
+    assert_snapshot!(r.transcript(&["kb", "show", "reconnect-the-vpn"]), @r#"
+exit: 0
+--- stdout
+reconnect-the-vpn  Reconnect the VPN
+  path:      support/kb/reconnect-the-vpn.md
+  status:    draft
+  audience:  public
+  id:        KB-RMYBW4HN1K
+  date:      2026-11-02T09:00:03Z
 
-            When the VPN connection drops, reconnect from the tray icon.
-        --- stderr
-        ");
+    When the VPN connection drops, reconnect from the tray icon.
+--- stderr
+"#);
     assert_snapshot!(r.transcript(&["kb", "show", "reconnect-the-vpn", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        {
-          "slug": "reconnect-the-vpn",
-          "path": "support/kb/reconnect-the-vpn.md",
-          "title": "Reconnect the VPN",
-          "status": "draft",
-          "audience": "public",
-          "draft": null,
-          "date": "2026-11-02T09:00:03Z",
-          "description": null,
-          "tags": [],
-          "weight": null,
-          "aliases": [],
-          "id": "KB-W43T72409P",
-          "products": [],
-          "body": "When the VPN connection drops, reconnect from the tray icon.\n"
-        }
-        --- stderr
-        "#);
+exit: 0
+--- stdout
+{
+  "slug": "reconnect-the-vpn",
+  "path": "support/kb/reconnect-the-vpn.md",
+  "title": "Reconnect the VPN",
+  "status": "draft",
+  "audience": "public",
+  "draft": null,
+  "date": "2026-11-02T09:00:03Z",
+  "description": null,
+  "tags": [],
+  "weight": null,
+  "aliases": [],
+  "id": "KB-RMYBW4HN1K",
+  "products": [],
+  "body": "When the VPN connection drops, reconnect from the tray icon.\n"
+}
+--- stderr
+"#);
 }
 
 #[test]
@@ -323,13 +324,13 @@ fn customer_new_list_and_show() {
             "--contact",
             "Hank Scorpio <hank@globex.example>",
         ]),
-        @r"
-        exit: 0
-        --- stdout
-        globex
-        --- stderr
-        customer-new globex [main a500e70]
-        "
+        @r#"
+exit: 0
+--- stdout
+globex
+--- stderr
+customer-new globex [main d2e751d]
+"#
     );
     assert_snapshot!(r.transcript(&["customer", "list"]), @r"
         exit: 0
@@ -428,42 +429,42 @@ fn search_suggest_and_dupes() {
     ])
     .ok();
     // Scores are shown: they follow the files only, not the index's history.
-    assert_snapshot!(r.transcript(&["search", "vpn"]), @r"
-        exit: 0
-        --- stdout
-        kb  reconnect-the-vpn  draft  Reconnect the VPN
-            When the [VPN] connection drops, reconnect from the tray icon
-        ticket  T-71RMBCRZGQ  open  VPN drops every hour
-            The [VPN] connection drops every hour on the hour
-        ticket  T-5FEA4CJPWC  open  VPN drops every hour again
-            The [VPN] connection drops every hour, on the hour, again
-        --- stderr
-        ");
+    assert_snapshot!(r.transcript(&["search", "vpn"]), @r#"
+exit: 0
+--- stdout
+kb  reconnect-the-vpn  draft  Reconnect the VPN
+    When the [VPN] connection drops, reconnect from the tray icon
+ticket  T-205HGKXHQX  open  VPN drops every hour
+    The [VPN] connection drops every hour on the hour
+ticket  T-82BDCNCX32  open  VPN drops every hour again
+    The [VPN] connection drops every hour, on the hour, again
+--- stderr
+"#);
     assert_snapshot!(r.transcript(&["search", "printer", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        [
-          {
-            "kind": "ticket",
-            "id": "T-CZS009TYFP",
-            "title": "Printer on fire",
-            "path": "support/tickets/CZ/T-CZS009TYFP.md",
-            "status": "open",
-            "score": 6.141569,
-            "snippet": "The **printer** on floor 2 smokes when it prints"
-          }
-        ]
-        --- stderr
-        "#);
-    assert_snapshot!(r.transcript(&["suggest", &vpn]), @r"
-        exit: 0
-        --- stdout
-        KB articles for T-71RMBCRZGQ  VPN drops every hour
-          0.29  reconnect-the-vpn  Reconnect the VPN  matched: drop vpn connect
-        Similar earlier tickets
-          (none)
-        --- stderr
-        ");
+exit: 0
+--- stdout
+[
+  {
+    "kind": "ticket",
+    "id": "T-PHZ2B05R7S",
+    "title": "Printer on fire",
+    "path": "support/tickets/PH/T-PHZ2B05R7S.md",
+    "status": "open",
+    "score": 6.141569,
+    "snippet": "The **printer** on floor 2 smokes when it prints"
+  }
+]
+--- stderr
+"#);
+    assert_snapshot!(r.transcript(&["suggest", &vpn]), @r#"
+exit: 0
+--- stdout
+KB articles for T-205HGKXHQX  VPN drops every hour
+  0.29  reconnect-the-vpn  Reconnect the VPN  matched: drop vpn connect
+Similar earlier tickets
+  (none)
+--- stderr
+"#);
     assert_snapshot!(r.transcript(&["suggest", &vpn, "--json"]), @r#"
         exit: 0
         --- stdout
@@ -486,36 +487,36 @@ fn search_suggest_and_dupes() {
         }
         --- stderr
         "#);
-    assert_snapshot!(r.transcript(&["dupes"]), @r"
-        exit: 0
-        --- stdout
-        0.75  T-5FEA4CJPWC  duplicates  T-71RMBCRZGQ  VPN drops every hour again
-        --- stderr
-        hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate
-        ");
+    assert_snapshot!(r.transcript(&["dupes"]), @r#"
+exit: 0
+--- stdout
+0.75  T-82BDCNCX32  duplicates  T-205HGKXHQX  VPN drops every hour again
+--- stderr
+hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate
+"#);
     assert_snapshot!(r.transcript(&["dupes", "--json"]), @r#"
-        exit: 0
-        --- stdout
-        [
-          {
-            "original": "T-71RMBCRZGQ",
-            "duplicate": "T-5FEA4CJPWC",
-            "titles": [
-              "VPN drops every hour",
-              "VPN drops every hour again"
-            ],
-            "score": 0.74550486,
-            "terms": [
-              "hour",
-              "everi",
-              "drop",
-              "vpn",
-              "connect"
-            ]
-          }
-        ]
-        --- stderr
-        "#);
+exit: 0
+--- stdout
+[
+  {
+    "original": "T-205HGKXHQX",
+    "duplicate": "T-82BDCNCX32",
+    "titles": [
+      "VPN drops every hour",
+      "VPN drops every hour again"
+    ],
+    "score": 0.74550486,
+    "terms": [
+      "hour",
+      "everi",
+      "drop",
+      "vpn",
+      "connect"
+    ]
+  }
+]
+--- stderr
+"#);
 }
 
 #[test]
@@ -647,28 +648,28 @@ fn a_body_docket_could_not_read_back_is_refused() {
     let (r, printer, _) = desk();
     let before = r.commit_count();
     let conflict = "Our config:\n<<<<<<< ours\na: 1\n=======\na: 2\n>>>>>>> theirs\n";
-    assert_snapshot!(r.transcript(&["new", "--title", "Merge help", "--body", conflict]), @r"
-        exit: 2
-        --- stdout
-        --- stderr
-        error: cannot write support/tickets/5F/T-5FEA4CJPWC.md: unresolved merge conflict: git's conflict markers start on line 9
-        hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
-        ");
+    assert_snapshot!(r.transcript(&["new", "--title", "Merge help", "--body", conflict]), @r#"
+exit: 2
+--- stdout
+--- stderr
+error: cannot write support/tickets/82/T-82BDCNCX32.md: unresolved merge conflict: git's conflict markers start on line 9
+hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
+"#);
     r.write("nul.txt", "a\0b\n");
-    assert_snapshot!(r.transcript(&["new", "--title", "Binary", "--body-file", "nul.txt"]), @r"
-        exit: 2
-        --- stdout
-        --- stderr
-        error: cannot write support/tickets/FR/T-FR9GS0AFSN.md: file is binary (NUL byte at line 8)
-        hint: leave the NUL bytes out of the text
-        ");
-    assert_snapshot!(r.transcript(&["comment", &printer, "-m", conflict]), @r"
-        exit: 2
-        --- stdout
-        --- stderr
-        error: cannot write support/tickets/CZ/T-CZS009TYFP/20261102T090007000Z-alice-DMN5.md: unresolved merge conflict: git's conflict markers start on line 6
-        hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
-        ");
+    assert_snapshot!(r.transcript(&["new", "--title", "Binary", "--body-file", "nul.txt"]), @r#"
+exit: 2
+--- stdout
+--- stderr
+error: cannot write support/tickets/ZQ/T-ZQ2MZ1ADKZ.md: file is binary (NUL byte at line 8)
+hint: leave the NUL bytes out of the text
+"#);
+    assert_snapshot!(r.transcript(&["comment", &printer, "-m", conflict]), @r#"
+exit: 2
+--- stdout
+--- stderr
+error: cannot write support/tickets/PH/T-PHZ2B05R7S/20261102T090007000Z-alice-HKZH.md: unresolved merge conflict: git's conflict markers start on line 6
+hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
+"#);
     assert_eq!(r.commit_count(), before, "nothing was committed");
     assert_eq!(r.status(), "?? nul.txt\n", "nothing was written");
     r.docket(&["show", &printer]).ok();

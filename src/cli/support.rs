@@ -134,7 +134,7 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
             al.target.replace('_', " "),
             left,
             al.due
-                .map_or("-".into(), |d| d.strftime("%Y-%m-%d %H:%M").to_string()),
+                .map_or("-".into(), |d| d.strftime("%Y-%m-%d %H:%MZ").to_string()),
             al.priority.clone(),
             al.tier.clone().unwrap_or_else(|| "-".into()),
             al.assignee.clone().unwrap_or_else(|| "-".into()),

@@ -211,9 +211,15 @@ fn sla_lines(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Working seconds for people: `3h 20m`, `2d 4h`.
+/// Working seconds for people, in hours and minutes (`64h 30m`, `45m`): a working day is
+/// no 24 hours, so days would mislead.
 pub fn human_secs(secs: i64) -> String {
-    super::render::report::duration(Some(secs))
+    let (h, m) = (secs / 3600, secs % 3600 / 60);
+    match (h, m) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h {m}m"),
+    }
 }
 
 /// The tickets that link to a shown one, under the fields: id, what the link means,

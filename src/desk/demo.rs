@@ -105,6 +105,9 @@ struct Event {
     link_duplicate: Option<usize>,
     close: Option<String>,
     reopen: Option<bool>,
+    rating: Option<u8>,
+    #[serde(default)]
+    rating_text: String,
 }
 
 fn at(t: &str) -> jiff::Timestamp {
@@ -221,6 +224,17 @@ fn play(desk: &Desk, id: &str, e: &Event, earlier: &[String]) -> Result<(), Desk
     }
     if e.reopen == Some(true) {
         desk.reopen(id)?;
+    }
+    if let Some(rating) = e.rating {
+        desk.feedback(
+            id,
+            super::NewRating {
+                rating,
+                text: e.rating_text.clone(),
+                from: None,
+                force: false,
+            },
+        )?;
     }
     Ok(())
 }

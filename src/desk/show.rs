@@ -51,13 +51,16 @@ pub struct TargetView {
     pub left: Option<i64>,
 }
 
+/// A shown ticket's standing, its SLA targets and its inferred statuses.
+type SupportView = (Standing, Vec<TargetView>, Vec<(jiff::Timestamp, String)>);
+
 impl Desk {
     /// A ticket's standing, SLA clocks and inferred statuses, from its files.
     fn support_view(
         &self,
         file: &TicketFile,
         entries: &[EntryFile],
-    ) -> Result<(Standing, Vec<TargetView>, Vec<(jiff::Timestamp, String)>), DeskError> {
+    ) -> Result<SupportView, DeskError> {
         let store = self.store();
         let config = store.config();
         let customer = match &file.ticket.customer {

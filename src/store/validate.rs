@@ -474,6 +474,18 @@ pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
                 })
                 .collect();
             out.extend(fields::declaration_problems(&config, doc.as_ref()));
+            for (path, message) in crate::support::config::config_problems(&config) {
+                let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+                // The deepest key the file has (a list index has no line of its own).
+                let l = (1..=keys.len())
+                    .rev()
+                    .find_map(|n| doc.as_ref().and_then(|d| d.line_of(&keys[..n])))
+                    .map_or(1, |l| l - 1);
+                out.push(
+                    Problem::at("", l, message)
+                        .hint("see the SLA section of the README for what the config takes"),
+                );
+            }
             out.sort_by_key(|p| p.line);
             out
         }

@@ -4,6 +4,7 @@
 //! `desk` from the files, and a test holds the two to the same answer.
 
 pub mod calendar;
+pub mod config;
 pub mod duration;
 pub mod forecast;
 pub mod priority;
