@@ -601,3 +601,61 @@ fn a_squash_merge_gives_the_same_figures() {
     assert!(on_main.2.contains("(3h of 4h)"), "{}", on_main.2);
     assert!(on_main.1.to_string().contains(&other), "{}", on_main.1);
 }
+
+#[test]
+fn list_filters_and_sorts_by_sla_state() {
+    let r = desk();
+    let late = new_ticket(&r, "2026-11-02T08:00:00Z", "Late", &["--customer", "acme"]);
+    let soon = new_ticket(&r, "2026-11-02T09:30:00Z", "Soon", &["--customer", "acme"]);
+    let fine = new_ticket(&r, "2026-11-02T09:50:00Z", "Fine", &["--customer", "acme"]);
+    r.write(
+        "support/tickets/NO/T-NOPOLICY1.md",
+        "---\nid: T-NOPOLICY1\ntitle: No policy\nstatus: open\ncreated: 2026-11-02T09:00:00Z\n---\n",
+    );
+    r.git(&["add", "."]).ok();
+    r.git(&["commit", "-q", "-m", "a ticket by hand"]).ok();
+    let now = "2026-11-02T10:00:00Z";
+    // Acme's first response is due 1h after opening: late is over, soon has 30m left,
+    // fine 50m; the ticket without a customer is on the office calendar.
+    let ids = |args: &[&str]| -> Vec<String> {
+        at(&r, now, args)
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(ids(&["list", "--sla", "breached"]), [late[..6].to_string()]);
+    assert_eq!(
+        ids(&["list", "--sla", "at-risk", "--at-risk", "40m"]),
+        [soon[..6].to_string()]
+    );
+    let sorted = ids(&["list", "--sort", "sla"]);
+    assert_eq!(
+        &sorted[..3],
+        [&late[..6], &soon[..6], &fine[..6]],
+        "{sorted:?}"
+    );
+}
+
+#[test]
+fn check_names_the_sla_config_that_does_not_read() {
+    let r = desk();
+    let bad = CONFIG
+        .replace(
+            "first_response: 4h, next_response: 8h",
+            "first_response: 4 hours, next_response: 8h",
+        )
+        .replace("calendar: office,", "calendar: offce,")
+        .replace("timezone: Europe/Berlin", "timezone: Europe/Berln");
+    r.write(".docket/config.yaml", &bad);
+    let out = r.docket(&["check"]);
+    out.fails(1);
+    let text = &out.stdout;
+    assert!(text.contains("`4 hours` is not a duration"), "{text}");
+    assert!(
+        text.contains("calendar `offce`, which `sla.calendars` does not define"),
+        "{text}"
+    );
+    assert!(text.contains("Europe/Berlin"), "the zone's hint: {text}");
+    assert!(text.contains(".docket/config.yaml:"), "{text}");
+}

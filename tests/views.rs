@@ -115,10 +115,11 @@ fn check_orders(r: &Repo) {
             &[T1, T2, T3, T4, T5],
         ),
         (&["--all", "--sort", "updated"], &[T5, T1, T4, T3, T2]),
-        (&["--all", "--sort", "priority"], &[T2, T3, T4, T1, T5]),
+        // T5 has neither a band nor levels: the config's default band, normal.
+        (&["--all", "--sort", "priority"], &[T2, T3, T4, T5, T1]),
         (
             &["--all", "--sort", "priority", "-r"],
-            &[T5, T1, T4, T3, T2],
+            &[T1, T5, T4, T3, T2],
         ),
         (&["--all", "--sort", "status"], &[T3, T4, T1, T2, T5]),
         (&["--sort", "status", "--limit", "2"], &[T3, T4]),

@@ -11,7 +11,7 @@ use super::editor;
 use super::render::{Failure, TicketJson, json, table};
 use super::views::{list_table, ticket_view};
 use crate::desk::{
-    AssigneeFilter, Assignment, FieldFilter, LinkTarget, NewTicket, SortKey, TicketQuery,
+    AssigneeFilter, Assignment, FieldFilter, LinkTarget, NewTicket, SlaFilter, SortKey, TicketQuery,
 };
 use crate::model::escape_line;
 
@@ -87,9 +87,28 @@ pub struct ListArgs {
     /// At most this many tickets, the first in the order.
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
+    /// Only tickets whose SLA is breached, at risk, ok, or that have none.
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub sla: Option<SlaArg>,
+    /// With --sla at-risk: at most this much working time left (`2h`, `90m`).
+    #[arg(long, value_name = "DURATION", default_value = "2h")]
+    pub at_risk: String,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `list --sla` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SlaArg {
+    /// A target is breached.
+    Breached,
+    /// Nothing breached, and a running clock has little time left.
+    AtRisk,
+    /// A policy applies and nothing is breached or at risk.
+    Ok,
+    /// No SLA policy applies.
+    None,
 }
 
 /// What `list --sort` takes.
@@ -99,10 +118,13 @@ pub enum SortArg {
     Created,
     /// The latest of opened, resolved and the newest comment, latest first.
     Updated,
-    /// urgent, high, normal, low, none; then importance plus urgency, then newest.
+    /// The priority band (set by hand, else from the score), highest first; then
+    /// importance plus urgency, then newest.
     Priority,
     /// The workflow's order of statuses, then newest.
     Status,
+    /// The least SLA time left first (most overdue first), then tickets without a clock.
+    Sla,
 }
 
 /// Arguments of `show`.
@@ -288,9 +310,19 @@ impl ListArgs {
                 SortArg::Updated => SortKey::Updated,
                 SortArg::Priority => SortKey::Priority,
                 SortArg::Status => SortKey::Status,
+                SortArg::Sla => SortKey::Sla,
             },
             reverse: self.reverse,
             limit: self.limit,
+            sla: self.sla.map(|s| match s {
+                SlaArg::Breached => SlaFilter::Breached,
+                SlaArg::AtRisk => SlaFilter::AtRisk,
+                SlaArg::Ok => SlaFilter::Ok,
+                SlaArg::None => SlaFilter::None,
+            }),
+            at_risk: crate::support::parse_duration(&self.at_risk).map_err(|e| {
+                Failure::usage(format!("--at-risk: {e}"), "write it like 2h, 90m or 1d")
+            })?,
         })
     }
 }

@@ -53,6 +53,62 @@ pub struct TicketQuery {
     pub reverse: bool,
     /// At most this many tickets (the first in the order).
     pub limit: Option<usize>,
+    /// Only tickets whose SLA stands so.
+    pub sla: Option<SlaFilter>,
+    /// What counts as at risk: a running clock with at most this many working seconds left.
+    pub at_risk: i64,
+}
+
+/// How a ticket's SLA stands, for `list --sla`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A clock is breached.
+    Breached,
+    /// No clock is breached, and one has little time left.
+    AtRisk,
+    /// A policy applies and nothing is breached or at risk.
+    Ok,
+    /// No SLA policy applies.
+    None,
+}
+
+/// Per ticket id: whether a clock is breached, and the least working time left on a
+/// running one (None: no clock runs), and whether any policy applies.
+type SlaStandings = std::collections::HashMap<String, (bool, Option<i64>, bool)>;
+
+fn sla_standings(desk: &Desk, rows: &[crate::support::sla::FactRow]) -> SlaStandings {
+    let now = desk.now();
+    let calendars = crate::support::sla::Calendars::new(desk.store().config());
+    rows.iter()
+        .map(|r| {
+            let calendar = calendars.get(r.facts.calendar.as_deref());
+            let mut breached = false;
+            let mut least: Option<i64> = None;
+            for c in &r.facts.clocks {
+                if c.state.settled() {
+                    continue;
+                }
+                breached |= c.state.breached(now);
+                if let Some(l) = c.state.left(now, calendar) {
+                    least = Some(least.map_or(l, |x: i64| x.min(l)));
+                }
+            }
+            (r.id.clone(), (breached, least, r.facts.policy.is_some()))
+        })
+        .collect()
+}
+
+impl SlaFilter {
+    fn passes(self, standing: Option<&(bool, Option<i64>, bool)>, at_risk: i64) -> bool {
+        let (breached, least, covered) = standing.copied().unwrap_or((false, None, false));
+        let risky = !breached && least.is_some_and(|l| l <= at_risk);
+        match self {
+            SlaFilter::Breached => breached,
+            SlaFilter::AtRisk => risky,
+            SlaFilter::Ok => covered && !breached && !risky,
+            SlaFilter::None => !covered,
+        }
+    }
 }
 
 impl TicketQuery {
@@ -125,6 +181,8 @@ pub struct Listing {
     /// With `--field` filters and an index source: the ids of the tickets that pass them
     /// (read from the index's stored values).
     passing: Option<HashSet<String>>,
+    /// With `--sla` or `--sort sla`: how each ticket's SLA stands now.
+    sla: Option<SlaStandings>,
     query: TicketQuery,
     workflow: Workflow,
     /// Files that did not load, one message each (they are left out).
@@ -147,6 +205,8 @@ struct FileRow {
     file: TicketFile,
     /// When its newest comment was written (read only to sort by it).
     latest_comment: Option<Time>,
+    /// Its priority band, as the index keeps it (read only to sort by it).
+    band: Option<String>,
 }
 
 impl ListedRow<'_> {
@@ -167,12 +227,17 @@ impl Listing {
     pub fn rows(&self) -> Vec<ListedRow<'_>> {
         let q = &self.query;
         let wanted = |row: &ListRow| q.matches(&self.workflow, row);
+        let sla_ok = |id: &str| match (q.sla, &self.sla) {
+            (Some(f), Some(m)) => f.passes(m.get(id), q.at_risk),
+            _ => true,
+        };
         let rows: Vec<ListedRow> = match &self.source {
             Source::Index(r) => r
                 .rows()
                 .into_iter()
                 .filter(|(_, row)| wanted(row))
                 .filter(|(_, row)| self.passing.as_ref().is_none_or(|p| p.contains(row.id)))
+                .filter(|(_, row)| sla_ok(row.id))
                 .map(|(short_id, row)| ListedRow {
                     short_id,
                     row,
@@ -183,9 +248,15 @@ impl Listing {
                 .iter()
                 .map(|f| {
                     let latest = f.latest_comment.as_ref().map(Time::as_str);
-                    (f, ListRow::of(&f.file.ticket).with_latest_comment(latest))
+                    let mut row = ListRow::of(&f.file.ticket).with_latest_comment(latest);
+                    if let Some(b) = &f.band {
+                        row.priority = Some(b);
+                    }
+                    (f, row)
                 })
-                .filter(|(f, row)| wanted(row) && all_match(&q.fields, &f.file.ticket))
+                .filter(|(f, row)| {
+                    wanted(row) && all_match(&q.fields, &f.file.ticket) && sla_ok(row.id)
+                })
                 .map(|(f, row)| ListedRow {
                     short_id: f.file.ticket.id.as_str().get(..f.short).unwrap_or(row.id),
                     row,
@@ -193,8 +264,10 @@ impl Listing {
                 })
                 .collect(),
         };
+        let left = |id: &str| self.sla.as_ref().and_then(|m| m.get(id)).and_then(|s| s.1);
         ordered(rows, q.reverse, q.limit, |r| {
-            q.sort.rank(&self.workflow, &r.row, r.created)
+            q.sort
+                .rank(&self.workflow, &r.row, r.created, left(r.row.id))
         })
     }
 
@@ -238,6 +311,11 @@ pub struct TicketListing {
 /// newest comment was written.
 type Found = (String, Ticket, Option<Time>);
 
+/// Whether a query lists open tickets only (so closed tickets' facts need not be read).
+fn filter_is_open_only(q: &TicketQuery) -> bool {
+    q.statuses.is_empty() && !q.all
+}
+
 /// The ids of the tickets that pass the query's `--field` filters.
 fn passing_ids(query: &TicketQuery, wf: &Workflow, tickets: TicketRows) -> HashSet<String> {
     tickets
@@ -251,6 +329,31 @@ fn passing_ids(query: &TicketQuery, wf: &Workflow, tickets: TicketRows) -> HashS
 }
 
 impl Desk {
+    /// Each ticket's priority band as the index keeps it (by hand, else from its score
+    /// and its customer's tier), when the query sorts by priority; else `None` each.
+    fn bands_for<'a>(
+        &self,
+        query: &TicketQuery,
+        tickets: impl ExactSizeIterator<Item = &'a Ticket>,
+    ) -> Result<Vec<Option<String>>, DeskError> {
+        if query.sort != SortKey::Priority {
+            return Ok(tickets.map(|_| None).collect());
+        }
+        let config = self.store().config();
+        let customers = self.store().customers()?;
+        let by_slug: std::collections::HashMap<&str, &crate::model::Customer> = customers
+            .items
+            .iter()
+            .map(|c| (c.slug.as_str(), &c.value))
+            .collect();
+        Ok(tickets
+            .map(|k| {
+                let c = k.customer.as_deref().and_then(|s| by_slug.get(s).copied());
+                Some(crate::support::standing(config, k, c).priority.band)
+            })
+            .collect())
+    }
+
     /// The `list` table for `query`.
     pub fn list(&self, query: &TicketQuery, progress: &dyn Progress) -> Result<Listing, DeskError> {
         let wf = &self.store().config().workflow;
@@ -285,7 +388,8 @@ impl Desk {
                     .map(|s| s.len())
                     .collect();
                 let mut files = Vec::with_capacity(loaded.items.len());
-                for (short, file) in shorts.into_iter().zip(loaded.items) {
+                let bands = self.bands_for(query, loaded.items.iter().map(|t| &t.ticket))?;
+                for ((short, file), band) in shorts.into_iter().zip(loaded.items).zip(bands) {
                     let latest_comment = match query.sort {
                         SortKey::Updated => self.latest_comment(&file)?,
                         _ => None,
@@ -294,14 +398,23 @@ impl Desk {
                         short,
                         file,
                         latest_comment,
+                        band,
                     });
                 }
                 (Source::Files(files), None, problems)
             }
         };
+        let sla = if query.sla.is_some() || query.sort == SortKey::Sla {
+            let open_only = filter_is_open_only(query);
+            let rows = self.fact_rows(open_only, super::FactSource::Index, progress)?;
+            Some(sla_standings(self, &rows.value))
+        } else {
+            None
+        };
         let listing = Listing {
             source,
             passing,
+            sla,
             query: query.clone(),
             workflow: wf.clone(),
             problems,
@@ -355,13 +468,23 @@ impl Desk {
             .into_iter()
             .filter(|(_, k, _)| query.matches(wf, &ListRow::of(k)) && all_match(&query.fields, k))
             .collect();
-        let passed = ordered(passed, query.reverse, query.limit, |(_, k, latest)| {
-            let row = ListRow::of(k).with_latest_comment(latest.as_ref().map(Time::as_str));
-            query.sort.rank(wf, &row, k.created.moment())
-        });
+        let bands = self.bands_for(query, passed.iter().map(|(_, k, _)| k))?;
+        let passed: Vec<(Found, Option<String>)> = passed.into_iter().zip(bands).collect();
+        let passed = ordered(
+            passed,
+            query.reverse,
+            query.limit,
+            |((_, k, latest), band)| {
+                let mut row = ListRow::of(k).with_latest_comment(latest.as_ref().map(Time::as_str));
+                if let Some(b) = band {
+                    row.priority = Some(b);
+                }
+                query.sort.rank(wf, &row, k.created.moment(), None)
+            },
+        );
         let tickets = passed
             .into_iter()
-            .map(|(rel, ticket, _)| ListedTicket {
+            .map(|((rel, ticket, _), _)| ListedTicket {
                 closed: wf.is_closed(&ticket.status),
                 rel,
                 ticket,

@@ -51,7 +51,9 @@ pub use feedback::NewRating;
 pub use fields::FieldFilter;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
-pub use list::{AssigneeFilter, ListedRow, ListedTicket, Listing, TicketListing, TicketQuery};
+pub use list::{
+    AssigneeFilter, ListedRow, ListedTicket, Listing, SlaFilter, TicketListing, TicketQuery,
+};
 pub use matching::Suggested;
 pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};

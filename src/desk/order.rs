@@ -20,6 +20,9 @@ pub enum SortKey {
     Priority,
     /// In the order of `workflow.statuses` (statuses outside it last), then the newest.
     Status,
+    /// The least working time left on an SLA clock first (the most overdue first);
+    /// tickets with no running clock last.
+    Sla,
 }
 
 /// Where a ticket sorts: the larger first, compared field by field, the id last so the
@@ -34,8 +37,15 @@ pub(super) struct Rank<'a> {
 
 impl SortKey {
     /// Where `row` sorts by this key; `created` is what its creation time means.
-    pub(super) fn rank<'a>(self, wf: &Workflow, row: &ListRow<'a>, created: Moment) -> Rank<'a> {
+    pub(super) fn rank<'a>(
+        self,
+        wf: &Workflow,
+        row: &ListRow<'a>,
+        created: Moment,
+        sla_left: Option<i64>,
+    ) -> Rank<'a> {
         let (major, minor, time) = match self {
+            SortKey::Sla => (sla_left.map_or(i64::MIN, |l| -l), 0, created.order()),
             SortKey::Created => (0, 0, created.order()),
             SortKey::Updated => (0, 0, updated(row, created).order()),
             SortKey::Priority => {
@@ -133,7 +143,7 @@ mod tests {
             .map(|(t, l)| ListRow::of(t).with_latest_comment(*l))
             .collect();
         ordered(rows, reverse, None, |r| {
-            key.rank(&wf, r, Moment::parse(r.created))
+            key.rank(&wf, r, Moment::parse(r.created), None)
         })
         .iter()
         .map(|r| r.id.to_string())

@@ -55,7 +55,7 @@ pub struct Band {
 }
 
 /// `sla:`: the policies, their calendars and the statuses that stop the clock.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SlaConfig {
     /// Statuses that pause every SLA clock (waiting on the customer: `pending`).
@@ -64,6 +64,16 @@ pub struct SlaConfig {
     pub calendars: BTreeMap<String, CalendarSpec>,
     /// Policies, tried in order: the first whose tiers and priorities match applies.
     pub policies: Vec<SlaPolicy>,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        SlaConfig {
+            paused: vec!["pending".into()],
+            calendars: BTreeMap::new(),
+            policies: Vec::new(),
+        }
+    }
 }
 
 /// One SLA policy: targets for the tickets of some tiers and priorities.

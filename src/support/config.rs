@@ -20,7 +20,9 @@ pub fn config_problems(config: &Config) -> Vec<ConfigProblem> {
             out.push((p, format!("calendar `{name}`: {}", e.message)));
         }
     }
-    for s in &sla.paused {
+    // The default `paused: [pending]` is harmless in a workflow without `pending`; it
+    // matters once a policy runs.
+    for s in sla.paused.iter().filter(|_| !sla.policies.is_empty()) {
         if !config.workflow.knows(s) {
             out.push((
                 path(&["sla", "paused"]),
