@@ -1,19 +1,22 @@
 //! `docket-bench gen`: writes a plan as a docket repository (the layout of
-//! `fixtures/demo/config.yaml`, the file formats of `fixtures/valid/`) and commits it
+//! `fixtures/demo/config.yaml`, the file formats of `fixtures/valid/` and of
+//! `schema/event.schema.json` and `schema/rating.schema.json`) and commits it
 //! with the git CLI in a few large commits, streamed through `git fast-import` so the
 //! history lands in one pack, as in a cloned repository.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
+use crate::articles::ArticlePlan;
 use crate::git::Commit;
-use crate::plan::{ArticlePlan, CommentPlan, Plan, TicketPlan};
+use crate::people::Person;
+use crate::plan::{Plan, TicketPlan};
+use crate::timeline::{CommentPlan, EventPlan, RatingPlan};
 use docket::doc::{Document, Mapping, Value};
-
-/// The demo desk's configuration, copied into every generated repository.
-const CONFIG: &str = include_str!("../../../fixtures/demo/config.yaml");
 
 /// Tickets and their comment folders, as in the demo config.
 const TICKETS: &str = "support/tickets";
@@ -87,7 +90,9 @@ pub fn ensure_empty(dir: &Path) -> Result<(), String> {
 pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
     ensure_empty(dir)?;
     crate::git::run(dir, &["init", "-q", "-b", "main"], &[])?;
+    let t = Instant::now();
     let commits = commits(plan)?;
+    eprintln!("  files rendered: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let mut w = Writer::new(dir);
     for c in &commits {
@@ -109,9 +114,13 @@ pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
 /// The history: configuration and customers, then the KB, then the tickets with their
 /// comments in a few commits of whole shard folders.
 fn commits(plan: &Plan) -> Result<Vec<Commit>, String> {
-    let mut setup = vec![(".docket/config.yaml".to_string(), CONFIG.to_string())];
+    let mut setup = vec![(
+        ".docket/config.yaml".to_string(),
+        crate::policy::config_text(),
+    )];
     for c in &plan.customers {
-        setup.push((format!("{CUSTOMERS}/{}.md", c.slug), c.text.to_string()));
+        let text = crate::customers::customer_text(c)?;
+        setup.push((format!("{CUSTOMERS}/{}.md", c.slug), text));
     }
     let kb = plan
         .articles
@@ -169,22 +178,29 @@ fn ticket_commits(plan: &Plan) -> Result<Vec<Commit>, String> {
         .collect()
 }
 
-/// A ticket's file and its comment files.
+/// A ticket's file and its timeline's files (comments, events, the rating).
 fn ticket_files(t: &TicketPlan) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![(
         format!("{TICKETS}/{}/{}.md", t.shard(), t.id),
         ticket_text(t)?,
     )];
-    for c in &t.comments {
-        let rel = format!(
-            "{TICKETS}/{}/{}/{}-{}-{}.md",
+    let rel = |at: i64, ms: u16, who: &Person, suffix: &str| {
+        format!(
+            "{TICKETS}/{}/{}/{}-{}-{suffix}.md",
             t.shard(),
             t.id,
-            stamp(c.created),
-            c.author.file_handle(),
-            c.suffix
-        );
-        out.push((rel, comment_text(c)?));
+            stamp_ms(at, ms),
+            who.file_handle(),
+        )
+    };
+    for c in &t.comments {
+        out.push((rel(c.created, c.ms, &c.author, &c.suffix), comment_text(c)?));
+    }
+    for e in &t.events {
+        out.push((rel(e.created, e.ms, &e.author, &e.suffix), event_text(e)?));
+    }
+    if let Some(r) = &t.rating {
+        out.push((rel(r.created, r.ms, &r.author, &r.suffix), rating_text(r)?));
     }
     Ok(out)
 }
@@ -200,7 +216,7 @@ pub fn ticket_text(t: &TicketPlan) -> Result<String, String> {
             ("created", text(&time(t.created))),
             ("reporter", text(&t.reporter.address())),
             ("assignee", t.assignee.map_or(Value::Null, text)),
-            ("customer", t.customer.map_or(Value::Null, text)),
+            ("customer", t.customer.as_deref().map_or(Value::Null, text)),
             ("labels", list(&t.labels)),
             ("importance", t.importance.map_or(Value::Null, number)),
             ("urgency", t.urgency.map_or(Value::Null, number)),
@@ -249,6 +265,39 @@ pub fn comment_text(c: &CommentPlan) -> Result<String, String> {
     )
 }
 
+/// An event file: who changed what, from and to; no body.
+pub fn event_text(e: &EventPlan) -> Result<String, String> {
+    let value = |v: &Option<String>| v.as_deref().map_or(Value::Null, text);
+    file_text(
+        &[
+            ("author", text(&e.author.address())),
+            ("created", text(&time(e.created))),
+            ("event", text(e.kind)),
+            ("from", value(&e.from)),
+            ("to", value(&e.to)),
+        ],
+        "",
+    )
+}
+
+/// A CSAT rating file: the customer's score, and their words as the body.
+pub fn rating_text(r: &RatingPlan) -> Result<String, String> {
+    file_text(
+        &[
+            ("author", text(&r.author.address())),
+            ("created", text(&time(r.created))),
+            ("rating", number(r.rating)),
+            (
+                "recorded_by",
+                r.recorded_by
+                    .as_ref()
+                    .map_or(Value::Null, |p| text(&p.address())),
+            ),
+        ],
+        &r.body,
+    )
+}
+
 /// A KB article file, with the fields site generators read.
 fn article_text(a: &ArticlePlan) -> Result<String, String> {
     file_text(
@@ -272,11 +321,83 @@ fn article_text(a: &ArticlePlan) -> Result<String, String> {
 /// in order, nulls and empty lists left out, then the trimmed body. An error names the
 /// first entry (the ticket's id, the comment's author, the article's title).
 pub fn file_text(entries: &[(&str, Value)], body: &str) -> Result<String, String> {
+    if entries
+        .iter()
+        .all(|(_, v)| !matches!(v, Value::Sequence(_) | Value::Mapping(_)))
+    {
+        return Ok(scalar_file_text(entries, body.trim()));
+    }
     Document::create(entries, body.trim())
         .map(|d| d.text().to_string())
         .map_err(|e| {
             let first = entries.first().map(|(_, v)| docket::doc::render_scalar(v));
             format!("generated file {}: {e}", first.unwrap_or_default())
+        })
+}
+
+/// What `Document::create` writes for entries that are all scalars (`key: value` lines,
+/// nulls left out), without parsing the text back: the comment, event and rating files
+/// are most of a desk. Keys are docket's own plain words; a test holds this to
+/// `Document::create`.
+fn scalar_file_text(entries: &[(&str, Value)], body: &str) -> String {
+    let mut text = String::from("---\n");
+    for (k, v) in entries {
+        if !matches!(v, Value::Null) {
+            text.push_str(k);
+            text.push_str(": ");
+            push_scalar(&mut text, v);
+            text.push('\n');
+        }
+    }
+    text.push_str("---\n");
+    text.push_str(body);
+    if !body.is_empty() && !body.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+thread_local! {
+    /// Renderings of the strings seen so far: docket's renderer parses a string back to
+    /// know it needs no quotes, and most values of timeline files (authors, statuses,
+    /// handles) repeat thousands of times.
+    static RENDERED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Appends docket's rendering of a scalar. A time in docket's one form
+/// (`2026-11-02T09:14:00Z`, unique to nearly every file) renders as its sample does.
+fn push_scalar(out: &mut String, v: &Value) {
+    static TIMES_PLAIN: OnceLock<bool> = OnceLock::new();
+    let Value::String(s) = v else {
+        out.push_str(&docket::doc::render_scalar(v));
+        return;
+    };
+    let plain = || {
+        let sample = "2026-11-02T09:14:00Z";
+        docket::doc::render_scalar(&text(sample)) == sample
+    };
+    if is_utc_second(s) && *TIMES_PLAIN.get_or_init(plain) {
+        out.push_str(s);
+        return;
+    }
+    RENDERED.with_borrow_mut(|memo| {
+        let r = memo
+            .entry(s.clone())
+            .or_insert_with(|| docket::doc::render_scalar(v));
+        out.push_str(r);
+    });
+}
+
+/// Whether `s` has exactly the shape `YYYY-MM-DDTHH:MM:SSZ`.
+fn is_utc_second(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
         })
 }
 
@@ -298,9 +419,14 @@ pub fn time(secs: i64) -> String {
     docket::model::format_time(timestamp(secs))
 }
 
-/// `YYYYMMDDTHHMMSSZ`, the stamp that starts a comment's file name.
+/// `YYYYMMDDTHHMMSSZ`, the stamp the runner's comment files start with.
 pub fn stamp(secs: i64) -> String {
     fmt(secs, "%Y%m%dT%H%M%SZ")
+}
+
+/// `YYYYMMDDTHHMMSSmmmZ`, the stamp docket starts timeline file names with.
+pub fn stamp_ms(secs: i64, ms: u16) -> String {
+    format!("{}{:03}Z", fmt(secs, "%Y%m%dT%H%M%S"), ms % 1000)
 }
 
 /// `YYYY-MM-DD`.
@@ -315,4 +441,50 @@ pub fn fmt(secs: i64, format: &str) -> String {
 
 fn timestamp(secs: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_second(secs).expect("generated times lie between 2025 and 2027")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalar_files_are_what_docket_writes() {
+        let cases: Vec<Vec<(&str, Value)>> = vec![
+            vec![
+                ("author", text("Dana Whitfield <dana@acme.example>")),
+                ("created", text("2026-11-02T09:14:00Z")),
+                ("event", text("status")),
+                ("from", Value::Null),
+                ("to", text("pending")),
+            ],
+            vec![
+                ("author", text("O'Brien: \"Ops\" # team <o@x.example>")),
+                ("rating", number(5)),
+                ("internal", Value::Bool(true)),
+                ("note", text("yes")),
+                ("n", text("0012")),
+            ],
+        ];
+        for entries in cases {
+            for body in ["", "One line.", "Two\n\nparagraphs\n"] {
+                let made = Document::create(&entries, body).expect("valid");
+                assert_eq!(scalar_file_text(&entries, body), made.text());
+                // Again, from the remembered renderings.
+                assert_eq!(scalar_file_text(&entries, body), made.text());
+            }
+        }
+    }
+
+    #[test]
+    fn times_render_as_docket_renders_them() {
+        for secs in (1_700_000_000..1_800_000_000).step_by(7_777_777) {
+            let t = time(secs);
+            assert!(is_utc_second(&t), "{t}");
+            let mut out = String::new();
+            push_scalar(&mut out, &text(&t));
+            assert_eq!(out, docket::doc::render_scalar(&text(&t)));
+        }
+        assert!(!is_utc_second("2026-11-02 09:14:00Z"));
+        assert!(!is_utc_second("2026-11-02T09:14:00+01:00"));
+    }
 }
