@@ -419,11 +419,6 @@ pub fn time(secs: i64) -> String {
     docket::model::format_time(timestamp(secs))
 }
 
-/// `YYYYMMDDTHHMMSSZ`, the stamp the runner's comment files start with.
-pub fn stamp(secs: i64) -> String {
-    fmt(secs, "%Y%m%dT%H%M%SZ")
-}
-
 /// `YYYYMMDDTHHMMSSmmmZ`, the stamp docket starts timeline file names with.
 pub fn stamp_ms(secs: i64, ms: u16) -> String {
     format!("{}{:03}Z", fmt(secs, "%Y%m%dT%H%M%S"), ms % 1000)
