@@ -78,7 +78,7 @@ fn article(doc: &Doc, body: Vec<String>, used: &mut HashSet<String>, rng: &mut R
     ArticlePlan {
         title: doc.title.clone(),
         slug,
-        date: crate::write::date(day),
+        date: crate::format::date(day),
         description,
         tags,
         status: ["published", "draft", "archived"][rng.weighted(&[85, 10, 5])],

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use docket::doc::{Mapping, Value};
 
+use crate::format::{date, file_text, text};
 use crate::people::{Person, person_at};
 use crate::rng::Rng;
-use crate::write::{date, file_text, text};
 
 /// First words of company names.
 const NAME_WORDS: &[&str] = &[
@@ -254,12 +254,12 @@ pub fn customer_text(c: &Customer) -> Result<String, String> {
         "{} has been a {} customer since {}.",
         c.name,
         c.tier,
-        crate::write::fmt(c.since, "%B %Y")
+        crate::format::fmt(c.since, "%B %Y")
     );
     if let Some(u) = c.until {
         body.push_str(&format!(
             " They left in {}; the record stays for the history of their tickets.",
-            crate::write::fmt(u, "%B %Y")
+            crate::format::fmt(u, "%B %Y")
         ));
     }
     if c.first_response.is_some() {

@@ -8,9 +8,11 @@
 mod articles;
 mod backlog;
 mod calendar;
+mod content;
 mod corpus;
 mod customers;
 mod flow;
+mod format;
 mod git;
 mod measure;
 mod people;

@@ -13,6 +13,7 @@
 //! show it and whether the median met it. A command that fails (one this docket does
 //! not have yet, say) is reported in its row, and the other rows still run.
 
+mod reads;
 mod table;
 mod target;
 mod writes;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::measure::{Failed, Step, peak_rss, rss_available, run_steps};
+use reads::{desk_now, show_baseline_row, support_rows};
 use table::{extra_over_baseline, load_average, ms, print_header, print_table};
 use target::{Target, md_files, pick_target, tickets_dir};
 use writes::{docket_rm_row, git_comment_row, git_new_row, git_rm_row, hand_edit_row};
@@ -271,67 +273,9 @@ fn backlog_dir(a: &RunArgs, notes: &mut Vec<String>) -> Option<PathBuf> {
     Some(d.clone())
 }
 
-/// `docket sla` and `docket report`, table and JSON, on the warm index, at the desk's
-/// "now" (the generated timelines end there, so at-risk tickets are at risk).
-fn support_rows(docket: &Path, repo: &Path) -> Vec<Row> {
-    let now = desk_now();
-    let row = |group, label: &str, args: &[&str]| {
-        plain_row(
-            group,
-            label,
-            Step::new(docket, repo, args).with_env("DOCKET_NOW", &now),
-        )
-        .solo()
-        .budget(SUPPORT_MS)
-    };
-    vec![
-        row(
-            "SLA: breached and at risk",
-            "docket sla (warm index)",
-            &["sla"],
-        ),
-        row(
-            "SLA: breached and at risk",
-            "docket sla --json",
-            &["sla", "--json"],
-        ),
-        row("support report", "docket report (warm index)", &["report"]),
-        row(
-            "support report",
-            "docket report --format json",
-            &["report", "--format", "json"],
-        ),
-    ]
-}
-
-/// The generated desk's "now", as `DOCKET_NOW` takes it.
-fn desk_now() -> String {
-    crate::write::time(crate::plan::END)
-}
-
 /// A row that runs the same fixed command every time.
 fn plain_row(group: &'static str, label: &str, step: Step) -> Row {
     Row::new(group, label, Box::new(move || Ok(vec![step.clone()])))
-}
-
-/// Baseline of `docket show`: `cat` of the ticket file and its comment files.
-fn show_baseline_row(repo: &Path, target: &Target) -> Row {
-    let repo = repo.to_path_buf();
-    let rel = target.rel.clone();
-    Row::new(
-        "show one ticket",
-        "cat FILE COMMENTS... (the raw files)",
-        Box::new(move || {
-            let mut args = vec![rel.clone()];
-            args.extend(md_files(&repo, rel.trim_end_matches(".md")));
-            Ok(vec![Step {
-                program: "cat".into(),
-                args,
-                dir: repo.clone(),
-                env: Vec::new(),
-            }])
-        }),
-    )
 }
 
 /// Times every row of one group: a warm-up round, then `runs` rounds, rows in turn. A

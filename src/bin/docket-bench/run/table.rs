@@ -15,7 +15,7 @@ pub(super) fn print_header(a: &RunArgs, repo: &Path, target: &Target) {
     println!("machine: {}", machine());
     println!(
         "date: {}",
-        crate::write::fmt(now_secs(), "%Y-%m-%d %H:%M UTC")
+        crate::format::fmt(now_secs(), "%Y-%m-%d %H:%M UTC")
     );
     for (what, prog, args) in [
         ("docket", a.docket.display().to_string(), vec!["--version"]),

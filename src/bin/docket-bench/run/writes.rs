@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Row, Target};
+use crate::format::{file_text, text};
 use crate::measure::Step;
 use crate::rng::Rng;
-use crate::write::{file_text, text};
 
 /// Baseline of `docket new`: the runner writes a ticket file like the one docket
 /// writes (untimed), then `git add FILE && git commit -m M` is timed.
@@ -35,7 +35,7 @@ pub(super) fn git_new_row(repo: &Path, tickets: &str, target: &Target) -> Row {
                     ("id", text(&id)),
                     ("title", text(&title)),
                     ("status", text("open")),
-                    ("created", text(&crate::write::time(now_secs()))),
+                    ("created", text(&crate::format::time(now_secs()))),
                     ("reporter", text(&author())),
                 ],
                 &body,
@@ -62,13 +62,13 @@ pub(super) fn git_comment_row(repo: &Path, target: &Target) -> Row {
             let now = now_secs();
             let rel = format!(
                 "{dir}/{}-alice-{}.md",
-                crate::write::stamp_ms(now, now_ms()),
+                crate::format::stamp_ms(now, now_ms()),
                 rng.crockford(4)
             );
             let file = file_text(
                 &[
                     ("author", text(&author())),
-                    ("created", text(&crate::write::time(now))),
+                    ("created", text(&crate::format::time(now))),
                 ],
                 &comment,
             )?;
@@ -116,7 +116,7 @@ impl Disposable {
                 ("id", text(&id)),
                 ("title", text(&self.title)),
                 ("status", text("open")),
-                ("created", text(&crate::write::time(now))),
+                ("created", text(&crate::format::time(now))),
                 ("reporter", text(&author())),
             ],
             &self.body,
@@ -124,13 +124,13 @@ impl Disposable {
         let comment_rel = format!(
             "{}/{}-alice-{}.md",
             rel.trim_end_matches(".md"),
-            crate::write::stamp_ms(now, now_ms()),
+            crate::format::stamp_ms(now, now_ms()),
             self.rng.crockford(4)
         );
         let comment = file_text(
             &[
                 ("author", text(&author())),
-                ("created", text(&crate::write::time(now))),
+                ("created", text(&crate::format::time(now))),
             ],
             &self.comment,
         )?;
