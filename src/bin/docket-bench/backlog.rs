@@ -101,7 +101,7 @@ fn task_text(n: usize, t: &TicketPlan) -> String {
     }
     s.push_str(&format!(
         "created_date: '{}'\n",
-        crate::write::fmt(t.created, "%Y-%m-%d %H:%M")
+        crate::format::fmt(t.created, "%Y-%m-%d %H:%M")
     ));
     if t.labels.is_empty() {
         s.push_str("labels: []\n");
@@ -128,7 +128,7 @@ fn task_text(n: usize, t: &TicketPlan) -> String {
                 format!(
                     "{}, {}:\n\n{}",
                     c.author.name,
-                    crate::write::fmt(c.created, "%Y-%m-%d %H:%M"),
+                    crate::format::fmt(c.created, "%Y-%m-%d %H:%M"),
                     c.body.trim()
                 )
             })

@@ -227,6 +227,18 @@ fn is_title_like(s: &str) -> bool {
         && !s.contains("http")
 }
 
+/// At most `n` characters, cut at a word boundary when one is near.
+pub fn clip_chars(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(n).collect();
+    match cut.rfind(' ') {
+        Some(i) if i > n / 2 => cut[..i].trim_end().to_string(),
+        _ => cut,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

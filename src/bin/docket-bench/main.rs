@@ -5,13 +5,23 @@
 //! project) and commits it with the git CLI; `run` times whole processes and prints a
 //! Markdown table. See BENCHMARKS.md for the measured numbers and how to reproduce them.
 
+mod articles;
 mod backlog;
+mod calendar;
+mod content;
 mod corpus;
+mod customers;
+mod flow;
+mod format;
 mod git;
 mod measure;
+mod people;
 mod plan;
+mod policy;
 mod rng;
 mod run;
+mod sim;
+mod timeline;
 mod write;
 
 use std::path::PathBuf;
@@ -43,7 +53,8 @@ struct GenArgs {
     /// Number of tickets.
     #[arg(long, default_value_t = 1000)]
     tickets: usize,
-    /// Average comments per ticket (the total is exactly tickets × this).
+    /// Average comments per ticket (about tickets × this in all: replies due after the
+    /// desk's end are not written).
     #[arg(long, default_value_t = 3)]
     comments_per_ticket: usize,
     /// Number of KB articles.
@@ -121,6 +132,7 @@ fn generate(a: &GenArgs) -> Result<(), String> {
     let mut rng = rng::Rng::new(a.seed);
     let plan = plan::Plan::build(&corpus, sizes, &mut rng)?;
     eprintln!("plan: {:.1} s so far", start.elapsed().as_secs_f64());
+    print_tally(&plan);
     let (files, bytes) = write::write_docket(&plan, &a.out)?;
     eprintln!(
         "docket: {} files, {:.1} MiB in {} ({:.1} s so far)",
@@ -135,6 +147,39 @@ fn generate(a: &GenArgs) -> Result<(), String> {
     }
     eprintln!("generated in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The shape of the timelines, so a desk is never used without knowing it.
+fn print_tally(plan: &plan::Plan) {
+    let t = &plan.tally;
+    let n = plan.tickets.len().max(1) as f64;
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    eprintln!(
+        "timelines: {} customers, {} comments ({:.2} per ticket), {} events ({:.2} per ticket), \
+         {} ratings; {} tickets open at the end ({:.1} %)",
+        plan.customers.len(),
+        t.comments,
+        t.comments as f64 / n,
+        t.events,
+        t.events as f64 / n,
+        t.ratings,
+        t.open,
+        pct(t.open, plan.tickets.len())
+    );
+    eprintln!(
+        "SLA at the end: first reply past the target on {:.1} % of {} answered tickets, {} \
+         of {} still waiting past it; resolution past the target on {:.1} % of {} closed \
+         tickets; of {} open ones, {} past 3/4 of the resolution target, {} past all of it",
+        pct(t.first_late, t.first_due),
+        t.first_due,
+        t.first_overdue,
+        t.first_waiting,
+        pct(t.resolved_late, t.resolved_due),
+        t.resolved_due,
+        t.open_due,
+        t.open_at_risk,
+        t.open_breached
+    );
 }
 
 /// Resolves defaults of `run`.

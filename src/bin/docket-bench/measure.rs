@@ -18,6 +18,23 @@ pub struct Step {
     pub args: Vec<String>,
     /// Where it runs.
     pub dir: PathBuf,
+    /// Variables set on top of the hermetic environment.
+    pub env: Vec<(String, String)>,
+}
+
+/// Why a row's processes could not be timed: the command and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// The command, shell-like.
+    pub command: String,
+    /// The exit status and the first line of standard error, or why it did not start.
+    pub why: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.command, self.why)
+    }
 }
 
 impl Step {
@@ -27,7 +44,14 @@ impl Step {
             program: program.into(),
             args: args.iter().map(|a| a.to_string()).collect(),
             dir: dir.to_path_buf(),
+            env: Vec::new(),
         }
+    }
+
+    /// The same step with `key=value` in its environment.
+    pub fn with_env(mut self, key: &str, value: &str) -> Step {
+        self.env.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// The command with the hermetic environment and no input.
@@ -36,6 +60,7 @@ impl Step {
         c.args(&self.args)
             .current_dir(&self.dir)
             .envs(crate::git::hermetic_env())
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
         c
     }
@@ -60,27 +85,32 @@ impl Step {
 ///
 /// Standard output goes to a file, not a pipe: Backlog.md 1.52 cuts its `--plain`
 /// output short at random when writing to a pipe, and a file treats every tool alike.
-pub fn run_steps(steps: &[Step]) -> Result<(Duration, usize), String> {
+pub fn run_steps(steps: &[Step]) -> Result<(Duration, usize), Failed> {
     let sink = std::env::temp_dir().join(format!("docket-bench-out-{}", std::process::id()));
     let start = Instant::now();
     for step in steps {
-        let file = std::fs::File::create(&sink).map_err(|e| format!("{}: {e}", sink.display()))?;
-        let out =
-            step.command().stdout(file).output().map_err(|e| {
-                format!("{}: cannot run {}: {e}", step.dir.display(), step.display())
-            })?;
+        let failed = |why: String| Failed {
+            command: step.display(),
+            why,
+        };
+        let file =
+            std::fs::File::create(&sink).map_err(|e| failed(format!("{}: {e}", sink.display())))?;
+        let out = step
+            .command()
+            .stdout(file)
+            .output()
+            .map_err(|e| failed(format!("cannot run it in {}: {e}", step.dir.display())))?;
         if !out.status.success() {
-            return Err(format!(
-                "{}: `{}` failed ({}): {}",
-                step.dir.display(),
-                step.display(),
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            return Err(failed(format!("{}: {}", out.status, first.trim())));
         }
     }
     let elapsed = start.elapsed();
-    let printed = std::fs::read(&sink).map_err(|e| format!("{}: {e}", sink.display()))?;
+    let printed = std::fs::read(&sink).map_err(|e| Failed {
+        command: steps.last().map(Step::display).unwrap_or_default(),
+        why: format!("{}: {e}", sink.display()),
+    })?;
     let _ = std::fs::remove_file(&sink);
     let lines = printed
         .split(|b| *b == b'\n')
@@ -112,7 +142,7 @@ pub fn peak_rss(steps: &[Step]) -> Result<Option<u64>, String> {
             step.program.display().to_string(),
         ];
         wrapped.args.extend(step.args.iter().cloned());
-        run_steps(std::slice::from_ref(&wrapped))?;
+        run_steps(std::slice::from_ref(&wrapped)).map_err(|e| e.to_string())?;
         let text =
             std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))?;
         let kib = text
@@ -159,6 +189,36 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_step_says_why_in_one_line() {
+        let dir = std::env::temp_dir();
+        let ok = Step::new("sh", &dir, &["-c", "echo a; echo b"]);
+        assert_eq!(run_steps(std::slice::from_ref(&ok)).map(|r| r.1), Ok(2));
+        let bad = Step::new(
+            "sh",
+            &dir,
+            &["-c", "echo 'error: no sla here' >&2; echo more >&2; exit 2"],
+        );
+        let e = run_steps(&[ok, bad]).expect_err("exit 2 fails");
+        assert!(e.command.starts_with("sh -c"), "{e}");
+        assert!(e.why.contains("exit status: 2"), "{e}");
+        assert!(e.why.ends_with("error: no sla here"), "{e}");
+        let env = Step::new(
+            "sh",
+            &dir,
+            &["-c", "test \"$DOCKET_NOW\" = 2026-11-13T14:00:00Z"],
+        )
+        .with_env("DOCKET_NOW", "2026-11-13T14:00:00Z");
+        assert!(run_steps(&[env]).is_ok());
+        let missing = Step::new("/nonexistent/docket", &dir, &["sla"]);
+        assert!(
+            run_steps(&[missing])
+                .expect_err("no such program")
+                .why
+                .starts_with("cannot run")
+        );
+    }
 
     #[test]
     fn medians() {

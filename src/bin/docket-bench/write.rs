@@ -1,5 +1,5 @@
 //! `docket-bench gen`: writes a plan as a docket repository (the layout of
-//! `fixtures/demo/config.yaml`, the file formats of `fixtures/valid/`) and commits it
+//! `fixtures/demo/config.yaml`, the file formats of [`crate::format`]) and commits it
 //! with the git CLI in a few large commits, streamed through `git fast-import` so the
 //! history lands in one pack, as in a cloned repository.
 
@@ -8,12 +8,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::format::{article_text, comment_text, event_text, rating_text, stamp_ms, ticket_text};
 use crate::git::Commit;
-use crate::plan::{ArticlePlan, CommentPlan, Plan, TicketPlan};
-use docket::doc::{Document, Mapping, Value};
-
-/// The demo desk's configuration, copied into every generated repository.
-const CONFIG: &str = include_str!("../../../fixtures/demo/config.yaml");
+use crate::people::Person;
+use crate::plan::{Plan, TicketPlan};
 
 /// Tickets and their comment folders, as in the demo config.
 const TICKETS: &str = "support/tickets";
@@ -87,7 +85,9 @@ pub fn ensure_empty(dir: &Path) -> Result<(), String> {
 pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
     ensure_empty(dir)?;
     crate::git::run(dir, &["init", "-q", "-b", "main"], &[])?;
+    let t = Instant::now();
     let commits = commits(plan)?;
+    eprintln!("  files rendered: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let mut w = Writer::new(dir);
     for c in &commits {
@@ -109,9 +109,13 @@ pub fn write_docket(plan: &Plan, dir: &Path) -> Result<(usize, usize), String> {
 /// The history: configuration and customers, then the KB, then the tickets with their
 /// comments in a few commits of whole shard folders.
 fn commits(plan: &Plan) -> Result<Vec<Commit>, String> {
-    let mut setup = vec![(".docket/config.yaml".to_string(), CONFIG.to_string())];
+    let mut setup = vec![(
+        ".docket/config.yaml".to_string(),
+        crate::policy::config_text(),
+    )];
     for c in &plan.customers {
-        setup.push((format!("{CUSTOMERS}/{}.md", c.slug), c.text.to_string()));
+        let text = crate::customers::customer_text(c)?;
+        setup.push((format!("{CUSTOMERS}/{}.md", c.slug), text));
     }
     let kb = plan
         .articles
@@ -169,150 +173,29 @@ fn ticket_commits(plan: &Plan) -> Result<Vec<Commit>, String> {
         .collect()
 }
 
-/// A ticket's file and its comment files.
+/// A ticket's file and its timeline's files (comments, events, the rating).
 fn ticket_files(t: &TicketPlan) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![(
         format!("{TICKETS}/{}/{}.md", t.shard(), t.id),
         ticket_text(t)?,
     )];
-    for c in &t.comments {
-        let rel = format!(
-            "{TICKETS}/{}/{}/{}-{}-{}.md",
+    let rel = |at: i64, ms: u16, who: &Person, suffix: &str| {
+        format!(
+            "{TICKETS}/{}/{}/{}-{}-{suffix}.md",
             t.shard(),
             t.id,
-            stamp(c.created),
-            c.author.file_handle(),
-            c.suffix
-        );
-        out.push((rel, comment_text(c)?));
+            stamp_ms(at, ms),
+            who.file_handle(),
+        )
+    };
+    for c in &t.comments {
+        out.push((rel(c.created, c.ms, &c.author, &c.suffix), comment_text(c)?));
+    }
+    for e in &t.events {
+        out.push((rel(e.created, e.ms, &e.author, &e.suffix), event_text(e)?));
+    }
+    if let Some(r) = &t.rating {
+        out.push((rel(r.created, r.ms, &r.author, &r.suffix), rating_text(r)?));
     }
     Ok(out)
-}
-
-/// A ticket file, keys in the order docket writes them.
-pub fn ticket_text(t: &TicketPlan) -> Result<String, String> {
-    file_text(
-        &[
-            ("id", text(&t.id)),
-            ("title", text(&t.title)),
-            ("status", text(t.status)),
-            ("type", text(t.kind)),
-            ("created", text(&time(t.created))),
-            ("reporter", text(&t.reporter.address())),
-            ("assignee", t.assignee.map_or(Value::Null, text)),
-            ("customer", t.customer.map_or(Value::Null, text)),
-            ("labels", list(&t.labels)),
-            ("importance", t.importance.map_or(Value::Null, number)),
-            ("urgency", t.urgency.map_or(Value::Null, number)),
-            ("priority", t.priority.map_or(Value::Null, text)),
-            ("links", links(t)),
-            (
-                "resolved",
-                t.resolved.map_or(Value::Null, |r| text(&time(r))),
-            ),
-            ("resolution", t.resolution.map_or(Value::Null, text)),
-        ],
-        &t.body,
-    )
-}
-
-/// The `links:` mapping (left out when empty).
-fn links(t: &TicketPlan) -> Value {
-    let mut m = Mapping::new();
-    if let Some(d) = &t.duplicate_of {
-        m.insert(text("duplicate_of"), text(d));
-    }
-    for (key, items) in [("relates", &t.relates), ("articles", &t.articles)] {
-        if !items.is_empty() {
-            m.insert(text(key), list(items));
-        }
-    }
-    Value::Mapping(m)
-}
-
-/// A comment file.
-pub fn comment_text(c: &CommentPlan) -> Result<String, String> {
-    file_text(
-        &[
-            ("author", text(&c.author.address())),
-            ("created", text(&time(c.created))),
-            (
-                "internal",
-                if c.internal {
-                    Value::Bool(true)
-                } else {
-                    Value::Null
-                },
-            ),
-        ],
-        &c.body,
-    )
-}
-
-/// A KB article file, with the fields site generators read.
-fn article_text(a: &ArticlePlan) -> Result<String, String> {
-    file_text(
-        &[
-            ("title", text(&a.title)),
-            ("slug", text(&a.slug)),
-            ("date", text(&a.date)),
-            (
-                "description",
-                a.description.as_deref().map_or(Value::Null, text),
-            ),
-            ("tags", list(&a.tags)),
-            ("status", text(a.status)),
-            ("audience", text(a.audience)),
-        ],
-        &a.body,
-    )
-}
-
-/// A Markdown file as docket writes it (docket's own frontmatter renderer): the entries
-/// in order, nulls and empty lists left out, then the trimmed body. An error names the
-/// first entry (the ticket's id, the comment's author, the article's title).
-pub fn file_text(entries: &[(&str, Value)], body: &str) -> Result<String, String> {
-    Document::create(entries, body.trim())
-        .map(|d| d.text().to_string())
-        .map_err(|e| {
-            let first = entries.first().map(|(_, v)| docket::doc::render_scalar(v));
-            format!("generated file {}: {e}", first.unwrap_or_default())
-        })
-}
-
-/// A string value.
-pub fn text(s: &str) -> Value {
-    Value::String(s.to_string())
-}
-
-fn number(n: u8) -> Value {
-    Value::Number(u64::from(n).into())
-}
-
-fn list(items: &[String]) -> Value {
-    Value::Sequence(items.iter().map(|i| text(i)).collect())
-}
-
-/// RFC 3339 in UTC to the second, as docket writes times.
-pub fn time(secs: i64) -> String {
-    docket::model::format_time(timestamp(secs))
-}
-
-/// `YYYYMMDDTHHMMSSZ`, the stamp that starts a comment's file name.
-pub fn stamp(secs: i64) -> String {
-    fmt(secs, "%Y%m%dT%H%M%SZ")
-}
-
-/// `YYYY-MM-DD`.
-pub fn date(secs: i64) -> String {
-    fmt(secs, "%Y-%m-%d")
-}
-
-/// Formats seconds since the epoch in UTC.
-pub fn fmt(secs: i64, format: &str) -> String {
-    timestamp(secs).strftime(format).to_string()
-}
-
-fn timestamp(secs: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_second(secs).expect("generated times lie between 2025 and 2027")
 }
