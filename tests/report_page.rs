@@ -5,6 +5,8 @@
 //! directory (`target/tmp/report_page*.png`, with the page beside it) for a person to
 //! look at.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -305,7 +307,37 @@ fn the_page_of_an_empty_desk_opens_without_a_problem() {
     assert_eq!(seen["nan"], false, "{seen}");
 }
 
-// The page `docket report --format html --out FILE` writes for a real desk goes through
-// the same check here: build a desk with tests/common's `Repo` (tickets, comments,
-// ratings and customers over a few months), run the command into a temporary folder,
-// then `check_in_chromium(&browser, &out, "report_page_desk")` and assert on what it saw.
+/// The page `docket report --format html --out FILE` writes for the demo desk.
+#[test]
+fn the_report_page_of_the_demo_desk_opens_without_a_problem() {
+    let Some(browser) = browser_dir() else {
+        return;
+    };
+    let r = common::Repo::bare_dir();
+    let desk = r.scratch().join("demo");
+    r.docket(&["demo", desk.to_str().expect("utf-8 path")]).ok();
+    let out = r.scratch().join("report.html");
+    let run = |args: &[&str]| {
+        let mut all = vec!["-C", desk.to_str().expect("utf-8 path")];
+        all.extend_from_slice(args);
+        r.docket_env(&all, &[("DOCKET_NOW", "2026-11-20T00:00:00Z")])
+    };
+    run(&[
+        "report",
+        "--format",
+        "html",
+        "--since",
+        "2026-10-01",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ])
+    .ok();
+    let seen = check_in_chromium(&browser, &out, "report_page_demo");
+    assert_eq!(seen["charts"].as_array().map(Vec::len), Some(3), "{seen}");
+    assert_eq!(seen["nan"], false, "{seen}");
+    let page = std::fs::read_to_string(&out).expect("the page");
+    assert!(
+        page.contains("enterprise") && page.contains("2026-11"),
+        "the demo's figures"
+    );
+}
