@@ -406,7 +406,16 @@ impl Desk {
         };
         let sla = if query.sla.is_some() || query.sort == SortKey::Sla {
             let open_only = filter_is_open_only(query);
-            let rows = self.fact_rows(open_only, super::FactSource::Index, progress)?;
+            let rows = self.fact_rows(
+                open_only,
+                crate::support::sla::Want {
+                    title: false,
+                    labels: false,
+                    names: true,
+                },
+                super::FactSource::Index,
+                progress,
+            )?;
             Some(sla_standings(self, &rows.value))
         } else {
             None

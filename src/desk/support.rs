@@ -6,7 +6,7 @@ use super::{Desk, DeskError, Indexed};
 use crate::index::{Progress, StatusFilter};
 use crate::model::Customer;
 use crate::support::report::{Report, ReportQuery, report};
-use crate::support::sla::{Alert, AttentionQuery, Calendars, FactRow, attention};
+use crate::support::sla::{Alert, AttentionQuery, Calendars, FactRow, Want, attention};
 
 /// Where the facts come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,6 +23,7 @@ impl Desk {
     pub fn fact_rows(
         &self,
         open_only: bool,
+        want: Want,
         source: FactSource,
         progress: &dyn Progress,
     ) -> Result<Indexed<Vec<FactRow>>, DeskError> {
@@ -33,7 +34,7 @@ impl Desk {
             } else {
                 StatusFilter::Any
             };
-            if let Ok(found) = self.with_index(progress, |idx| idx.fact_rows(&filter)) {
+            if let Ok(found) = self.with_index(progress, |idx| idx.fact_rows(&filter, want)) {
                 let mut found = found;
                 // The index compares statuses without case; the workflow does not.
                 if open_only {
@@ -90,7 +91,7 @@ impl Desk {
         source: FactSource,
         progress: &dyn Progress,
     ) -> Result<Indexed<Vec<Alert>>, DeskError> {
-        let rows = self.fact_rows(true, source, progress)?;
+        let rows = self.fact_rows(true, Want::default(), source, progress)?;
         let calendars = Calendars::new(self.store().config());
         Ok(Indexed {
             value: attention(&rows.value, &calendars, q),
@@ -105,7 +106,12 @@ impl Desk {
         source: FactSource,
         progress: &dyn Progress,
     ) -> Result<Indexed<Report>, DeskError> {
-        let rows = self.fact_rows(false, source, progress)?;
+        let want = Want {
+            title: false,
+            labels: q.by == crate::support::report::GroupBy::Label,
+            names: false,
+        };
+        let rows = self.fact_rows(false, want, source, progress)?;
         let customers: Vec<Customer> = self
             .store()
             .customers()?

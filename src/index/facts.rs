@@ -6,13 +6,13 @@ use tantivy::Searcher;
 
 use super::rows::StatusFilter;
 use super::{IndexError, SearchIndex, panics};
-use crate::support::sla::{FactRow, decode_row};
+use crate::support::sla::{FactRow, Want, decode_row_with};
 
 impl SearchIndex {
     /// The facts of every ticket `filter` lets through, in no particular order.
-    pub fn fact_rows(&self, filter: &StatusFilter) -> Result<Vec<FactRow>, IndexError> {
+    pub fn fact_rows(&self, filter: &StatusFilter, want: Want) -> Result<Vec<FactRow>, IndexError> {
         panics::catching("reading SLA facts", || {
-            self.read_fact_rows(&self.searcher(), filter)
+            self.read_fact_rows(&self.searcher(), filter, want)
         })
         .map_err(|p| p.in_index(&self.dir))?
     }
@@ -21,6 +21,7 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         filter: &StatusFilter,
+        want: Want,
     ) -> Result<Vec<FactRow>, IndexError> {
         let query = self.tickets_query(filter);
         let weight = query
@@ -57,7 +58,7 @@ impl SearchIndex {
             ords.dedup();
             let mut bad = false;
             col.dictionary()
-                .sorted_ords_to_term_cb(&ords, |bytes| match decode_row(bytes) {
+                .sorted_ords_to_term_cb(&ords, |bytes| match decode_row_with(bytes, want) {
                     Some(row) => out.push(row),
                     None => bad = true,
                 })

@@ -67,11 +67,15 @@ impl In<'_> {
             Some(s) => Some(Timestamp::from_second(s).ok()?),
         })
     }
-    fn str(&mut self) -> Option<Option<String>> {
+    /// A text, or (`keep` false) only its length skipped.
+    fn str_if(&mut self, keep: bool) -> Option<Option<String>> {
         let (head, rest) = self.0.split_at_checked(2)?;
         let n = u16::from_le_bytes(head.try_into().ok()?) as usize;
         let (s, rest) = rest.split_at_checked(n)?;
         self.0 = rest;
+        if !keep {
+            return Some(None);
+        }
         let s = std::str::from_utf8(s).ok()?;
         Some((!s.is_empty()).then(|| s.to_string()))
     }
@@ -141,12 +145,17 @@ pub fn encode(f: &Facts) -> Vec<u8> {
 
 /// A ticket's facts from their bytes; None for bytes another version wrote.
 pub fn decode(bytes: &[u8]) -> Option<Facts> {
+    decode_with(bytes, true)
+}
+
+/// [`decode`], leaving out the policy's and the calendar's names unless `names`.
+pub fn decode_with(bytes: &[u8], names: bool) -> Option<Facts> {
     let mut i = In(bytes);
     if i.u8()? != VERSION {
         return None;
     }
-    let policy = i.str()?;
-    let calendar = i.str()?;
+    let policy = i.str_if(names)?;
+    let calendar = i.str_if(names)?;
     let n = i.u8()?;
     let mut clocks = Vec::with_capacity(n as usize);
     for _ in 0..n {

@@ -2,7 +2,8 @@
 //! facts of its timeline; kept by the index in one fast field, and built the same way
 //! from the files.
 
-use super::{Calendars, Facts, Timeline, decode, encode, facts};
+use super::codec::decode_with;
+use super::{Calendars, Facts, Timeline, encode, facts};
 use crate::model::{Config, Customer, Entry, Ticket};
 use crate::support::{Standing, standing};
 
@@ -90,26 +91,67 @@ pub fn encode_row(row: &FactRow) -> Vec<u8> {
 
 /// A [`FactRow`] from its bytes; None for bytes that do not read back.
 pub fn decode_row(bytes: &[u8]) -> Option<FactRow> {
+    decode_row_with(bytes, Want::default())
+}
+
+/// Which of a row's texts a reader needs: `report` over 100,000 tickets needs no titles
+/// (and labels only by label), and not making them saves most of its allocations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Want {
+    /// The title.
+    pub title: bool,
+    /// The labels.
+    pub labels: bool,
+    /// The id, the status, the band, and the policy's and calendar's names.
+    pub names: bool,
+}
+
+impl Default for Want {
+    fn default() -> Self {
+        Want {
+            title: true,
+            labels: true,
+            names: true,
+        }
+    }
+}
+
+/// A [`FactRow`] from its bytes with only the texts `want` asks for (the others empty).
+pub fn decode_row_with(bytes: &[u8], want: Want) -> Option<FactRow> {
     let mut rest = bytes;
-    let mut take = || -> Option<String> {
+    // Each text is checked as UTF-8 only when it is kept.
+    let mut take = || -> Option<&[u8]> {
         let (head, tail) = rest.split_at_checked(2)?;
         let n = u16::from_le_bytes(head.try_into().ok()?) as usize;
         let (s, tail) = tail.split_at_checked(n)?;
         rest = tail;
-        Some(std::str::from_utf8(s).ok()?.to_string())
+        Some(s)
     };
-    let some = |s: String| (!s.is_empty()).then_some(s);
-    let id = take()?;
-    let title = take()?;
-    let status = take()?;
-    let assignee = some(take()?);
-    let customer = some(take()?);
-    let tier = some(take()?);
-    let band = take()?;
-    let n: usize = take()?.parse().ok()?;
-    let mut labels = Vec::with_capacity(n);
+    let text = |s: &[u8], keep: bool| -> Option<String> {
+        if keep {
+            std::str::from_utf8(s).ok().map(str::to_string)
+        } else {
+            Some(String::new())
+        }
+    };
+    let some = |s: &[u8]| -> Option<Option<String>> {
+        let s = std::str::from_utf8(s).ok()?;
+        Some((!s.is_empty()).then(|| s.to_string()))
+    };
+    let id = text(take()?, want.names)?;
+    let title = text(take()?, want.title)?;
+    let status = text(take()?, want.names)?;
+    let assignee = some(take()?)?;
+    let customer = some(take()?)?;
+    let tier = some(take()?)?;
+    let band = text(take()?, want.names)?;
+    let n: usize = std::str::from_utf8(take()?).ok()?.parse().ok()?;
+    let mut labels = Vec::with_capacity(if want.labels { n } else { 0 });
     for _ in 0..n {
-        labels.push(take()?);
+        let l = take()?;
+        if want.labels {
+            labels.push(text(l, true)?);
+        }
     }
     Some(FactRow {
         id,
@@ -120,6 +162,6 @@ pub fn decode_row(bytes: &[u8]) -> Option<FactRow> {
         tier,
         band,
         labels,
-        facts: decode(rest)?,
+        facts: decode_with(rest, want.names)?,
     })
 }
