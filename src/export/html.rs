@@ -36,8 +36,10 @@ struct Entry {
     x: String,
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
+/// Escapes text for HTML (and SVG) element content and attribute values. Control
+/// characters other than newline and tab are not allowed in XML: the replacement
+/// character shows that something was there.
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -46,6 +48,7 @@ pub(crate) fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
             _ => out.push(c),
         }
     }

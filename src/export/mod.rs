@@ -13,6 +13,8 @@
 //! whose output is checked by parsing it back) or, for Zola, by the `toml` crate.
 
 mod html;
+
+pub use html::esc as escape_html;
 mod pages;
 
 use std::collections::BTreeSet;

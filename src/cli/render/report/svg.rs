@@ -5,23 +5,10 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for HTML and SVG, element content and attribute values alike.
+/// Escapes text for HTML and SVG, element content and attribute values alike (the
+/// export's escaping, which the KB pages use).
 pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML: the replacement character shows
-            // that something was there.
-            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{fffd}'),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::export::escape_html(s)
 }
 
 /// A coordinate with one decimal at most (0 for a value that is not finite).
