@@ -323,6 +323,17 @@ fn feedback_is_a_file_of_its_own_and_only_for_finished_tickets() {
     );
     assert!(text.contains(&format!("author: {DANA}")), "{text}");
     r.docket(&["check"]).ok();
+    let shown = json_at(&r, "2026-11-03T00:00:00Z", &["show", &t, "--json"]);
+    assert_eq!(shown["ratings"][0]["rating"], 4, "{shown}");
+    assert_eq!(shown["ratings"][0]["body"], "Quick, thanks\n", "{shown}");
+    assert_eq!(shown["events"][0]["event"], "status", "{shown}");
+    assert_eq!(shown["events"][0]["to"], "resolved", "{shown}");
+    assert_eq!(shown["band"]["name"], "normal", "{shown}");
+    // The office policy: never answered (ended at the close), resolved within 16h.
+    assert_eq!(shown["sla"][0]["target"], "first_response", "{shown}");
+    assert_eq!(shown["sla"][0]["state"], "ended", "{shown}");
+    assert_eq!(shown["sla"][1]["target"], "resolution", "{shown}");
+    assert_eq!(shown["sla"][1]["state"], "met", "{shown}");
     let report = json_at(&r, "2026-11-30T00:00:00Z", &["report", "--format", "json"]);
     assert_eq!(
         report["total"]["csat"],

@@ -351,9 +351,8 @@ pub fn show(ctx: &Context, a: &ShowArgs, out: &mut dyn Write) -> Result<(), Fail
     let shown = ctx.read_desk()?.show(&a.id, &Bar::default())?;
     read_notes(&shown.notices, &shown.value.problems);
     let shown = shown.value;
-    let t = &shown.file;
     if a.json {
-        let full = TicketJson::full(t, shown.closed, &shown.comments, &shown.backlinks);
+        let full = TicketJson::shown(&shown);
         return json(out, &full);
     }
     ticket_view(out, &shown)

@@ -329,6 +329,25 @@ fn passing_ids(query: &TicketQuery, wf: &Workflow, tickets: TicketRows) -> HashS
 }
 
 impl Desk {
+    /// How each ticket's SLA stands now, when the query filters or sorts by it.
+    fn standings_for(
+        &self,
+        query: &TicketQuery,
+        progress: &dyn Progress,
+    ) -> Result<Option<SlaStandings>, DeskError> {
+        if query.sla.is_none() && query.sort != SortKey::Sla {
+            return Ok(None);
+        }
+        let want = crate::support::sla::Want {
+            title: false,
+            labels: false,
+            names: true,
+        };
+        let open_only = filter_is_open_only(query);
+        let rows = self.fact_rows(open_only, want, super::FactSource::Index, progress)?;
+        Ok(Some(sla_standings(self, &rows.value)))
+    }
+
     /// Each ticket's priority band as the index keeps it (by hand, else from its score
     /// and its customer's tier), when the query sorts by priority; else `None` each.
     fn bands_for<'a>(
@@ -404,22 +423,7 @@ impl Desk {
                 (Source::Files(files), None, problems)
             }
         };
-        let sla = if query.sla.is_some() || query.sort == SortKey::Sla {
-            let open_only = filter_is_open_only(query);
-            let rows = self.fact_rows(
-                open_only,
-                crate::support::sla::Want {
-                    title: false,
-                    labels: false,
-                    names: true,
-                },
-                super::FactSource::Index,
-                progress,
-            )?;
-            Some(sla_standings(self, &rows.value))
-        } else {
-            None
-        };
+        let sla = self.standings_for(query, progress)?;
         let listing = Listing {
             source,
             passing,
@@ -473,9 +477,19 @@ impl Desk {
         query.check_statuses(wf, |s| {
             all.iter().any(|(_, k, _)| k.status.eq_ignore_ascii_case(s))
         })?;
+        let sla = self.standings_for(query, progress)?;
+        let sla_ok = |id: &str| match (query.sla, &sla) {
+            (Some(f), Some(m)) => f.passes(m.get(id), query.at_risk),
+            _ => true,
+        };
+        let left = |id: &str| sla.as_ref().and_then(|m| m.get(id)).and_then(|s| s.1);
         let passed: Vec<Found> = all
             .into_iter()
-            .filter(|(_, k, _)| query.matches(wf, &ListRow::of(k)) && all_match(&query.fields, k))
+            .filter(|(_, k, _)| {
+                query.matches(wf, &ListRow::of(k))
+                    && all_match(&query.fields, k)
+                    && sla_ok(k.id.as_str())
+            })
             .collect();
         let bands = self.bands_for(query, passed.iter().map(|(_, k, _)| k))?;
         let passed: Vec<(Found, Option<String>)> = passed.into_iter().zip(bands).collect();
@@ -488,7 +502,9 @@ impl Desk {
                 if let Some(b) = band {
                     row.priority = Some(b);
                 }
-                query.sort.rank(wf, &row, k.created.moment(), None)
+                query
+                    .sort
+                    .rank(wf, &row, k.created.moment(), left(k.id.as_str()))
             },
         );
         let tickets = passed

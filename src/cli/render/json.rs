@@ -6,10 +6,11 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::Failure;
-use crate::desk::Backlink;
-use crate::model::{Links, Ticket, Time};
+use crate::desk::{Backlink, ShownTicket};
+use crate::model::{Entry, Links, Ticket, Time, format_time};
 use crate::store::validate::CheckReport;
 use crate::store::{CommentFile, Problem, TicketFile};
+use crate::support::sla::ClockState;
 
 /// A ticket as `list --json` and `show --json` print it. The field names and their
 /// meaning are a stable interface (see README).
@@ -41,6 +42,56 @@ pub struct TicketJson<'a> {
     pub comments: Option<Vec<CommentJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backlinks: Option<Vec<BacklinkJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratings: Option<Vec<RatingJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<BandJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Vec<TargetJson>>,
+}
+
+/// A timeline event in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct EventJson<'a> {
+    pub path: &'a str,
+    pub author: &'a str,
+    pub created: &'a str,
+    pub event: &'static str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// A CSAT rating in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct RatingJson<'a> {
+    pub path: &'a str,
+    pub author: &'a str,
+    pub created: &'a str,
+    pub rating: u8,
+    pub recorded_by: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// The priority band a ticket has, in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct BandJson<'a> {
+    pub name: &'a str,
+    pub by_hand: bool,
+    pub score: Option<f64>,
+    pub explanation: &'a str,
+}
+
+/// One SLA target in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct TargetJson {
+    pub target: &'static str,
+    pub budget_secs: i64,
+    pub state: &'static str,
+    pub breached: bool,
+    pub left_secs: Option<i64>,
+    pub due: Option<String>,
 }
 
 /// A ticket that links to the shown one, in `show --json`.
@@ -96,6 +147,73 @@ impl<'a> TicketJson<'a> {
             body: None,
             comments: None,
             backlinks: None,
+            events: None,
+            ratings: None,
+            band: None,
+            sla: None,
+        }
+    }
+
+    /// The full form of a shown ticket, with its events, ratings, band and SLA targets.
+    pub fn shown(s: &'a ShownTicket) -> TicketJson<'a> {
+        let mut events = Vec::new();
+        let mut ratings = Vec::new();
+        for e in &s.entries {
+            match &e.entry {
+                Entry::Event(ev) => events.push(EventJson {
+                    path: &e.rel,
+                    author: &ev.author,
+                    created: ev.created.as_str(),
+                    event: ev.event.as_str(),
+                    from: ev.from.as_deref(),
+                    to: ev.to.as_deref(),
+                }),
+                Entry::Rating(r) => ratings.push(RatingJson {
+                    path: &e.rel,
+                    author: &r.author,
+                    created: r.created.as_str(),
+                    rating: r.rating,
+                    recorded_by: r.recorded_by.as_deref(),
+                    body: &e.body,
+                }),
+                Entry::Comment(_) => {}
+            }
+        }
+        let p = &s.standing.priority;
+        let sla = s
+            .targets
+            .iter()
+            .map(|v| TargetJson {
+                target: v.target.as_str(),
+                budget_secs: v.budget,
+                state: match v.state {
+                    ClockState::Met { .. } => "met",
+                    ClockState::Missed { .. } | ClockState::Lapsed { .. } => "breached",
+                    ClockState::Running { .. } if v.breached => "breached",
+                    ClockState::Running { .. } => "running",
+                    ClockState::Paused { .. } if v.breached => "breached",
+                    ClockState::Paused { .. } => "paused",
+                    ClockState::Ended => "ended",
+                },
+                breached: v.breached,
+                left_secs: v.left,
+                due: match v.state {
+                    ClockState::Running { due } => Some(format_time(due)),
+                    _ => None,
+                },
+            })
+            .collect();
+        TicketJson {
+            events: Some(events),
+            ratings: Some(ratings),
+            band: Some(BandJson {
+                name: &p.band,
+                by_hand: p.by_hand,
+                score: p.score,
+                explanation: &p.explanation,
+            }),
+            sla: Some(sla),
+            ..TicketJson::full(&s.file, s.closed, &s.comments, &s.backlinks)
         }
     }
 
