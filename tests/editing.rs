@@ -528,3 +528,29 @@ fn the_text_of_a_failed_comment_editor_is_kept_where_the_hint_says() {
     assert!(text.contains("A long reply."), "{text}");
     assert_eq!(r.commit_count(), before);
 }
+
+#[test]
+fn a_status_changed_in_the_editor_is_recorded_as_an_event_in_the_same_commit() {
+    let r = Repo::with_desk();
+    let id = r.new_ticket("Crash on start");
+    let rel = ticket_file(&id);
+    let editor = ScriptedEditor::new(&r);
+    editor.will_write(&r.read(&rel).replace("status: open", "status: pending"));
+    r.docket_env(&["edit", &id], &editor.env()).ok();
+    let files = r
+        .git(&["show", "--name-status", "--format=", "HEAD"])
+        .ok()
+        .to_string();
+    let event = files
+        .lines()
+        .find_map(|l| l.strip_prefix("A\t"))
+        .expect("an added event file");
+    assert!(files.contains(&format!("M\t{rel}")), "{files}");
+    assert!(
+        r.read(event)
+            .contains("event: status\nfrom: open\nto: pending\n"),
+        "{}",
+        r.read(event)
+    );
+    assert_eq!(r.status(), "");
+}
