@@ -286,34 +286,43 @@ fn show_lists_the_tickets_that_link_to_it() {
     let json = r.docket(&["show", T1, "--json"]).ok().to_string();
     let start = json.find("  \"backlinks\": ").expect("backlinks");
     insta::assert_snapshot!(&json[start..], @r#"
-      "backlinks": [
-        {
-          "id": "T-2BBBBBBBBB",
-          "path": "support/tickets/2B/T-2BBBBBBBBB.md",
-          "title": "Disk full again",
-          "status": "pending",
-          "closed": false,
-          "kind": "duplicate_of"
-        },
-        {
-          "id": "T-3CCCCCCCCC",
-          "path": "support/tickets/3C/T-3CCCCCCCCC.md",
-          "title": "Backups slow",
-          "status": "new",
-          "closed": false,
-          "kind": "relates"
-        },
-        {
-          "id": "T-4DDDDDDDDD",
-          "path": "support/tickets/4D/T-4DDDDDDDDD.md",
-          "title": "Restore fails",
-          "status": "open",
-          "closed": false,
-          "kind": "blocks"
-        }
-      ]
+  "backlinks": [
+    {
+      "id": "T-2BBBBBBBBB",
+      "path": "support/tickets/2B/T-2BBBBBBBBB.md",
+      "title": "Disk full again",
+      "status": "pending",
+      "closed": false,
+      "kind": "duplicate_of"
+    },
+    {
+      "id": "T-3CCCCCCCCC",
+      "path": "support/tickets/3C/T-3CCCCCCCCC.md",
+      "title": "Backups slow",
+      "status": "new",
+      "closed": false,
+      "kind": "relates"
+    },
+    {
+      "id": "T-4DDDDDDDDD",
+      "path": "support/tickets/4D/T-4DDDDDDDDD.md",
+      "title": "Restore fails",
+      "status": "open",
+      "closed": false,
+      "kind": "blocks"
     }
-    "#);
+  ],
+  "events": [],
+  "ratings": [],
+  "band": {
+    "name": "low",
+    "by_hand": true,
+    "score": 2.5,
+    "explanation": "set by hand; the score would give normal: importance 2 x 0.5 + urgency 3 (unset) x 0.5 = 2.5"
+  },
+  "sla": []
+}
+"#);
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     // Without the index the files give the same answer.
     let run = r.docket_env(
