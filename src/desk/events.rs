@@ -6,7 +6,7 @@
 
 use super::{Desk, DeskError};
 use crate::doc::{Document, Value};
-use crate::model::{EventKind, Ticket, crockford, format_time};
+use crate::model::{Customer, EventKind, Ticket, crockford, format_time};
 use crate::store::Store;
 use crate::support::standing;
 
@@ -55,12 +55,11 @@ impl Desk {
         after: &Ticket,
     ) -> Result<Vec<(String, String)>, DeskError> {
         let config = store.config();
-        let band = |t: &Ticket| -> Result<String, DeskError> {
-            let customer = match &t.customer {
-                Some(slug) => store.customer_values(slug)?,
-                None => None,
-            };
-            Ok(standing(config, t, customer.as_ref()).priority.band)
+        let customer_of = |t: &Ticket| -> Result<Option<Customer>, DeskError> {
+            match &t.customer {
+                Some(slug) => Ok(store.customer_values(slug)?),
+                None => Ok(None),
+            }
         };
         let mut changes = Vec::new();
         if before.status != after.status {
@@ -82,7 +81,17 @@ impl Desk {
             || before.urgency != after.urgency
             || before.customer != after.customer;
         if touches_priority {
-            let (was, is) = (band(before)?, band(after)?);
+            // One read of the customer record when the change leaves the customer alone.
+            let was_customer = customer_of(before)?;
+            let is_customer = if before.customer == after.customer {
+                was_customer.clone()
+            } else {
+                customer_of(after)?
+            };
+            let was = standing(config, before, was_customer.as_ref())
+                .priority
+                .band;
+            let is = standing(config, after, is_customer.as_ref()).priority.band;
             if was != is {
                 changes.push((EventKind::Priority, Some(was), Some(is)));
             }

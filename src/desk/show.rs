@@ -8,7 +8,7 @@ use crate::index::{Progress, TicketRow};
 use crate::model::{Entry, TypedId};
 use crate::store::{CommentFile, EntryFile, Problem, TicketFile};
 use crate::support::Standing;
-use crate::support::sla::{Calendars, ClockState, FactRow, Happening, Target, Timeline};
+use crate::support::sla::{Calendars, ClockState, Happening, Target, Timeline, facts};
 
 use super::{Backlink, Desk, DeskError, Indexed};
 
@@ -67,21 +67,17 @@ impl Desk {
             Some(slug) => store.customer_values(slug)?,
             None => None,
         };
-        let calendars = Calendars::new(config);
-        let Some((row, standing)) = FactRow::of(
-            &file.ticket,
-            entries.iter().map(|e| &e.entry),
-            customer.as_ref(),
-            config,
-            &calendars,
-        ) else {
-            let standing = crate::support::standing(config, &file.ticket, customer.as_ref());
+        let standing = crate::support::standing(config, &file.ticket, customer.as_ref());
+        let Some(timeline) =
+            Timeline::build(&file.ticket, entries.iter().map(|e| &e.entry), config)
+        else {
             return Ok((standing, Vec::new(), Vec::new()));
         };
+        let calendars = Calendars::new(config);
+        let facts = facts(&timeline, standing.terms.as_ref(), &calendars, config);
         let now = self.now();
-        let calendar = calendars.get(row.facts.calendar.as_deref());
-        let targets = row
-            .facts
+        let calendar = calendars.get(facts.calendar.as_deref());
+        let targets = facts
             .clocks
             .iter()
             .map(|c| TargetView {
@@ -92,17 +88,17 @@ impl Desk {
                 left: c.state.left(now, calendar),
             })
             .collect();
-        let inferred = match Timeline::build(&file.ticket, entries.iter().map(|e| &e.entry), config)
-        {
-            Some(t) if t.inferred => t
+        let inferred = if timeline.inferred {
+            timeline
                 .happenings
                 .iter()
                 .filter_map(|(at, h)| match h {
                     Happening::Status(s) => Some((*at, s.clone())),
                     _ => None,
                 })
-                .collect(),
-            _ => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
         };
         Ok((standing, targets, inferred))
     }

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 pub use attention::{Alert, AttentionQuery, attention};
 pub use clock::{ClockState, run};
 pub use codec::{decode, encode};
-pub use row::{FactRow, Want, decode_row, decode_row_with, encode_row};
+pub use row::{FactRow, Want, decode_row_with, encode_row};
 pub use timeline::{Happening, Timeline};
 
 use crate::model::{Config, SlaPolicy};

@@ -89,11 +89,6 @@ pub fn encode_row(row: &FactRow) -> Vec<u8> {
     out
 }
 
-/// A [`FactRow`] from its bytes; None for bytes that do not read back.
-pub fn decode_row(bytes: &[u8]) -> Option<FactRow> {
-    decode_row_with(bytes, Want::default())
-}
-
 /// Which of a row's texts a reader needs: `report` over 100,000 tickets needs no titles
 /// (and labels only by label), and not making them saves most of its allocations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +111,8 @@ impl Default for Want {
     }
 }
 
-/// A [`FactRow`] from its bytes with only the texts `want` asks for (the others empty).
+/// A [`FactRow`] from its bytes with only the texts `want` asks for (the others empty);
+/// None for bytes that do not read back.
 pub fn decode_row_with(bytes: &[u8], want: Want) -> Option<FactRow> {
     let mut rest = bytes;
     // Each text is checked as UTF-8 only when it is kept.
