@@ -670,3 +670,34 @@ fn check_names_the_sla_config_that_does_not_read() {
     assert!(text.contains("Europe/Berlin"), "the zone's hint: {text}");
     assert!(text.contains(".docket/config.yaml:"), "{text}");
 }
+
+#[test]
+fn a_changed_customer_record_reindexes_its_tickets() {
+    let (r, [a, ..]) = report_desk();
+    // Files changed within two seconds of a sync are read again at the next one anyway
+    // (git's "racy clean"): wait, so that the index has settled on the tickets as they are.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let before = report_json(&r, &["--by", "tier"]);
+    assert_eq!(before["groups"][1]["key"], "enterprise", "{before}");
+    // Then move Acme down a tier: its tickets' policy and band follow.
+    at(
+        &r,
+        REPORT_NOW,
+        &["customer", "set", "acme", "tier=professional"],
+    );
+    let after = report_json(&r, &["--by", "tier"]);
+    let keys: Vec<&str> = after["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["(none)", "professional"], "{after}");
+    assert_eq!(after, report_json(&r, &["--by", "tier", "--from-files"]));
+    let shown = json_at(&r, REPORT_NOW, &["show", &a, "--json"]);
+    assert_eq!(
+        shown["sla"][0]["budget_secs"],
+        4 * 3600,
+        "the office policy: {shown}"
+    );
+}
