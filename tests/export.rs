@@ -475,25 +475,9 @@ fn jekyll_pages_have_yaml_front_matter_and_raw_bodies() {
     }
 }
 
-/// Whether a client program the tests need is here; in CI its absence fails the test.
-fn client(program: &str, args: &[&str]) -> bool {
-    let here = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !here {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "`{program}` is required in CI (.ci/run installs it)"
-        );
-        eprintln!("note: `{program}` is not installed; skipping (CI installs it)");
-    }
-    here
-}
-
 #[test]
 fn hugo_builds_the_hugo_export() {
-    if !client("hugo", &["version"]) {
+    if !common::client("hugo", &["version"]) {
         return;
     }
     let r = desk();
@@ -571,7 +555,9 @@ fn hugo_builds_the_hugo_export() {
 #[test]
 fn chromium_finds_an_article_with_the_search_box() {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !client("node", &["--version"]) || !client("/usr/bin/chromium", &["--version"]) {
+    if !common::client("node", &["--version"])
+        || !common::client("/usr/bin/chromium", &["--version"])
+    {
         return;
     }
     if !browser_dir.join("node_modules/playwright-core").is_dir() {
@@ -655,7 +641,7 @@ fn the_hugo_docs_export_in_every_format() {
         assert!(n > pages * 9 / 10 && n <= pages, "{format}: {n} of {pages}");
     }
     // Hugo builds its own documentation from docket's export, shortcodes and all.
-    if client("hugo", &["version"]) {
+    if common::client("hugo", &["version"]) {
         let site = r.root.parent().expect("parent").join("hugo-site");
         std::fs::create_dir_all(site.join("layouts/_default")).expect("mkdir");
         std::fs::write(
@@ -756,7 +742,7 @@ fn pages_named_index_stay_pages_in_every_generator() {
         base.join("hugo/guide/index.md").is_file(),
         "lone hugo bundle kept"
     );
-    if client("hugo", &["version"]) {
+    if common::client("hugo", &["version"]) {
         let site = base.join("hugo-site");
         std::fs::create_dir_all(site.join("layouts/_default")).expect("mkdir");
         std::fs::write(

@@ -61,27 +61,12 @@ console.log(JSON.stringify({ problems, ...seen }));
 process.exit(problems.length === 0 ? 0 : 1);
 "#;
 
-/// Whether a client program the tests need is here; in CI its absence fails the test
-/// (the same rule as tests/export.rs).
-fn client(program: &str, args: &[&str]) -> bool {
-    let here = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !here {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "`{program}` is required in CI (.ci/run installs it)"
-        );
-        eprintln!("note: `{program}` is not installed; skipping (CI installs it)");
-    }
-    here
-}
-
 /// tests/browser with playwright-core installed, or None (a failure in CI) without it.
 fn browser_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !client("node", &["--version"]) || !client("/usr/bin/chromium", &["--version"]) {
+    if !common::client("node", &["--version"])
+        || !common::client("/usr/bin/chromium", &["--version"])
+    {
         return None;
     }
     if !dir.join("node_modules/playwright-core").is_dir() {

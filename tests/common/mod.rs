@@ -332,3 +332,20 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("fixtures")
         .join(rel)
 }
+
+/// Whether a client program the tests need (hugo, node, chromium) is here; in CI its
+/// absence fails the test, elsewhere the test is skipped with a note.
+pub fn client(program: &str, args: &[&str]) -> bool {
+    let here = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !here {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "`{program}` is required in CI (.ci/run installs it)"
+        );
+        eprintln!("note: `{program}` is not installed; skipping (CI installs it)");
+    }
+    here
+}
