@@ -5,6 +5,7 @@
 //! status lines, `--body-file`, the progress bar), `views` (the `list` table and a shown
 //! ticket), `render` and `editor`. A command file never imports another.
 
+mod automate;
 mod check;
 mod completions;
 mod context;
@@ -15,9 +16,11 @@ mod export;
 mod init;
 mod kb;
 mod render;
+mod reply;
 mod search;
 mod support;
 mod tickets;
+mod triage;
 mod views;
 mod watch;
 
@@ -96,6 +99,12 @@ pub enum Command {
     Sla(support::SlaArgs),
     /// The desk's figures: volume, backlog, response and resolution times, SLA, CSAT.
     Report(support::ReportArgs),
+    /// Route untriaged tickets by rules and learned suggestions (dry run unless --apply).
+    Triage(triage::TriageArgs),
+    /// Reply to a ticket from a template, with field changes, in one commit.
+    Reply(reply::ReplyArgs),
+    /// Apply the config's automation rules (for a scheduled job; idempotent).
+    Automate(automate::AutomateArgs),
     /// Knowledge-base articles: new, list, show, edit, set.
     Kb(kb::KbArgs),
     /// Customer records: new, list, show, set.
@@ -137,6 +146,9 @@ impl Command {
             Command::Link(a) => Some(&a.write),
             Command::Rm(a) => Some(&a.write),
             Command::Feedback(a) => Some(&a.write),
+            Command::Triage(a) => Some(&a.write),
+            Command::Reply(a) => Some(&a.write),
+            Command::Automate(a) => Some(&a.write),
             Command::Kb(a) => a.command.write_args(),
             Command::Customer(a) => a.command.write_args(),
             Command::List(_)
@@ -183,6 +195,9 @@ pub fn run(
         Command::Feedback(a) => support::feedback(&ctx, &a, out),
         Command::Sla(a) => support::sla(&ctx, &a, out),
         Command::Report(a) => support::report_cmd(&ctx, &a, out),
+        Command::Triage(a) => triage::run(&ctx, &a, out),
+        Command::Reply(a) => reply::run(&ctx, &a, out),
+        Command::Automate(a) => automate::run(&ctx, &a, out),
         Command::Kb(a) => kb::run(&ctx, a, out),
         Command::Customer(a) => customer::run(&ctx, a, out),
         Command::Export(a) => export::run(&ctx, &a, out),

@@ -144,6 +144,7 @@ pub fn build_demo(dir: &Path, seed: Option<u64>) -> Result<Demo, DeskError> {
             title: "help desk".into(),
             files: vec![(CONFIG_PATH.into(), CONFIG.into())],
             details: Vec::new(),
+            trailers: Vec::new(),
         })
     })?;
     let mut desk = Desk::open(dir, options)?;
@@ -166,6 +167,7 @@ pub fn build_demo(dir: &Path, seed: Option<u64>) -> Result<Demo, DeskError> {
                     title: format!("{kind} {slug}"),
                     files: vec![(rel.clone(), (*text).to_string())],
                     details: Vec::new(),
+                    trailers: Vec::new(),
                 })
             })?;
         }

@@ -185,6 +185,7 @@ impl Desk {
                 commit: None,
                 changed: false,
                 recovered: Vec::new(),
+                warnings: Vec::new(),
             });
         }
         if !self.commits() {
@@ -196,6 +197,7 @@ impl Desk {
                 commit: None,
                 changed: true,
                 recovered: Vec::new(),
+                warnings: Vec::new(),
             });
         }
         let text = after.text().to_string();
@@ -207,7 +209,7 @@ impl Desk {
                     && let Ok(before) = ticket_from_doc(&before)
                     && let Ok(now) = ticket_from_doc(&after)
                 {
-                    files.extend(self.events_between(store, rel, &before, &now)?);
+                    files.extend(self.events_between(store, rel, &before, &now, &[])?);
                 }
                 Ok(Change {
                     action,
@@ -215,6 +217,7 @@ impl Desk {
                     title,
                     files,
                     details: Vec::new(),
+                    trailers: Vec::new(),
                 })
             },
             false,

@@ -53,6 +53,7 @@ impl Desk {
         ticket_rel: &str,
         before: &Ticket,
         after: &Ticket,
+        taken: &[String],
     ) -> Result<Vec<(String, String)>, DeskError> {
         let config = store.config();
         let customer_of = |t: &Ticket| -> Result<Option<Customer>, DeskError> {
@@ -100,7 +101,11 @@ impl Desk {
         let created = format_time(self.now());
         let mut out: Vec<(String, String)> = Vec::new();
         for (kind, from, to) in changes {
-            let taken: Vec<String> = out.iter().map(|(p, _)| p.clone()).collect();
+            let taken: Vec<String> = taken
+                .iter()
+                .cloned()
+                .chain(out.iter().map(|(p, _)| p.clone()))
+                .collect();
             let rel = self.entry_rel(store, ticket_rel, &taken)?;
             let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
             let doc = Document::create(

@@ -65,6 +65,7 @@ impl Desk {
                 title: t.ticket.title.clone(),
                 files: vec![(rel, doc.text().to_string())],
                 details: vec![format!("rating: {}", new.rating)],
+                trailers: Vec::new(),
             })
         })
     }

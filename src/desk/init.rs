@@ -22,6 +22,7 @@ impl Desk {
                 details: vec![
                     "Tickets, KB articles and customer records live in this repository.".into(),
                 ],
+                trailers: Vec::new(),
             })
         })?;
         Ok(Some(outcome))

@@ -15,6 +15,7 @@
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
 mod articles;
+mod automate;
 mod assignment;
 mod backlinks;
 mod checks;
@@ -25,7 +26,10 @@ mod error;
 mod events;
 mod feedback;
 mod fields;
+mod groups;
+mod hooks;
 mod indexed;
+mod learn;
 mod init;
 mod list;
 mod matching;
@@ -33,10 +37,14 @@ mod order;
 mod pending;
 mod records;
 mod remove;
+mod reply;
 mod set;
 mod show;
 mod support;
+mod templates;
 mod tickets;
+mod triage;
+mod update;
 
 use std::path::Path;
 
@@ -49,6 +57,8 @@ pub use edit::HandEdit;
 pub use error::DeskError;
 pub use feedback::NewRating;
 pub use fields::FieldFilter;
+pub use groups::Assigner;
+pub use learn::Learner;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
 pub use list::{
@@ -60,7 +70,9 @@ pub use records::{NewArticle, NewCustomer};
 pub use remove::Removed;
 pub use show::{ShownTicket, TargetView};
 pub use support::FactSource;
+pub use templates::Rendered;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
+pub use update::{RuleFired, Update, UpdateComment};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};
 use crate::model::TicketId;
@@ -103,6 +115,8 @@ pub struct Change {
     pub files: Vec<(String, String)>,
     /// Lines for the commit body (what changed).
     pub details: Vec<String>,
+    /// Extra trailers after `Docket-Action:` (`Docket-Rule: NAME`), key and value.
+    pub trailers: Vec<(&'static str, String)>,
 }
 
 /// What a state change did.
@@ -121,6 +135,9 @@ pub struct Outcome {
     /// What this command did about earlier interrupted changes, one line each, for the
     /// user (finished, or left alone because a file changed since).
     pub recovered: Vec<String>,
+    /// Warnings about what ran after the change was made (a hook that failed or timed
+    /// out): the change stands all the same.
+    pub warnings: Vec<String>,
 }
 
 impl Desk {
@@ -264,6 +281,7 @@ impl Desk {
                 commit: None,
                 changed: false,
                 recovered,
+                warnings: Vec::new(),
             });
         }
         let paths: Vec<String> = files
@@ -322,6 +340,7 @@ impl Desk {
             commit: info,
             changed: true,
             recovered,
+            warnings: Vec::new(),
         })
     }
 
@@ -526,6 +545,10 @@ pub fn commit_message(change: &Change) -> String {
         msg.push_str(&format!("Docket-Ticket: {id}\n"));
     }
     msg.push_str(&format!("Docket-Action: {}\n", change.action));
+    for (key, value) in &change.trailers {
+        let value = crate::model::escape_line(&value.replace(['\n', '\r'], " ")).into_owned();
+        msg.push_str(&format!("{key}: {value}\n"));
+    }
     msg
 }
 
@@ -541,6 +564,7 @@ mod tests {
             title: "Crash on \"start\"".into(),
             files: vec![],
             details: vec!["status: open -> closed".into()],
+            trailers: vec![],
         };
         assert_eq!(
             commit_message(&change),

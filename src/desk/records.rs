@@ -166,6 +166,7 @@ fn edited(rel: &str, doc: &Document, e: Edits) -> Result<Change, DeskError> {
         title,
         files,
         details,
+        trailers: Vec::new(),
     })
 }
 
@@ -310,6 +311,7 @@ impl Desk {
                 title: slug.clone(),
                 files: vec![(article_path(store, &slug), doc.text().to_string())],
                 details: vec![format!("title: {}", new.title.trim())],
+                trailers: Vec::new(),
             })
         })?;
         Ok((outcome, slug_out))
@@ -481,6 +483,7 @@ impl Desk {
                 title: slug_s.clone(),
                 files: vec![(rel, doc.text().to_string())],
                 details: vec![format!("name: {}", new.name.trim())],
+                trailers: Vec::new(),
             })
         })?;
         Ok((outcome, slug.to_string()))

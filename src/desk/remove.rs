@@ -58,6 +58,7 @@ impl Desk {
                 title: t.ticket.title.clone(),
                 files: Vec::new(),
                 details,
+                trailers: Vec::new(),
             };
             Ok((change, files))
         })?;

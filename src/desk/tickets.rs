@@ -13,6 +13,18 @@ use crate::doc::{Document, Edit, Value};
 use crate::model::{Config, RANDOM_LEN, TicketId, format_time};
 use crate::store::{Store, TicketFile, validate_ticket};
 
+/// What a ticket edit adds beside its frontmatter edits (see
+/// [`Desk::edit_ticket_with`]).
+#[derive(Debug, Default)]
+pub(super) struct Extra {
+    /// Edits of the ticket file.
+    pub edits: Vec<Edit>,
+    /// Files to add to the ticket's folder: path and text.
+    pub files: Vec<(String, String)>,
+    /// Commit trailers.
+    pub trailers: Vec<(&'static str, String)>,
+}
+
 /// What `docket new` is given.
 #[derive(Debug, Clone, Default)]
 pub struct NewTicket {
@@ -153,6 +165,7 @@ impl Desk {
                 files: vec![(rel, doc.text().to_string())],
                 details: Vec::new(),
                 id: Some(id),
+                trailers: Vec::new(),
             })
         })
     }
@@ -165,12 +178,30 @@ impl Desk {
         action: &'static str,
         build: impl FnOnce(&Store, &TicketFile, &mut Vec<String>) -> Result<Vec<Edit>, DeskError>,
     ) -> Result<Outcome, DeskError> {
+        self.edit_ticket_with(prefix, action, |store, t, details| {
+            Ok(Extra {
+                edits: build(store, t, details)?,
+                ..Extra::default()
+            })
+        })
+    }
+
+    /// `edit_ticket` for a change that also adds files to the ticket's folder (a comment,
+    /// the record of a rule that fired) and trailers to the commit: `build` returns the
+    /// edits and the extra files, whose names it draws with [`Desk::entry_rel`] avoiding
+    /// the `taken` names; the event files are named after them.
+    pub(super) fn edit_ticket_with(
+        &self,
+        prefix: &str,
+        action: &'static str,
+        build: impl FnOnce(&Store, &TicketFile, &mut Vec<String>) -> Result<Extra, DeskError>,
+    ) -> Result<Outcome, DeskError> {
         self.transact(|store| {
             let t = store.ticket(prefix)?;
             let mut details = Vec::new();
-            let edits = build(store, &t, &mut details)?;
+            let extra = build(store, &t, &mut details)?;
             let mut doc = t.doc.clone();
-            for e in &edits {
+            for e in &extra.edits {
                 doc.apply(e)
                     .map_err(|e| DeskError::BadEdit(crate::store::Problem::from_doc(&t.rel, &e)))?;
             }
@@ -183,8 +214,10 @@ impl Desk {
             // Passed even when unchanged: `transact` leaves it out if git has it, and
             // reports it if git does not.
             let mut files = vec![(t.rel.clone(), doc.text().to_string())];
+            files.extend(extra.files);
             if let Ok(after) = crate::store::ticket_from_doc(&doc) {
-                files.extend(self.events_between(store, &t.rel, &t.ticket, &after)?);
+                let taken: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+                files.extend(self.events_between(store, &t.rel, &t.ticket, &after, &taken)?);
             }
             Ok(Change {
                 action,
@@ -192,6 +225,7 @@ impl Desk {
                 title: t.ticket.title.clone(),
                 files,
                 details,
+                trailers: extra.trailers,
             })
         })
     }
@@ -223,6 +257,7 @@ impl Desk {
                 title: t.ticket.title.clone(),
                 files: vec![(rel, doc.text().to_string())],
                 details: Vec::new(),
+                trailers: Vec::new(),
             })
         })
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Field, PriorityPolicy, SlaConfig};
+use super::{AutomationRule, Field, Groups, HooksConfig, PriorityPolicy, Routing, SlaConfig, TriageConfig};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,6 +29,16 @@ pub struct Config {
     pub priority: PriorityPolicy,
     /// SLA policies, calendars and the statuses that pause the clock.
     pub sla: SlaConfig,
+    /// Groups of team members an assignment can go to (`group:NAME`).
+    pub groups: Groups,
+    /// Routing rules that `triage` applies to new tickets.
+    pub routing: Routing,
+    /// What `triage` looks at and how sure a learned suggestion must be.
+    pub triage: TriageConfig,
+    /// Rules `automate` applies, in order.
+    pub automation: Vec<AutomationRule>,
+    /// Commands run on events.
+    pub hooks: HooksConfig,
 }
 
 impl Default for Config {
@@ -44,6 +54,11 @@ impl Default for Config {
             fields: Vec::new(),
             priority: PriorityPolicy::default(),
             sla: SlaConfig::default(),
+            groups: Groups::new(),
+            routing: Routing::default(),
+            triage: TriageConfig::default(),
+            automation: Vec::new(),
+            hooks: HooksConfig::default(),
         }
     }
 }
@@ -59,6 +74,8 @@ pub struct Paths {
     pub kb: String,
     /// Customer records folder.
     pub customers: String,
+    /// Reply templates (`reply --template NAME` reads `NAME.md` here).
+    pub templates: String,
 }
 
 impl Default for Paths {
@@ -67,6 +84,7 @@ impl Default for Paths {
             tickets: "support/tickets".into(),
             kb: "support/kb".into(),
             customers: "support/customers".into(),
+            templates: ".docket/templates".into(),
         }
     }
 }

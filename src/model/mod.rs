@@ -3,17 +3,23 @@
 //! module can use them, and `schema/` is generated from them.
 
 mod article;
+mod automation;
 mod config;
 mod customer;
 mod field;
 mod id;
 mod policy;
+mod routing;
 mod text;
 mod ticket;
 mod time;
 mod timeline;
 
 pub use article::{Article, ArticleStatus, Audience};
+pub use automation::{
+    AutomationRule, AutomationThen, AutomationWhen, Hook, HookComment, HookEvent, HookKind,
+    HookTicket, HooksConfig, SlaCondition,
+};
 pub use config::{Config, Paths, TeamMember, Workflow};
 pub use customer::{CUSTOMER_KEYS, Contact, Customer};
 pub use field::{Field, FieldType};
@@ -21,6 +27,10 @@ pub use id::{
     CROCKFORD, IdError, RANDOM_LEN, Slug, TICKET_PREFIX, TicketId, TypedId, crockford, short_prefix,
 };
 pub use policy::{Band, CalendarSpec, PriorityPolicy, SlaConfig, SlaPolicy};
+pub use routing::{
+    Group, GroupStrategy, Groups, Routing, RoutingMode, RoutingRule, RuleMatch, RuleSet,
+    TriageConfig,
+};
 pub use text::{MESSAGE_CHARS, escape_line, escape_text, quoted};
 pub use ticket::{Comment, LINK_KEYS, Links, TICKET_KEYS, Ticket};
 pub use time::{Moment, Time, format_time};
@@ -37,5 +47,6 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("article.schema.json", one(schemars::schema_for!(Article))),
         ("customer.schema.json", one(schemars::schema_for!(Customer))),
         ("config.schema.json", one(schemars::schema_for!(Config))),
+        ("hook-event.schema.json", one(schemars::schema_for!(HookEvent))),
     ]
 }

@@ -20,6 +20,9 @@ pub enum EventKind {
     /// The priority band changed (by hand, or because importance, urgency or the tier
     /// changed the score).
     Priority,
+    /// An automation rule fired (`to` names it, `condition` says for what), so that
+    /// it never fires twice on the same ticket for the same condition.
+    Rule,
 }
 
 impl EventKind {
@@ -29,6 +32,7 @@ impl EventKind {
             EventKind::Status => "status",
             EventKind::Assignee => "assignee",
             EventKind::Priority => "priority",
+            EventKind::Rule => "rule",
         }
     }
 }
@@ -50,6 +54,10 @@ pub struct Event {
     /// The value after (absent: removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// For a rule event: the condition it fired on (the same rule and condition never
+    /// fire twice on one ticket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 /// A CSAT rating: the frontmatter of a rating file (its body is the customer's words).
