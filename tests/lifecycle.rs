@@ -564,7 +564,7 @@ fn demo_builds_a_help_desk() {
         .filter(|l| l.matches('/').count() == 3)
         .map(str::to_string)
         .collect();
-    assert_eq!(tickets.len(), 13, "{tickets:?}");
+    assert_eq!(tickets.len(), 15, "{tickets:?}");
     assert!(git(&["log", "--format=%s"]).lines().count() > 50);
     let check = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
         .args(["-C", desk.to_str().expect("utf-8"), "check"])

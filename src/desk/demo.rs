@@ -66,6 +66,24 @@ const ARTICLES: &[(&str, &str)] = &[
         include_str!("../../fixtures/demo/kb/wal-recovery.md"),
     ),
 ];
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "closing-abandoned.md",
+        include_str!("../../fixtures/demo/templates/closing-abandoned.md"),
+    ),
+    (
+        "escalation.md",
+        include_str!("../../fixtures/demo/templates/escalation.md"),
+    ),
+    (
+        "fixed-in-release.md",
+        include_str!("../../fixtures/demo/templates/fixed-in-release.md"),
+    ),
+    (
+        "still-waiting.md",
+        include_str!("../../fixtures/demo/templates/still-waiting.md"),
+    ),
+];
 const SETUP_AUTHOR: &str = "Alice Ng <alice@example.org>";
 const SETUP_TIME: &str = "2026-10-01T08:00:00Z";
 
@@ -137,12 +155,17 @@ pub fn build_demo(dir: &Path, seed: Option<u64>) -> Result<Demo, DeskError> {
         watcher: None,
     };
     let desk = Desk::open(dir, options.clone())?;
-    desk.transact(|_| {
+    desk.transact(|store| {
+        let mut files = vec![(CONFIG_PATH.to_string(), CONFIG.to_string())];
+        let folder = &store.config().paths.templates;
+        for (name, text) in TEMPLATES {
+            files.push((format!("{folder}/{name}"), (*text).to_string()));
+        }
         Ok(Change {
             action: "init",
             id: None,
             title: "help desk".into(),
-            files: vec![(CONFIG_PATH.into(), CONFIG.into())],
+            files,
             details: Vec::new(),
             trailers: Vec::new(),
         })

@@ -15,8 +15,8 @@
 //! blocks the next command, and leaves nothing the user's next `git commit` could damage.
 
 mod articles;
-mod automate;
 mod assignment;
+mod automate;
 mod backlinks;
 mod checks;
 mod customers;
@@ -29,8 +29,8 @@ mod fields;
 mod groups;
 mod hooks;
 mod indexed;
-mod learn;
 mod init;
+mod learn;
 mod list;
 mod matching;
 mod order;
@@ -58,9 +58,9 @@ pub use error::DeskError;
 pub use feedback::NewRating;
 pub use fields::FieldFilter;
 pub use groups::Assigner;
-pub use learn::Learner;
 pub use indexed::Indexed;
 pub use init::DEFAULT_CONFIG;
+pub use learn::Learner;
 pub use list::{
     AssigneeFilter, ListedRow, ListedTicket, Listing, SlaFilter, TicketListing, TicketQuery,
 };

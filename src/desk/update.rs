@@ -61,7 +61,11 @@ impl Desk {
                 files.push((rel, doc.text().to_string()));
                 Ok(())
             };
-            if let Some(c) = update.comment.as_ref().filter(|c| !c.text.trim().is_empty()) {
+            if let Some(c) = update
+                .comment
+                .as_ref()
+                .filter(|c| !c.text.trim().is_empty())
+            {
                 let mut fields = vec![
                     ("author", Value::String(author.clone())),
                     ("created", Value::String(now.clone())),
@@ -69,7 +73,14 @@ impl Desk {
                 if c.internal {
                     fields.push(("internal", Value::Bool(true)));
                 }
-                details.push(if c.internal { "note added" } else { "comment added" }.into());
+                details.push(
+                    if c.internal {
+                        "note added"
+                    } else {
+                        "comment added"
+                    }
+                    .into(),
+                );
                 add(fields, &c.text)?;
             }
             for r in &update.rules {

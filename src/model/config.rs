@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{AutomationRule, Field, Groups, HooksConfig, PriorityPolicy, Routing, SlaConfig, TriageConfig};
+use super::{
+    AutomationRule, Field, Groups, HooksConfig, PriorityPolicy, Routing, SlaConfig, TriageConfig,
+};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

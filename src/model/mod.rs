@@ -47,6 +47,9 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("article.schema.json", one(schemars::schema_for!(Article))),
         ("customer.schema.json", one(schemars::schema_for!(Customer))),
         ("config.schema.json", one(schemars::schema_for!(Config))),
-        ("hook-event.schema.json", one(schemars::schema_for!(HookEvent))),
+        (
+            "hook-event.schema.json",
+            one(schemars::schema_for!(HookEvent)),
+        ),
     ]
 }
