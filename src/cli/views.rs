@@ -144,6 +144,14 @@ pub fn ticket_view(out: &mut dyn Write, shown: &ShownTicket) -> Result<(), Failu
                 writeln!(out, "--- {who} at {at}{tag}")?;
                 indented(out, &e.body)?;
             }
+            Entry::Event(ev) if ev.event == crate::model::EventKind::Rule => {
+                writeln!(
+                    out,
+                    "--- {who} at {at}: rule {} fired ({})",
+                    escape_line(ev.to.as_deref().unwrap_or("?")),
+                    escape_line(ev.condition.as_deref().unwrap_or("")),
+                )?;
+            }
             Entry::Event(ev) => {
                 let none = || "(none)".to_string();
                 writeln!(

@@ -50,6 +50,7 @@ use std::path::Path;
 
 pub use articles::ArticleQuery;
 pub use assignment::{AssignOp, Assignment, ParsedAssignment};
+pub use automate::{Automated, AutomationRun, FiredRule};
 pub use backlinks::{Backlink, LinkKind};
 pub use customers::{CustomerListing, CustomerQuery, CustomerSummary, CustomerTickets};
 pub use demo::{Demo, build_demo};

@@ -17,6 +17,8 @@ pub struct Update {
     pub assignments: Vec<Assignment>,
     /// A comment to add.
     pub comment: Option<UpdateComment>,
+    /// Further comments, after `comment` (automation rules that each add one).
+    pub comments: Vec<UpdateComment>,
     /// Rules that fired, each recorded as an event file.
     pub rules: Vec<RuleFired>,
     /// Commit trailers (`Docket-Rule: NAME`).

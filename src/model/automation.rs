@@ -32,6 +32,10 @@ pub struct AutomationWhen {
     /// An SLA target is in this state or worse: `at_risk` or `breached`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<SlaCondition>,
+    /// For `sla: at_risk`: a running clock with at most this much working time left
+    /// (default `2h`, as `docket sla`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
     /// The ticket has one of these labels.
     pub labels: Vec<String>,
     /// The customer's tier is one of these.

@@ -247,7 +247,7 @@ pub fn validate_entry(doc: &Document) -> Vec<Problem> {
 /// Everything wrong with a timeline event file.
 pub fn validate_event(doc: &Document) -> Vec<Problem> {
     let mut out = Vec::new();
-    let kinds = ["status", "assignee", "priority"];
+    let kinds = ["status", "assignee", "priority", "rule"];
     match doc.get(&["event"]).and_then(scalar_string) {
         Some(k) if kinds.contains(&k.as_str()) => {}
         other => out.push(
@@ -259,7 +259,7 @@ pub fn validate_event(doc: &Document) -> Vec<Problem> {
                     other.as_deref().map_or("not a word".into(), quoted)
                 ),
             )
-            .hint("write `event: status`, `event: assignee` or `event: priority`"),
+            .hint("write `event: status`, `event: assignee`, `event: priority` or `event: rule`"),
         ),
     }
     if out.is_empty() {

@@ -10,7 +10,7 @@ pub type ConfigProblem = (Vec<String>, String);
 
 /// Everything wrong with the support sections of a config.
 pub fn config_problems(config: &Config) -> Vec<ConfigProblem> {
-    let mut out = Vec::new();
+    let mut out = crate::support::automation::problems(config);
     let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let sla = &config.sla;
     for (name, spec) in &sla.calendars {

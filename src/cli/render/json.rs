@@ -61,6 +61,9 @@ pub struct EventJson<'a> {
     pub event: &'static str,
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
+    /// A rule event's condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<&'a str>,
 }
 
 /// A CSAT rating in `show --json`.
@@ -167,6 +170,7 @@ impl<'a> TicketJson<'a> {
                     event: ev.event.as_str(),
                     from: ev.from.as_deref(),
                     to: ev.to.as_deref(),
+                    condition: ev.condition.as_deref(),
                 }),
                 Entry::Rating(r) => ratings.push(RatingJson {
                     path: &e.rel,
