@@ -293,3 +293,28 @@ fn check_names_a_bad_rule() {
         "a bad config is a usage error"
     );
 }
+
+#[test]
+fn the_readme_workflow_is_a_scheduled_job_that_automates_and_pushes() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = readme
+        .find("```yaml\nname: docket automate\n")
+        .expect("the workflow block");
+    let body = &readme[start + "```yaml\n".len()..];
+    let body = &body[..body.find("\n```").expect("end of block")];
+    let w: serde_norway::Value = serde_norway::from_str(body).expect("the workflow is YAML");
+    assert!(w["on"]["schedule"][0]["cron"].as_str().is_some(), "{w:?}");
+    assert_eq!(w["permissions"]["contents"].as_str(), Some("write"));
+    let steps = w["jobs"]["automate"]["steps"].as_sequence().expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let automate = runs
+        .iter()
+        .position(|r| r.trim() == "docket automate")
+        .expect("a step runs docket automate");
+    let push = runs
+        .iter()
+        .position(|r| r.contains("git push"))
+        .expect("a step pushes");
+    assert!(automate < push);
+}
