@@ -166,8 +166,44 @@ pub fn config_text() -> String {
     for p in POLICIES {
         s.push_str(&policy_line(p));
     }
+    s.push_str(OPERATIONS);
     s
 }
+
+/// Groups, routing, triage and automation, as a support team would set them up: what
+/// `docket triage` and `docket automate` run on the generated desk.
+const OPERATIONS: &str = r#"groups:
+  tier1: {members: [dmitri, esra, femi, greta], strategy: fewest_open}
+  platform: {members: [hiro, ines, jakob], strategy: round_robin}
+routing:
+  mode: all
+  rules:
+    - name: crashes
+      when: {text: '(?i)\b(crash|panic|segfault|oom)\b'}
+      then: {labels: [crash], assignee: 'group:platform'}
+    - name: enterprise
+      when: {tier: [enterprise]}
+      then: {assignee: 'group:tier1', urgency: 4}
+triage:
+  untriaged: [assignee, type]
+  threshold: 0.6
+automation:
+  - name: close-abandoned
+    when: {status: [pending], idle: 30d}
+    then: {set: ['resolution=abandoned'], close: true}
+  - name: nudge-pending
+    when: {status: [pending], idle: 7d}
+    then: {comment: still-waiting}
+  - name: escalate-breach
+    when: {sla: breached, tier: [enterprise]}
+    then: {set: ['labels+=escalated']}
+"#;
+
+/// The reply templates the automation rules use: path under the repository and text.
+pub const TEMPLATES: &[(&str, &str)] = &[(
+    ".docket/templates/still-waiting.md",
+    "Hello {{ticket.reporter_name}},\n\nwe are still waiting for your reply on \"{{ticket.title}}\" ({{ticket.id}}).\n\n{{agent.name}}\n",
+)];
 
 /// One policy as a flow mapping.
 fn policy_line(p: &Policy) -> String {
@@ -207,6 +243,8 @@ mod tests {
         assert_eq!(config.sla.policies[0].first_response.as_deref(), Some("1h"));
         assert_eq!(config.sla.policies[3].next_response, None);
         assert_eq!(config.priority.tiers.get("enterprise"), Some(&1.0));
+        assert_eq!(config.automation.len(), 3);
+        assert_eq!(config.routing.rules.len(), 2);
         let business = &config.sla.calendars["business"];
         assert_eq!(business.hours["fri"], vec!["09:00-17:00".to_string()]);
         assert!(business.holidays.contains(&"2026-04-03".to_string()));

@@ -13,6 +13,7 @@
 //! show it and whether the median met it. A command that fails (one this docket does
 //! not have yet, say) is reported in its row, and the other rows still run.
 
+mod operations;
 mod reads;
 mod table;
 mod target;
@@ -198,6 +199,7 @@ fn build_rows(
         .budget(SHOW_MS),
     );
     rows.extend(support_rows(d, repo));
+    rows.extend(operations::dry_rows(d, repo));
     rows.push(plain_row(
         "search a word",
         &format!("git grep -l {}", a.word),
@@ -250,6 +252,7 @@ fn build_rows(
         .solo()
         .budget(INDEX_MS),
     );
+    rows.push(operations::steady_row(d, repo));
     notes.push(format!(
         "ticket used by show and comment: {} ({}, {} timeline files)",
         target.id,

@@ -113,6 +113,9 @@ fn commits(plan: &Plan) -> Result<Vec<Commit>, String> {
         ".docket/config.yaml".to_string(),
         crate::policy::config_text(),
     )];
+    for (rel, text) in crate::policy::TEMPLATES {
+        setup.push((rel.to_string(), text.to_string()));
+    }
     for c in &plan.customers {
         let text = crate::customers::customer_text(c)?;
         setup.push((format!("{CUSTOMERS}/{}.md", c.slug), text));
