@@ -3,6 +3,8 @@
 //! and the commits it makes, checked with the git CLI.
 
 mod common;
+#[path = "common/process.rs"]
+mod process;
 
 use common::Repo;
 use serde_json::Value;
@@ -317,4 +319,60 @@ fn the_readme_workflow_is_a_scheduled_job_that_automates_and_pushes() {
         .position(|r| r.contains("git push"))
         .expect("a step pushes");
     assert!(automate < push);
+}
+
+/// The rule events in a ticket's folder at HEAD.
+fn rule_events(r: &Repo, id: &str) -> usize {
+    let folder = format!("{}/", r.ticket_path(id).trim_end_matches(".md"));
+    r.tree_files("HEAD")
+        .iter()
+        .filter(|(p, text)| {
+            p.starts_with(&folder) && String::from_utf8_lossy(text).contains("event: rule")
+        })
+        .count()
+}
+
+#[test]
+fn automate_killed_at_any_moment_fires_each_rule_once_and_loses_nothing() {
+    let r = desk();
+    let ids: Vec<String> = (0..6)
+        .map(|i| {
+            let id = ticket(
+                &r,
+                "2026-11-02T09:00:00Z",
+                &format!("Backup fails {i}"),
+                &[],
+            );
+            at(&r, "2026-11-02T10:00:00Z", &["set", &id, "status=pending"]).ok();
+            id
+        })
+        .collect();
+    let seed = std::env::var("DOCKET_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("DOCKET_CRASH_SEED={seed}");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    for _ in 0..8 {
+        let mut cmd = r.command(
+            std::path::Path::new(env!("CARGO_BIN_EXE_docket")),
+            &["automate"],
+        );
+        cmd.env("DOCKET_NOW", "2026-11-06T10:00:00Z");
+        let mut child = process::start(cmd);
+        child.signal_after(
+            std::time::Duration::from_micros(rng.u64(0..4000) * 100),
+            process::Sig::Kill,
+        );
+        child.finish(std::time::Duration::from_secs(60));
+    }
+    // The next run finishes what a killed one recorded, and fires what is left, once.
+    at(&r, "2026-11-06T10:00:00Z", &["automate"]).ok();
+    at(&r, "2026-11-06T10:00:00Z", &["automate"]).ok();
+    assert_eq!(r.status(), "");
+    for id in &ids {
+        assert_eq!(rule_events(&r, id), 1, "{id}");
+        assert!(r.read(&r.ticket_path(id)).contains("nudged"), "{id}");
+    }
+    r.fsck();
 }

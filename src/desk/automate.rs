@@ -80,10 +80,11 @@ impl Desk {
                 "fix the rule (`docket check` lists every problem)",
             )
         })?;
+        let recovered = if dry_run { Vec::new() } else { self.recover()? };
         if rules.is_empty() {
             return Ok(Indexed {
                 value: AutomationRun::default(),
-                notices: Vec::new(),
+                notices: recovered,
             });
         }
         let closed = config.workflow.closed.clone();
@@ -187,7 +188,7 @@ impl Desk {
         }
         Ok(Indexed {
             value: run,
-            notices: rows.notices,
+            notices: recovered.into_iter().chain(rows.notices).collect(),
         })
     }
 

@@ -353,6 +353,20 @@ impl Desk {
         }
     }
 
+    /// Finishes the changes earlier, killed commands recorded, under the write lock (one
+    /// `readdir` when there are none). A batch command that may end up changing nothing
+    /// (`automate`, `triage --apply`) calls it first: what it decides from the files must
+    /// not rest on files a killed run wrote but did not commit. The lines say what was
+    /// done, for the user.
+    pub fn recover(&self) -> Result<Vec<String>, DeskError> {
+        if self.pending_records().is_empty() {
+            return Ok(Vec::new());
+        }
+        let _critical = crate::interrupt::critical();
+        let _lock = self.repo.lock_writes()?;
+        self.finish_pending()
+    }
+
     /// A one-line notice for read commands when an interrupted change waits to be
     /// finished (and no writer is at work on it), from one `readdir`.
     pub fn pending_notice(&self) -> Option<String> {
