@@ -8,15 +8,18 @@
 //! Bayes (`bayes`) and a plain bag of words are kept as the baselines the evaluation
 //! tool measures against. Saved as bytes by `codec`.
 
+mod approach;
 mod bayes;
 mod codec;
 mod features;
 mod linear;
+mod shape;
 mod vocab;
 
 #[cfg(test)]
 mod tests;
 
+pub use approach::Approach;
 use bayes::Bayes;
 use features::{Feature, Weights};
 use linear::{Linear, Link, Schedule};
@@ -51,61 +54,6 @@ pub struct Guesses {
     pub kind: Vec<Guess>,
     /// Labels, each with its own confidence, best first.
     pub labels: Vec<Guess>,
-}
-
-/// Which learner and which features; the evaluation tool compares them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Approach {
-    /// Softmax regression on words and the ticket's structure (the default).
-    #[default]
-    Structured,
-    /// Softmax regression on title and body words only (the usual baseline).
-    Words,
-    /// Complement naive Bayes on words and structure.
-    Bayes,
-}
-
-impl Approach {
-    /// Every approach, for the evaluation tool.
-    pub const ALL: [Approach; 3] = [Approach::Structured, Approach::Words, Approach::Bayes];
-
-    /// Its name in output and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Approach::Structured => "tfidf-structure-softmax",
-            Approach::Words => "tfidf-words-softmax",
-            Approach::Bayes => "complement-bayes",
-        }
-    }
-
-    fn code(self) -> u8 {
-        match self {
-            Approach::Structured => 1,
-            Approach::Words => 2,
-            Approach::Bayes => 3,
-        }
-    }
-
-    fn weights(self) -> Weights {
-        match self {
-            Approach::Words => Weights::WORDS,
-            Approach::Structured | Approach::Bayes => Weights::STRUCTURED,
-        }
-    }
-}
-
-impl std::str::FromStr for Approach {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Approach, String> {
-        Approach::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Approach::ALL.iter().map(|a| a.name()).collect();
-                format!("unknown approach `{s}` (known: {})", names.join(", "))
-            })
-    }
 }
 
 /// A trained model.
