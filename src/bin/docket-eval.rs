@@ -13,6 +13,13 @@
 //! all tickets, best first, against the gold pairs (a query and each relevant ticket, in
 //! either order). Prints how many gold pairs are among the top 50, 100, 200, 500 and 1000
 //! pairs; the last line is `dupes gold pairs 70: top50 12 top100 20 top200 ...`.
+//!
+//! `--classify TRAIN.csv TEST.csv` measures `triage`'s type suggestions instead (see
+//! `classify`); the last line is `accuracy 0.712 macro-F1 0.705`. `--classify-split
+//! ALL.csv DIR` writes the hold-out and folds it is measured on.
+
+#[path = "docket-eval/classify.rs"]
+mod classify;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -29,7 +36,17 @@ use docket::store::Store;
 #[command(name = "docket-eval", version)]
 struct Args {
     /// The labelled folder: kb/, tickets/, queries.txt, collection.txt, gold.tsv
-    dir: PathBuf,
+    #[arg(required_unless_present_any = ["classify", "classify_split"])]
+    dir: Option<PathBuf>,
+    /// Measure triage's type suggestions: train on TRAIN.csv, suggest for TEST.csv
+    #[arg(long, num_args = 2, value_names = ["TRAIN.csv", "TEST.csv"], conflicts_with = "dir")]
+    classify: Option<Vec<PathBuf>>,
+    /// With --classify: another approach than the desk's (trained without a desk)
+    #[arg(long, requires = "classify", value_name = "NAME")]
+    approach: Option<docket::support::classify::Approach>,
+    /// Write the hold-out and the folds of ALL.csv into DIR
+    #[arg(long, num_args = 2, value_names = ["ALL.csv", "DIR"], conflicts_with_all = ["dir", "classify"])]
+    classify_split: Option<Vec<PathBuf>>,
     /// Load the tickets of this folder first, as closed tickets linked to their gold articles
     #[arg(long, value_name = "DIR2")]
     history: Option<PathBuf>,
@@ -44,7 +61,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("hint: docket-eval DIR [--history DIR2 | --dupes]");
+            eprintln!(
+                "hint: docket-eval DIR [--history DIR2 | --dupes], \
+                 docket-eval --classify TRAIN.csv TEST.csv [--approach NAME] \
+                 or docket-eval --classify-split ALL.csv DIR"
+            );
             ExitCode::from(2)
         }
     }
@@ -55,7 +76,19 @@ fn run(args: &Args) -> Result<(), String> {
         dir,
         history,
         dupes,
+        classify,
+        approach,
+        classify_split,
     } = args;
+    if let Some([train, test]) = classify.as_deref() {
+        return classify::eval(train, test, *approach);
+    }
+    if let Some([all, out]) = classify_split.as_deref() {
+        return classify::split(all, out);
+    }
+    let Some(dir) = dir else {
+        return Err("no labelled folder given".into());
+    };
     let set = EvalSet::read(dir)?;
     let tmp = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let repo = Repo::init(tmp.path()).map_err(|e| e.to_string())?;

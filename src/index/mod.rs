@@ -74,6 +74,7 @@ mod stats;
 mod sync;
 mod terms;
 pub mod text;
+mod texts;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -90,6 +91,7 @@ pub use schema::ListRow;
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, Kind, SearchOptions};
 pub use sync::SyncReport;
+pub use texts::TicketTextRow;
 
 use crate::store::Store;
 use directory::NoSyncDirectory;

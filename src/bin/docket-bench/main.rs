@@ -14,6 +14,7 @@ mod customers;
 mod flow;
 mod format;
 mod git;
+mod learn;
 mod measure;
 mod people;
 mod plan;
@@ -45,6 +46,19 @@ enum Command {
     Gen(GenArgs),
     /// Time docket against plain git on a generated repository.
     Run(RunCli),
+    /// Time triage's model (training, cache, one suggestion) on a generated repository.
+    Learn(LearnArgs),
+}
+
+/// Arguments of `learn`.
+#[derive(Debug, clap::Args)]
+struct LearnArgs {
+    /// The repository made by `gen`.
+    #[arg(long)]
+    repo: PathBuf,
+    /// Runs of training and of loading the cache.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: u64,
 }
 
 /// Arguments of `gen`.
@@ -103,6 +117,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(a) => generate(&a),
         Command::Run(a) => run::run(&run_args(a)),
+        Command::Learn(a) => learn::learn(&a.repo, a.runs as usize),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
