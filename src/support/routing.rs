@@ -184,11 +184,7 @@ fn compile(
         return Ok(None);
     };
     Regex::new(p).map(Some).map_err(|e| {
-        let who = if rule.name.is_empty() {
-            format!("routing rule {}", i + 1)
-        } else {
-            format!("routing rule `{}`", rule.name)
-        };
+        let who = rule_label(i, rule);
         RuleError {
             key: ["routing", "rules", &i.to_string(), "when", key]
                 .map(String::from)
@@ -199,6 +195,15 @@ fn compile(
             ),
         }
     })
+}
+
+/// How messages name rule `i`: by its name and its key.
+fn rule_label(i: usize, rule: &RoutingRule) -> String {
+    if rule.name.trim().is_empty() {
+        format!("routing rule {} (`routing.rules.{i}`)", i + 1)
+    } else {
+        format!("routing rule `{}` (`routing.rules.{i}`)", rule.name)
+    }
 }
 
 /// The one-line reason of a regex error (its display draws the pattern over lines).

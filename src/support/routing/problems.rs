@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::compile;
+use super::{compile, rule_label};
 use crate::model::Config;
 use crate::support::config::ConfigProblem;
 
@@ -48,11 +48,7 @@ fn rule_problems(config: &Config, out: &mut Vec<ConfigProblem>) {
             p.extend(key(rest));
             p
         };
-        let who = if rule.name.is_empty() {
-            format!("routing rule {}", i + 1)
-        } else {
-            format!("routing rule `{}`", rule.name)
-        };
+        let who = rule_label(i, rule);
         if rule.name.trim().is_empty() {
             out.push((
                 at(&["name"]),
