@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Config, RuleMatch, RuleSet};
+use crate::model::{Config, Group, GroupStrategy, RuleMatch, RuleSet};
 
 fn rule(name: &str, when: RuleMatch, then: RuleSet) -> RoutingRule {
     RoutingRule {
@@ -361,7 +361,7 @@ fn loads_count_open_tickets_and_the_latest_opened() {
 }
 
 fn config(yaml: &str) -> Config {
-    crate::doc::parse_yaml(yaml.as_bytes()).expect("a config")
+    serde_norway::from_str(yaml).expect("a config")
 }
 
 fn keys_and_messages(c: &Config) -> Vec<(String, String)> {
