@@ -594,3 +594,23 @@ fn apply_writes_learned_values_only_at_or_above_the_threshold() {
     assert!(msg.contains("\nDocket-Model: "), "{msg}");
     assert!(!msg.contains("Docket-Rule:"), "{msg}");
 }
+
+#[test]
+fn a_ticket_that_cannot_be_written_fails_alone_and_its_pick_is_not_counted() {
+    let r = desk(ROUND_ROBIN);
+    let first = open(&r, "Disk 1", &["--label", "ops"]);
+    let second = open(&r, "Disk 2", &["--label", "ops"]);
+    let path = r.ticket_path(&first);
+    let text = r.read(&path);
+    r.write(&path, &format!("{text}\nA local edit, not committed.\n"));
+    let before = r.commit_count();
+    let run = r.docket(&["triage", "--apply"]);
+    let err = run.fails(1);
+    assert!(err.contains(&format!("error: triage {first}: ")), "{err}");
+    assert!(err.contains("uncommitted changes"), "{err}");
+    assert!(err.contains("1 ticket could not be triaged"), "{err}");
+    assert_eq!(r.commit_count(), before + 1);
+    // alice's pick for the first ticket was never written, so the second gets alice.
+    assert!(committed(&r, &second).contains("assignee: alice"));
+    assert!(!committed(&r, &first).contains("assignee:"));
+}

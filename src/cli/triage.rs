@@ -110,8 +110,14 @@ fn summary(run: &TriageRun) -> Result<(), Failure> {
     let failed: Vec<&Triaged> = run.tickets.iter().filter(|t| t.error.is_some()).collect();
     for t in &failed {
         if let Some(e) = &t.error {
-            let f = Failure::from_error(e, None, 1);
+            let f = Failure::from_error(e, e.hint(), 1);
             eprintln!("error: triage {}: {}", t.id, f.message);
+            for c in &f.causes {
+                eprintln!("caused by: {c}");
+            }
+            if let Some(h) = &f.hint {
+                eprintln!("hint: {h}");
+            }
         }
     }
     let written = run
