@@ -73,6 +73,7 @@ pub use show::{ShownTicket, TargetView};
 pub use support::FactSource;
 pub use templates::Rendered;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
+pub use triage::{Decision, DecisionSource, TriageField, TriageRun, Triaged};
 pub use update::{RuleFired, Update, UpdateComment};
 
 use crate::git::{CommitInfo, Identity, PathState, Repo};

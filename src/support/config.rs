@@ -111,5 +111,6 @@ pub fn config_problems(config: &Config) -> Vec<ConfigProblem> {
             ));
         }
     }
+    out.extend(super::routing::problems(config));
     out
 }
