@@ -530,7 +530,6 @@ fn learned_type(r: &Repo) -> Value {
 }
 
 #[test]
-#[ignore = "needs the trained classifier"]
 fn closed_tickets_teach_a_type_for_a_similar_open_one() {
     let r = learned_desk("{threshold: 0.0, min_label_count: 2}");
     open(
@@ -553,7 +552,6 @@ fn closed_tickets_teach_a_type_for_a_similar_open_one() {
 }
 
 #[test]
-#[ignore = "needs the trained classifier"]
 fn apply_writes_learned_values_only_at_or_above_the_threshold() {
     // Types only, so that a label does not make a commit of its own.
     let r = learned_desk("{threshold: 0.0, learn: [type]}");

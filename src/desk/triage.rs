@@ -155,6 +155,8 @@ impl Desk {
         }
         let router =
             Router::new(&config.routing).map_err(|e| self.config_error(&e.key, e.message))?;
+        // What is untriaged is read from the files: first finish what a killed run wrote.
+        let recovered = if apply { self.recover()? } else { Vec::new() };
         let found = self.triage_candidates(router.assigns_groups(), progress)?;
         let mut assigner = found.assigner.unwrap_or_default();
         let learner = match config.triage.learn.is_empty() || found.tickets.is_empty() {
@@ -211,7 +213,7 @@ impl Desk {
             tickets,
             applied: apply,
             problems: found.problems,
-            notices: found.notices,
+            notices: recovered.into_iter().chain(found.notices).collect(),
         })
     }
 
