@@ -70,6 +70,7 @@ pub use records::{NewArticle, NewCustomer};
 pub use remove::Removed;
 pub use show::{ShownTicket, TargetView};
 pub use support::FactSource;
+pub use reply::{ArticlePick, Reply};
 pub use templates::Rendered;
 pub use tickets::{LinkTarget, NewTicket, author_slug};
 pub use update::{RuleFired, Update, UpdateComment};
