@@ -17,9 +17,9 @@
 //!   event then has no `commit`. A change that finished an interrupted one fires nothing
 //!   for the interrupted part.
 //! - A hook gets `DOCKET_EVENT` (the event's kind), `DOCKET_TICKET` (the id) and
-//!   `DOCKET_HOOK_DEPTH` in its environment. docket run by a hook run by docket, more
-//!   than [`MAX_DEPTH`] deep, runs no hooks and says so: a hook that comments on
-//!   `commented` would otherwise never end.
+//!   `DOCKET_HOOK_DEPTH` in its environment. A docket run [`MAX_DEPTH`] hooks deep (by a
+//!   hook of a docket run by a hook ...) runs no hooks and says so: a hook that comments
+//!   on `commented` would otherwise never end.
 //! - A time limit that does not read as a duration, or is zero, gives a warning and the
 //!   default 10s.
 
@@ -204,7 +204,6 @@ impl Desk {
                 event,
                 time: format_time(now),
                 actor: author.to_string(),
-                action: Some(change.action.to_string()),
                 ticket,
                 from,
                 to,

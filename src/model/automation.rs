@@ -148,10 +148,6 @@ pub struct HookEvent {
     /// `Name <email>` of who made the change (for an SLA event: who ran the command that
     /// saw it).
     pub actor: String,
-    /// docket's verb for the change (`new`, `reply`, `close`, `automate`, as in the
-    /// commit's `Docket-Action:`); none for SLA events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
     /// The ticket as it is after the change.
     pub ticket: HookTicket,
     /// The value before (status or assignee events).

@@ -77,7 +77,6 @@ impl Desk {
                 event: HookKind::SlaBreached,
                 time: time.clone(),
                 actor: actor.clone(),
-                action: None,
                 ticket,
                 from: None,
                 to: None,
