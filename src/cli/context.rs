@@ -123,14 +123,25 @@ impl Context {
     }
 }
 
-/// Prints the status line of a ticket change on stderr.
+/// Prints the status line of a ticket change on stderr, then the warnings of what ran
+/// after it (hooks).
 pub fn report(outcome: &Outcome) {
     eprintln!("{}", outcome_line(outcome));
+    warnings(&outcome.warnings);
 }
 
-/// Prints the status line of a change to a record (a slug) on stderr.
+/// Prints the status line of a change to a record (a slug) on stderr, then its warnings.
 pub fn report_record(outcome: &Outcome, what: &str) {
     eprintln!("{}", change_line(outcome, what));
+    warnings(&outcome.warnings);
+}
+
+/// Prints `warning:` lines on stderr (a hook that failed or timed out: the change stands,
+/// and the exit code is not changed).
+pub fn warnings(lines: &[String]) {
+    for w in lines {
+        eprintln!("warning: {}", crate::model::escape_text(w));
+    }
 }
 
 /// Prints the notices of an index-served read on stderr, one line each.

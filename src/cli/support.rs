@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::context::{Bar, Context, WriteArgs, notices, read_body, report};
+use super::context::{Bar, Context, WriteArgs, notices, read_body, report, warnings};
 use super::render::{self, Failure, clip, json, table};
 use super::views::human_secs;
 use crate::desk::{FactSource, NewRating};
@@ -97,6 +97,22 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
     let found = desk.sla(&q, source(a.from_files), &Bar::default())?;
     notices(&found.notices);
     let alerts = found.value;
+    let printed = print_alerts(out, a, &alerts);
+    // Hooks hear of each breached target once, after the list is out.
+    let events = desk.sla_breach_events(&alerts).unwrap_or_else(|e| {
+        warnings(&[format!("sla_breached hooks not run: {e}")]);
+        Vec::new()
+    });
+    warnings(&desk.run_hooks(&events));
+    printed
+}
+
+/// The list of `sla`, as a table or JSON.
+fn print_alerts(
+    out: &mut dyn Write,
+    a: &SlaArgs,
+    alerts: &[crate::support::sla::Alert],
+) -> Result<(), Failure> {
     if a.json {
         return json(out, &alerts);
     }
@@ -118,7 +134,7 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
         .map(String::from)
         .to_vec(),
     ];
-    for al in &alerts {
+    for al in alerts {
         let left = if al.left_secs < 0 {
             format!("{} over", human_secs(-al.left_secs))
         } else {

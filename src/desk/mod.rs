@@ -69,6 +69,7 @@ pub use matching::Suggested;
 pub use order::SortKey;
 pub use records::{NewArticle, NewCustomer};
 pub use remove::Removed;
+pub use reply::{ArticlePick, Reply};
 pub use show::{ShownTicket, TargetView};
 pub use support::FactSource;
 pub use templates::Rendered;
@@ -265,8 +266,8 @@ impl Desk {
         refuse_dirty: bool,
     ) -> Result<Outcome, DeskError> {
         let author = self.author()?;
-        let _critical = crate::interrupt::critical();
-        let _lock = self.repo.lock_writes()?;
+        let critical = crate::interrupt::critical();
+        let lock = self.repo.lock_writes()?;
         let recovered = self.finish_pending()?;
         let (change, removals) = build(&self.store)?;
         for (rel, text) in &change.files {
@@ -298,7 +299,7 @@ impl Desk {
         } else {
             Vec::new()
         };
-        let _other_locks = homes
+        let other_locks = homes
             .iter()
             .filter_map(|h| h.repo.as_ref().map(Repo::lock_writes))
             .collect::<Result<Vec<_>, _>>()?;
@@ -312,6 +313,11 @@ impl Desk {
         } else {
             None
         };
+        // Which files are new, for the hooks' events (`hooks_after`).
+        let fresh: Vec<bool> = files
+            .iter()
+            .map(|(rel, _)| !self.store.exists(rel))
+            .collect();
         for (rel, text) in &files {
             self.store.write(rel, text)?;
         }
@@ -335,6 +341,10 @@ impl Desk {
         if let Some(intent) = intent {
             intent.done()?;
         }
+        // The change is made: hooks run without the locks and with Ctrl-C back, so a hook
+        // can run docket and a slow one can be stopped; they undo nothing.
+        drop((other_locks, lock, critical));
+        let warnings = self.hooks_after(&change, &files, &fresh, info.as_ref(), &author, now);
         Ok(Outcome {
             id: change.id,
             action: change.action,
@@ -342,7 +352,7 @@ impl Desk {
             commit: info,
             changed: true,
             recovered,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 

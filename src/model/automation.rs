@@ -149,7 +149,8 @@ pub struct HookEvent {
     pub event: HookKind,
     /// When (RFC 3339).
     pub time: String,
-    /// `Name <email>` of who made the change.
+    /// `Name <email>` of who made the change (for an SLA event: who ran the command that
+    /// saw it).
     pub actor: String,
     /// The ticket as it is after the change.
     pub ticket: HookTicket,

@@ -41,6 +41,8 @@ pub struct Config {
     pub automation: Vec<AutomationRule>,
     /// Commands run on events.
     pub hooks: HooksConfig,
+    /// What `reply` adds on its own: the KB link of `--suggest`.
+    pub reply: ReplyConfig,
 }
 
 impl Default for Config {
@@ -61,6 +63,31 @@ impl Default for Config {
             triage: TriageConfig::default(),
             automation: Vec::new(),
             hooks: HooksConfig::default(),
+            reply: ReplyConfig::default(),
+        }
+    }
+}
+
+/// `reply:`: how `reply --suggest` links a KB article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplyConfig {
+    /// The score (as `docket suggest` prints it) the best article must reach to be
+    /// linked; below it a reply says nothing rather than send a customer a poor match.
+    pub suggest_threshold: f32,
+    /// The published article's address, with `{slug}` for its slug
+    /// (`https://docs.example.org/kb/{slug}/`); none: the link is the file's path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_url: Option<String>,
+}
+
+impl Default for ReplyConfig {
+    fn default() -> Self {
+        // On the demo desk the articles that answer a ticket score 0.37-0.65 and the
+        // best wrong ones 0.10-0.30.
+        ReplyConfig {
+            suggest_threshold: 0.35,
+            article_url: None,
         }
     }
 }

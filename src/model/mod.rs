@@ -20,7 +20,7 @@ pub use automation::{
     AutomationRule, AutomationThen, AutomationWhen, Hook, HookComment, HookEvent, HookKind,
     HookTicket, HooksConfig, SlaCondition,
 };
-pub use config::{Config, Paths, TeamMember, Workflow};
+pub use config::{Config, Paths, ReplyConfig, TeamMember, Workflow};
 pub use customer::{CUSTOMER_KEYS, Contact, Customer};
 pub use field::{Field, FieldType};
 pub use id::{
