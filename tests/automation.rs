@@ -376,3 +376,85 @@ fn automate_killed_at_any_moment_fires_each_rule_once_and_loses_nothing() {
     }
     r.fsck();
 }
+
+/// An executable script outside the repository that appends its standard input to
+/// `events.jsonl` next to it; its path.
+fn recorder(r: &Repo) -> String {
+    let path = r.scratch().join("record.sh");
+    let log = r.scratch().join("events.jsonl");
+    std::fs::write(&path, format!("#!/bin/sh\ncat >> '{}'\n", log.display())).expect("script");
+    let mut perms = std::fs::metadata(&path).expect("stat").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&path, perms).expect("chmod");
+    path.display().to_string()
+}
+
+fn recorded(r: &Repo) -> Vec<Value> {
+    std::fs::read_to_string(r.scratch().join("events.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one event a line"))
+        .collect()
+}
+
+#[test]
+fn rule_hooks_group_assignment_and_breach_hooks_fire_once() {
+    let r = desk();
+    let record = recorder(&r);
+    let config = CONFIG.replace(
+        "then: {set: ['labels+=escalated', 'urgency=5'], assign: bob}",
+        &format!("then: {{assign: 'group:oncall', hook: '{record}'}}"),
+    ) + &format!(
+        "groups:\n  oncall: {{members: [alice, bob], strategy: round_robin}}\nhooks:\n  run:\n    - {{on: [sla_breached, assigned], command: '{record}'}}\n"
+    );
+    r.write(".docket/config.yaml", &config);
+    r.git(&["commit", "-qam", "hooks and a group"]).ok();
+    let a = ticket(
+        &r,
+        "2026-11-02T09:00:00Z",
+        "Cluster down",
+        &["--customer", "acme"],
+    );
+    let b = ticket(
+        &r,
+        "2026-11-02T09:05:00Z",
+        "Ingest down",
+        &["--customer", "acme"],
+    );
+    let v = automate_json(&r, "2026-11-02T12:00:00Z");
+    assert_eq!(
+        fired(&v),
+        vec![format!("{a} breach"), format!("{b} breach")]
+    );
+    // Round robin across the group, in the order the tickets opened.
+    assert!(r.read(&r.ticket_path(&a)).contains("assignee: alice"));
+    assert!(r.read(&r.ticket_path(&b)).contains("assignee: bob"));
+    let kinds = |events: &[Value]| -> Vec<String> {
+        events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {}",
+                    e["event"].as_str().unwrap_or("?"),
+                    e["ticket"]["id"].as_str().unwrap_or("?"),
+                    e["rule"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let mut seen = kinds(&recorded(&r));
+    seen.sort();
+    let mut want = vec![
+        format!("assigned {a} breach"),
+        format!("assigned {b} breach"),
+        format!("rule {a} breach"),
+        format!("rule {b} breach"),
+        format!("sla_breached {a} -"),
+        format!("sla_breached {b} -"),
+    ];
+    want.sort();
+    assert_eq!(seen, want);
+    // The next run fires nothing, and announces no breach again.
+    assert!(fired(&automate_json(&r, "2026-11-02T13:00:00Z")).is_empty());
+    assert_eq!(recorded(&r).len(), 6);
+}

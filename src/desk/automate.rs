@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::{Assignment, Desk, DeskError, FactSource, Indexed, RuleFired, Update, UpdateComment};
 use crate::index::Progress;
-use crate::model::{HookEvent, HookKind, HookTicket, format_time};
+use crate::model::{HookEvent, HookKind, format_time};
 use crate::support::automation::{Compiled, Situation, SlaClock, activity, compile};
 use crate::support::parse_duration;
-use crate::support::sla::{AttentionQuery, Calendars, Want, attention};
+use crate::support::sla::{Alert, AttentionQuery, Calendars, Want, attention};
 
 /// What one `automate` run did (or, dry, would do).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -93,7 +93,7 @@ impl Desk {
             .any(|r| r.rule.when.status.iter().any(|s| closed.contains(s)));
         let rows = self.fact_rows(!wants_closed, Want::default(), FactSource::Index, progress)?;
         let now = self.now();
-        let clocks = sla_clocks(&rows.value, &config, &rules, now);
+        let (clocks, alerts) = sla_clocks(&rows.value, &config, &rules, now);
         let mut run = AutomationRun {
             checked: rows.value.len(),
             ..AutomationRun::default()
@@ -186,6 +186,15 @@ impl Desk {
             }
             run.tickets.push(automated);
         }
+        if !dry_run {
+            // `sla_breached` hooks hear of each breached target once, as from `docket sla`.
+            match self.sla_breach_events(&alerts) {
+                Ok(events) => run.warnings.extend(self.run_hooks(&events)),
+                Err(e) => run
+                    .warnings
+                    .push(format!("sla_breached hooks not run: {e}")),
+            }
+        }
         Ok(Indexed {
             value: run,
             notices: recovered.into_iter().chain(rows.notices).collect(),
@@ -275,21 +284,13 @@ impl Desk {
         if hooks.is_empty() {
             return Vec::new();
         }
-        let Ok(t) = self.store().ticket(id) else {
+        let Ok(entry) = self.store().resolve(id) else {
+            return Vec::new();
+        };
+        let Some(ticket) = self.hook_ticket(&entry.rel, None) else {
             return Vec::new();
         };
         let actor = self.author().map(|a| a.to_string()).unwrap_or_default();
-        let ticket = HookTicket {
-            id: t.ticket.id.to_string(),
-            title: t.ticket.title.clone(),
-            status: t.ticket.status.clone(),
-            path: t.rel.clone(),
-            assignee: t.ticket.assignee.clone(),
-            customer: t.ticket.customer.clone(),
-            priority: t.ticket.priority.clone(),
-            kind: t.ticket.kind.clone(),
-            labels: t.ticket.labels.clone(),
-        };
         let mut warnings = Vec::new();
         for (rule, command) in hooks {
             let event = HookEvent {
@@ -330,10 +331,16 @@ fn sla_clocks(
     config: &crate::model::Config,
     rules: &[Compiled],
     now: jiff::Timestamp,
-) -> HashMap<String, Vec<SlaClock>> {
+) -> (HashMap<String, Vec<SlaClock>>, Vec<Alert>) {
     let mut out: HashMap<String, Vec<SlaClock>> = HashMap::new();
     if rules.iter().all(|r| r.rule.when.sla.is_none()) {
-        return out;
+        // Breach hooks still hear of what `automate` sees.
+        let q = AttentionQuery {
+            at_risk: 0,
+            breached_only: true,
+            now,
+        };
+        return (out, attention(rows, &Calendars::new(config), &q));
     }
     let within = rules
         .iter()
@@ -347,7 +354,8 @@ fn sla_clocks(
         breached_only: false,
         now,
     };
-    for a in attention(rows, &Calendars::new(config), &q) {
+    let alerts = attention(rows, &Calendars::new(config), &q);
+    for a in &alerts {
         out.entry(a.id.clone()).or_default().push(SlaClock {
             target: a.target.to_string(),
             breached: a.state == "breached",
@@ -355,5 +363,5 @@ fn sla_clocks(
             due: a.due,
         });
     }
-    out
+    (out, alerts)
 }

@@ -57,10 +57,7 @@ impl Desk {
         if config.run.is_empty() || events.is_empty() {
             return warnings;
         }
-        let depth: u32 = std::env::var(DEPTH_VAR)
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
+        let depth = hook_depth();
         if depth >= MAX_DEPTH {
             warnings.push(format!(
                 "hooks not run: this docket runs {depth} hooks deep (does a hook trigger itself?)"
@@ -85,38 +82,7 @@ impl Desk {
                     Some(t) => limit(t, "a hook's timeout", fallback, &mut warnings),
                     None => fallback,
                 };
-                let env = [
-                    ("DOCKET_EVENT", event.event.as_str().to_string()),
-                    ("DOCKET_TICKET", event.ticket.id.clone()),
-                    (DEPTH_VAR, (depth + 1).to_string()),
-                ];
-                let limit_time = Duration::from_secs(limit_secs.unsigned_abs());
-                let ended = process::run(
-                    &hook.command,
-                    self.repo().workdir(),
-                    &input,
-                    &env,
-                    limit_time,
-                );
-                let what = format!(
-                    "hook `{}` on {} of {}",
-                    shown(&hook.command),
-                    event.event.as_str(),
-                    event.ticket.id
-                );
-                match ended {
-                    Ended::Done => {}
-                    Ended::Failed(status) => {
-                        warnings.push(format!("{what} failed: {}", described(status)));
-                    }
-                    Ended::TimedOut => warnings.push(format!(
-                        "{what} timed out: stopped after {}",
-                        format_duration(limit_secs)
-                    )),
-                    Ended::NotStarted(e) => {
-                        warnings.push(format!("{what} failed: `sh` could not start: {e}"));
-                    }
-                }
+                warnings.extend(self.run_one(&hook.command, limit_secs, event, &input, depth));
             }
         }
         warnings
@@ -288,6 +254,82 @@ fn described(status: std::process::ExitStatus) -> String {
     "ended without an exit code".into()
 }
 
+impl Desk {
+    /// Runs one command (an automation rule's `hook`) with `event` on standard input,
+    /// within `timeout` (`None`: the config's `hooks.timeout`); the warnings.
+    pub(crate) fn run_command_hook(
+        &self,
+        command: &str,
+        timeout: Option<&str>,
+        event: &HookEvent,
+    ) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let depth = hook_depth();
+        if depth >= MAX_DEPTH {
+            warnings.push(format!(
+                "hooks not run: this docket runs {depth} hooks deep (does a hook trigger itself?)"
+            ));
+            return warnings;
+        }
+        let config = &self.store().config().hooks;
+        let fallback = limit(
+            &config.timeout,
+            "hooks.timeout",
+            DEFAULT_LIMIT,
+            &mut warnings,
+        );
+        let limit_secs = match timeout {
+            Some(t) => limit(t, "a hook's timeout", fallback, &mut warnings),
+            None => fallback,
+        };
+        let mut input = serde_json::to_vec(event).unwrap_or_default();
+        input.push(b'\n');
+        warnings.extend(self.run_one(command, limit_secs, event, &input, depth));
+        warnings
+    }
+
+    /// Runs one hook command for one event; a warning if it failed or timed out.
+    fn run_one(
+        &self,
+        command: &str,
+        limit_secs: i64,
+        event: &HookEvent,
+        input: &[u8],
+        depth: u32,
+    ) -> Option<String> {
+        let env = [
+            ("DOCKET_EVENT", event.event.as_str().to_string()),
+            ("DOCKET_TICKET", event.ticket.id.clone()),
+            (DEPTH_VAR, (depth + 1).to_string()),
+        ];
+        let limit_time = Duration::from_secs(limit_secs.unsigned_abs());
+        let ended = process::run(command, self.repo().workdir(), input, &env, limit_time);
+        let what = format!(
+            "hook `{}` on {} of {}",
+            shown(command),
+            event.event.as_str(),
+            event.ticket.id
+        );
+        match ended {
+            Ended::Done => None,
+            Ended::Failed(status) => Some(format!("{what} failed: {}", described(status))),
+            Ended::TimedOut => Some(format!(
+                "{what} timed out: stopped after {}",
+                format_duration(limit_secs)
+            )),
+            Ended::NotStarted(e) => Some(format!("{what} failed: `sh` could not start: {e}")),
+        }
+    }
+}
+
+/// How deep in hooks this docket runs (0: not in a hook).
+fn hook_depth() -> u32 {
+    std::env::var(DEPTH_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,19 +350,5 @@ mod tests {
     fn commands_are_shown_on_one_short_line() {
         assert_eq!(shown("  ./notify\n --all "), "./notify  --all");
         assert_eq!(shown(&"x".repeat(80)).chars().count(), 60);
-    }
-}
-
-impl Desk {
-    /// Runs one command with `event` on standard input within `timeout` (`None`: the
-    /// config's); the warnings.
-    pub(crate) fn run_command_hook(
-        &self,
-        command: &str,
-        timeout: Option<&str>,
-        event: &HookEvent,
-    ) -> Vec<String> {
-        let _ = (command, timeout, event);
-        Vec::new()
     }
 }
