@@ -285,4 +285,20 @@ mod tests {
         let names = placeholders("{{set.version}} {{ticket.id}} {{ set.version }} \\{{set.x}}");
         assert_eq!(names, ["set.version", "ticket.id"]);
     }
+
+    proptest::proptest! {
+        /// Text without `{{` is its own rendering, and any text either renders or
+        /// fails at a line inside it.
+        #[test]
+        fn plain_text_renders_as_it_is(text in "[^{]{0,200}") {
+            proptest::prop_assert_eq!(render(&text, &values).expect("plain text"), text);
+        }
+
+        #[test]
+        fn any_text_renders_or_names_a_line_in_it(text in "(\\PC|\\{\\{|\\}\\}|\\n|ticket\\.id| )*") {
+            if let Err(e) = render(&text, &values) {
+                proptest::prop_assert!(e.line >= 1 && e.line <= text.lines().count().max(1));
+            }
+        }
+    }
 }
