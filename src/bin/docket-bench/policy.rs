@@ -185,7 +185,7 @@ routing:
       when: {tier: [enterprise]}
       then: {assignee: 'group:tier1', urgency: 4}
 triage:
-  untriaged: [assignee, type]
+  untriaged: [assignee]             # every generated ticket has a type
   threshold: 0.6
 automation:
   - name: close-abandoned

@@ -163,6 +163,11 @@ fn build_rows(
             "docket comment ID -m TEXT",
             Step::new(d, repo, &["comment", &t.id, "-m", &t.comment]),
         ),
+        plain_row(
+            "comment",
+            "docket reply ID --template still-waiting (filled from the ticket)",
+            Step::new(d, repo, &["reply", &t.id, "--template", "still-waiting"]),
+        ),
         git_rm_row(repo, tickets, t),
         docket_rm_row(d, repo, tickets, t),
         plain_row(
@@ -252,7 +257,6 @@ fn build_rows(
         .solo()
         .budget(INDEX_MS),
     );
-    rows.push(operations::steady_row(d, repo));
     notes.push(format!(
         "ticket used by show and comment: {} ({}, {} timeline files)",
         target.id,
