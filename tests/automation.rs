@@ -353,18 +353,25 @@ fn automate_killed_at_any_moment_fires_each_rule_once_and_loses_nothing() {
         .unwrap_or_else(|| fastrand::u64(..));
     eprintln!("DOCKET_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
-    for _ in 0..8 {
+    for round in 0..9 {
         let mut cmd = r.command(
             std::path::Path::new(env!("CARGO_BIN_EXE_docket")),
             &["automate"],
         );
         cmd.env("DOCKET_NOW", "2026-11-06T10:00:00Z");
         let mut child = process::start(cmd);
-        child.signal_after(
-            std::time::Duration::from_micros(rng.u64(0..4000) * 100),
-            process::Sig::Kill,
+        let sig = process::Sig::ALL[round % 3];
+        child.signal_after(std::time::Duration::from_micros(rng.u64(0..4000) * 100), sig);
+        let started = std::time::Instant::now();
+        let done = child.finish(std::time::Duration::from_secs(60));
+        // SIGTERM and Ctrl-C stop the run after the ticket at hand, not at its end.
+        let code = done.code();
+        assert!(
+            code.is_none() || code == Some(0) || code == Some(143) || code == Some(130),
+            "{}: exit {code:?}",
+            sig.name()
         );
-        child.finish(std::time::Duration::from_secs(60));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
     // The next run finishes what a killed one recorded, and fires what is left, once.
     at(&r, "2026-11-06T10:00:00Z", &["automate"]).ok();
