@@ -16,7 +16,8 @@
 //!
 //! `--classify TRAIN.csv TEST.csv` measures `triage`'s type suggestions instead (see
 //! `classify`); the last line is `accuracy 0.712 macro-F1 0.705`. `--classify-split
-//! ALL.csv DIR` writes the hold-out and folds it is measured on.
+//! ALL.csv DIR` writes the hold-out and folds it is measured on; `--classify-cv ALL.csv`
+//! runs the five folds in process, trained directly, and prints their mean and spread.
 
 #[path = "docket-eval/classify.rs"]
 mod classify;
@@ -36,14 +37,17 @@ use docket::store::Store;
 #[command(name = "docket-eval", version)]
 struct Args {
     /// The labelled folder: kb/, tickets/, queries.txt, collection.txt, gold.tsv
-    #[arg(required_unless_present_any = ["classify", "classify_split"])]
+    #[arg(required_unless_present_any = ["classify", "classify_split", "classify_cv"])]
     dir: Option<PathBuf>,
     /// Measure triage's type suggestions: train on TRAIN.csv, suggest for TEST.csv
     #[arg(long, num_args = 2, value_names = ["TRAIN.csv", "TEST.csv"], conflicts_with = "dir")]
     classify: Option<Vec<PathBuf>>,
-    /// With --classify: another approach than the desk's (trained without a desk)
-    #[arg(long, requires = "classify", value_name = "NAME")]
+    /// With --classify or --classify-cv: another approach than the desk's (trained without a desk)
+    #[arg(long, value_name = "NAME")]
     approach: Option<docket::support::classify::Approach>,
+    /// Cross-validate triage's type suggestions on the five folds of ALL.csv
+    #[arg(long, value_name = "ALL.csv", conflicts_with_all = ["dir", "classify", "classify_split"])]
+    classify_cv: Option<PathBuf>,
     /// Write the hold-out and the folds of ALL.csv into DIR
     #[arg(long, num_args = 2, value_names = ["ALL.csv", "DIR"], conflicts_with_all = ["dir", "classify"])]
     classify_split: Option<Vec<PathBuf>>,
@@ -63,7 +67,8 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             eprintln!(
                 "hint: docket-eval DIR [--history DIR2 | --dupes], \
-                 docket-eval --classify TRAIN.csv TEST.csv [--approach NAME] \
+                 docket-eval --classify TRAIN.csv TEST.csv [--approach NAME], \
+                 docket-eval --classify-cv ALL.csv [--approach NAME] \
                  or docket-eval --classify-split ALL.csv DIR"
             );
             ExitCode::from(2)
@@ -79,7 +84,11 @@ fn run(args: &Args) -> Result<(), String> {
         classify,
         approach,
         classify_split,
+        classify_cv,
     } = args;
+    if let Some(all) = classify_cv {
+        return classify::cross_validate(all, *approach);
+    }
     if let Some([train, test]) = classify.as_deref() {
         return classify::eval(train, test, *approach);
     }
