@@ -319,6 +319,13 @@ fn the_readme_workflow_is_a_scheduled_job_that_automates_and_pushes() {
         .position(|r| r.contains("git push"))
         .expect("a step pushes");
     assert!(automate < push);
+    // The breaches hooks announced are per clone: the job carries them between runs.
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["with"]["path"].as_str() == Some(".git/docket/hooks-sla.json")),
+        "{steps:?}"
+    );
 }
 
 /// The rule events in a ticket's folder at HEAD.
