@@ -368,7 +368,10 @@ fn automate_killed_at_any_moment_fires_each_rule_once_and_loses_nothing() {
         cmd.env("DOCKET_NOW", "2026-11-06T10:00:00Z");
         let mut child = process::start(cmd);
         let sig = process::Sig::ALL[round % 3];
-        child.signal_after(std::time::Duration::from_micros(rng.u64(0..4000) * 100), sig);
+        child.signal_after(
+            std::time::Duration::from_micros(rng.u64(0..4000) * 100),
+            sig,
+        );
         let started = std::time::Instant::now();
         let done = child.finish(std::time::Duration::from_secs(60));
         // SIGTERM and Ctrl-C stop the run after the ticket at hand, not at its end.
@@ -471,4 +474,35 @@ fn rule_hooks_group_assignment_and_breach_hooks_fire_once() {
     // The next run fires nothing, and announces no breach again.
     assert!(fired(&automate_json(&r, "2026-11-02T13:00:00Z")).is_empty());
     assert_eq!(recorded(&r).len(), 6);
+}
+
+#[test]
+fn check_names_a_rule_whose_template_is_missing() {
+    let r = desk();
+    r.write(
+        ".docket/config.yaml",
+        &CONFIG.replace(
+            "then: {set: ['labels+=nudged']}",
+            "then: {comment: still-waiting}",
+        ),
+    );
+    let out = r.docket(&["check"]);
+    out.fails(1);
+    let line = CONFIG
+        .lines()
+        .position(|l| l.contains("- name: nudge"))
+        .expect("the rule")
+        + 1;
+    assert!(
+        out.stdout.contains(&format!(".docket/config.yaml:{line}:")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("template `still-waiting`"),
+        "{}",
+        out.stdout
+    );
+    r.write(".docket/templates/still-waiting.md", "Still there?\n");
+    r.docket(&["check"]).ok();
 }

@@ -483,7 +483,7 @@ pub fn validate_config(bytes: &[u8]) -> Vec<Problem> {
                     .map_or(1, |l| l - 1);
                 out.push(
                     Problem::at("", l, message)
-                        .hint("see the SLA section of the README for what the config takes"),
+                        .hint("see the README's Configuration and Support operations sections for what the config takes"),
                 );
             }
             out.sort_by_key(|p| p.line);

@@ -41,6 +41,7 @@ pub fn check(store: &Store) -> Result<CheckReport, StoreError> {
                 .into_iter()
                 .map(|p| p.with_path(CONFIG_PATH)),
         );
+        out.extend(missing_templates(store, &bytes));
     }
     let customers = store.customers()?;
     let articles = store.articles()?;
@@ -93,4 +94,44 @@ pub fn check(store: &Store) -> Result<CheckReport, StoreError> {
     }
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(report)
+}
+
+/// The automation rules whose `comment:` names a template the templates folder does not
+/// have: `automate` would refuse each ticket the rule fires on, so `check` says it first,
+/// at the rule's line.
+fn missing_templates(store: &Store, bytes: &[u8]) -> Vec<Problem> {
+    let config = store.config();
+    let mut wrapped = b"---\n".to_vec();
+    wrapped.extend_from_slice(bytes);
+    if !wrapped.ends_with(b"\n") {
+        wrapped.push(b'\n');
+    }
+    wrapped.extend_from_slice(b"---\n");
+    let doc = crate::doc::Document::parse(&wrapped).ok();
+    let folder = &config.paths.templates;
+    let mut out = Vec::new();
+    for (i, rule) in config.automation.iter().enumerate() {
+        let Some(name) = &rule.then.comment else {
+            continue;
+        };
+        if store.exists(&format!("{folder}/{name}.md")) {
+            continue;
+        }
+        let line = doc
+            .as_ref()
+            .and_then(|d| d.item_line(&["automation"], i))
+            .map_or(1, |l| l - 1);
+        out.push(
+            Problem::at(
+                CONFIG_PATH,
+                line,
+                format!(
+                    "automation rule `{}` comments with template `{name}`, which is not in {folder}/",
+                    rule.name
+                ),
+            )
+            .hint(format!("write {folder}/{name}.md, or name one of the templates there")),
+        );
+    }
+    out
 }
