@@ -252,7 +252,9 @@ fn an_unknown_template_is_an_error_naming_its_path() {
         "{err}"
     );
     assert!(
-        err.contains("hint: the templates are ask-logs, escalate, everything, greeting"),
+        err.contains(
+            "hint: the templates are ask-logs, closing-abandoned, escalate, escalation, everything, fixed-in-release, greeting, still-waiting"
+        ),
         "{err}"
     );
     let err = r

@@ -57,16 +57,16 @@ fn new_for_people_and_for_scripts() {
     assert_snapshot!(r.transcript(&["new", "--title", "Printer on fire"]), @r#"
 exit: 0
 --- stdout
-T-M0GN9YVJPK
+T-V9RR4BYN05
 --- stderr
-new T-M0GN9YVJPK [main 8c5771a]
+new T-V9RR4BYN05 [main 911ef9d]
 "#);
     assert_snapshot!(r.transcript(&["new", "--title", "VPN drops", "--json"]), @r#"
 exit: 0
 --- stdout
 {
-  "id": "T-AZ8NEK4DS6",
-  "path": "support/tickets/AZ/T-AZ8NEK4DS6.md",
+  "id": "T-CCH10ZK222",
+  "path": "support/tickets/CC/T-CCH10ZK222.md",
   "title": "VPN drops",
   "status": "open",
   "closed": false,
@@ -86,7 +86,7 @@ exit: 0
   "extra": {}
 }
 --- stderr
-new T-AZ8NEK4DS6 [main b357dba]
+new T-CCH10ZK222 [main a49e629]
 "#);
 }
 
@@ -97,8 +97,8 @@ fn list_and_show() {
 exit: 0
 --- stdout
 ID      STATUS  ASSIGNEE  CUSTOMER  CREATED     TITLE
-T-T5BS  open    -         -         2026-11-02  VPN drops every hour
-T-M0GN  open    -         -         2026-11-02  Printer on fire
+T-TK7H  open    -         -         2026-11-02  VPN drops every hour
+T-V9RR  open    -         -         2026-11-02  Printer on fire
 --- stderr
 "#);
     assert_snapshot!(r.transcript(&["list", "--label", "hardware", "--json"]), @r#"
@@ -106,8 +106,8 @@ exit: 0
 --- stdout
 [
   {
-    "id": "T-M0GN9YVJPK",
-    "path": "support/tickets/M0/T-M0GN9YVJPK.md",
+    "id": "T-V9RR4BYN05",
+    "path": "support/tickets/V9/T-V9RR4BYN05.md",
     "title": "Printer on fire",
     "status": "open",
     "closed": false,
@@ -134,7 +134,7 @@ exit: 0
     assert_snapshot!(r.transcript(&["show", &printer]), @r#"
 exit: 0
 --- stdout
-T-M0GN9YVJPK  Printer on fire
+T-V9RR4BYN05  Printer on fire
   status:    open
   priority:  normal (no importance or urgency: the default band)
   reporter:  Alice Ng <alice@example.org>
@@ -157,61 +157,61 @@ fn changes_of_a_ticket() {
 exit: 0
 --- stdout
 --- stderr
-set T-T5BSNYZBVQ [main a86b5f4]
+set T-TK7H7AQD8J [main a5687c6]
 "#);
     assert_snapshot!(r.transcript(&["comment", &vpn, "-m", "Seen it twice today."]), @r#"
 exit: 0
 --- stdout
 --- stderr
-comment T-T5BSNYZBVQ [main aa69843]
+comment T-TK7H7AQD8J [main 0a7b0e3]
 "#);
     assert_snapshot!(r.transcript(&["comment", &vpn, "--internal", "-m", "Ask the ISP."]), @r#"
 exit: 0
 --- stdout
 --- stderr
-note T-T5BSNYZBVQ [main f613662]
+note T-TK7H7AQD8J [main 88ac54c]
 "#);
     assert_snapshot!(r.transcript(&["assign", &vpn, "bob"]), @r#"
 exit: 0
 --- stdout
 --- stderr
-assign T-T5BSNYZBVQ [main 83e9e61]
+assign T-TK7H7AQD8J [main 5e50131]
 "#);
     assert_snapshot!(r.transcript(&["link", &vpn, "--article", "reconnect-the-vpn"]), @r#"
 exit: 0
 --- stdout
 --- stderr
-link T-T5BSNYZBVQ [main 109601b]
+link T-TK7H7AQD8J [main c442b02]
 "#);
     assert_snapshot!(r.transcript(&["link", &printer, "--relates", &vpn]), @r#"
 exit: 0
 --- stdout
 --- stderr
-link T-M0GN9YVJPK [main 8b0518f]
+link T-V9RR4BYN05 [main 48b5f97]
 "#);
     assert_snapshot!(r.transcript(&["close", &vpn]), @r#"
 exit: 0
 --- stdout
 --- stderr
-close T-T5BSNYZBVQ [main 560e099]
+close T-TK7H7AQD8J [main eb812b2]
 "#);
     assert_snapshot!(r.transcript(&["reopen", &vpn]), @r#"
 exit: 0
 --- stdout
 --- stderr
-reopen T-T5BSNYZBVQ [main 3d63685]
+reopen T-TK7H7AQD8J [main 751519f]
 "#);
     assert_snapshot!(r.transcript(&["history", &vpn]), @r#"
 exit: 0
 --- stdout
-3d63685  2026-11-02T09:00:12Z  Alice Ng  docket: reopen T-T5BSNYZBVQ "VPN drops every hour"
-560e099  2026-11-02T09:00:11Z  Alice Ng  docket: close T-T5BSNYZBVQ "VPN drops every hour"
-109601b  2026-11-02T09:00:09Z  Alice Ng  docket: link T-T5BSNYZBVQ "VPN drops every hour"
-83e9e61  2026-11-02T09:00:08Z  Alice Ng  docket: assign T-T5BSNYZBVQ "VPN drops every hour"
-f613662  2026-11-02T09:00:07Z  Alice Ng  docket: note T-T5BSNYZBVQ "VPN drops every hour"
-aa69843  2026-11-02T09:00:06Z  Alice Ng  docket: comment T-T5BSNYZBVQ "VPN drops every hour"
-a86b5f4  2026-11-02T09:00:05Z  Alice Ng  docket: set T-T5BSNYZBVQ "VPN drops every hour"
-b9adf4f  2026-11-02T09:00:01Z  Alice Ng  docket: new T-T5BSNYZBVQ "VPN drops every hour"
+751519f  2026-11-02T09:00:12Z  Alice Ng  docket: reopen T-TK7H7AQD8J "VPN drops every hour"
+eb812b2  2026-11-02T09:00:11Z  Alice Ng  docket: close T-TK7H7AQD8J "VPN drops every hour"
+c442b02  2026-11-02T09:00:09Z  Alice Ng  docket: link T-TK7H7AQD8J "VPN drops every hour"
+5e50131  2026-11-02T09:00:08Z  Alice Ng  docket: assign T-TK7H7AQD8J "VPN drops every hour"
+88ac54c  2026-11-02T09:00:07Z  Alice Ng  docket: note T-TK7H7AQD8J "VPN drops every hour"
+0a7b0e3  2026-11-02T09:00:06Z  Alice Ng  docket: comment T-TK7H7AQD8J "VPN drops every hour"
+a5687c6  2026-11-02T09:00:05Z  Alice Ng  docket: set T-TK7H7AQD8J "VPN drops every hour"
+08a4ddd  2026-11-02T09:00:01Z  Alice Ng  docket: new T-TK7H7AQD8J "VPN drops every hour"
 --- stderr
 "#);
     assert_snapshot!("history_json", r.transcript(&["history", &vpn, "--json"]));
@@ -227,7 +227,7 @@ exit: 0
 --- stdout
 printer-safety
 --- stderr
-kb-new printer-safety [main d3d3f8d]
+kb-new printer-safety [main b36c35e]
 "#
     );
     assert_snapshot!(r.transcript(&["kb", "list"]), @r"
@@ -253,7 +253,7 @@ exit: 0
     "tags": [],
     "weight": null,
     "aliases": [],
-    "id": "KB-R5QWBWAYCC",
+    "id": "KB-C7TRHV5ZZQ",
     "products": []
   },
   {
@@ -268,7 +268,7 @@ exit: 0
     "tags": [],
     "weight": null,
     "aliases": [],
-    "id": "KB-EREZ34WM6K",
+    "id": "KB-6JNJ2VWS27",
     "products": []
   }
 ]
@@ -281,7 +281,7 @@ reconnect-the-vpn  Reconnect the VPN
   path:      support/kb/reconnect-the-vpn.md
   status:    draft
   audience:  public
-  id:        KB-EREZ34WM6K
+  id:        KB-6JNJ2VWS27
   date:      2026-11-02T09:00:03Z
 
     When the VPN connection drops, reconnect from the tray icon.
@@ -302,7 +302,7 @@ exit: 0
   "tags": [],
   "weight": null,
   "aliases": [],
-  "id": "KB-EREZ34WM6K",
+  "id": "KB-6JNJ2VWS27",
   "products": [],
   "body": "When the VPN connection drops, reconnect from the tray icon.\n"
 }
@@ -329,7 +329,7 @@ exit: 0
 --- stdout
 globex
 --- stderr
-customer-new globex [main 8bd13ec]
+customer-new globex [main 3499651]
 "#
     );
     assert_snapshot!(r.transcript(&["customer", "list"]), @r"
@@ -434,9 +434,9 @@ exit: 0
 --- stdout
 kb  reconnect-the-vpn  draft  Reconnect the VPN
     When the [VPN] connection drops, reconnect from the tray icon
-ticket  T-T5BSNYZBVQ  open  VPN drops every hour
+ticket  T-TK7H7AQD8J  open  VPN drops every hour
     The [VPN] connection drops every hour on the hour
-ticket  T-R5QWBWAYCC  open  VPN drops every hour again
+ticket  T-C7TRHV5ZZQ  open  VPN drops every hour again
     The [VPN] connection drops every hour, on the hour, again
 --- stderr
 "#);
@@ -446,9 +446,9 @@ exit: 0
 [
   {
     "kind": "ticket",
-    "id": "T-M0GN9YVJPK",
+    "id": "T-V9RR4BYN05",
     "title": "Printer on fire",
-    "path": "support/tickets/M0/T-M0GN9YVJPK.md",
+    "path": "support/tickets/V9/T-V9RR4BYN05.md",
     "status": "open",
     "score": 6.141569,
     "snippet": "The **printer** on floor 2 smokes when it prints"
@@ -459,7 +459,7 @@ exit: 0
     assert_snapshot!(r.transcript(&["suggest", &vpn]), @r#"
 exit: 0
 --- stdout
-KB articles for T-T5BSNYZBVQ  VPN drops every hour
+KB articles for T-TK7H7AQD8J  VPN drops every hour
   0.29  reconnect-the-vpn  Reconnect the VPN  matched: drop vpn connect
 Similar earlier tickets
   (none)
@@ -490,7 +490,7 @@ Similar earlier tickets
     assert_snapshot!(r.transcript(&["dupes"]), @r#"
 exit: 0
 --- stdout
-0.75  T-R5QWBWAYCC  duplicates  T-T5BSNYZBVQ  VPN drops every hour again
+0.75  T-C7TRHV5ZZQ  duplicates  T-TK7H7AQD8J  VPN drops every hour again
 --- stderr
 hint: `docket link ID --duplicate-of ORIGINAL` closes a duplicate
 "#);
@@ -499,8 +499,8 @@ exit: 0
 --- stdout
 [
   {
-    "original": "T-T5BSNYZBVQ",
-    "duplicate": "T-R5QWBWAYCC",
+    "original": "T-TK7H7AQD8J",
+    "duplicate": "T-C7TRHV5ZZQ",
     "titles": [
       "VPN drops every hour",
       "VPN drops every hour again"
@@ -652,7 +652,7 @@ fn a_body_docket_could_not_read_back_is_refused() {
 exit: 2
 --- stdout
 --- stderr
-error: cannot write support/tickets/R5/T-R5QWBWAYCC.md: unresolved merge conflict: git's conflict markers start on line 9
+error: cannot write support/tickets/C7/T-C7TRHV5ZZQ.md: unresolved merge conflict: git's conflict markers start on line 9
 hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
 "#);
     r.write("nul.txt", "a\0b\n");
@@ -660,14 +660,14 @@ hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's con
 exit: 2
 --- stdout
 --- stderr
-error: cannot write support/tickets/03/T-03X9BNKGRF.md: file is binary (NUL byte at line 8)
+error: cannot write support/tickets/H9/T-H9934P1GK6.md: file is binary (NUL byte at line 8)
 hint: leave the NUL bytes out of the text
 "#);
     assert_snapshot!(r.transcript(&["comment", &printer, "-m", conflict]), @r#"
 exit: 2
 --- stdout
 --- stderr
-error: cannot write support/tickets/M0/T-M0GN9YVJPK/20261102T090007000Z-alice-NDX1.md: unresolved merge conflict: git's conflict markers start on line 6
+error: cannot write support/tickets/V9/T-V9RR4BYN05/20261102T090007000Z-alice-KHNQ.md: unresolved merge conflict: git's conflict markers start on line 6
 hint: put the lines that start with `<<<<<<<`, `=======` or `>>>>>>>` (git's conflict markers) in a ``` code block, or indent them
 "#);
     assert_eq!(r.commit_count(), before, "nothing was committed");

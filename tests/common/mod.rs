@@ -120,13 +120,22 @@ impl Repo {
         }
     }
 
-    /// A new repository with docket's config from the demo (team alice, bob, chen).
+    /// A new repository with docket's config from the demo (team alice, bob, chen) and
+    /// the reply templates its automation rules name.
     pub fn with_desk() -> Repo {
         let r = Repo::new();
         r.write(
             ".docket/config.yaml",
             &std::fs::read_to_string(fixture("demo/config.yaml")).expect("demo config"),
         );
+        for entry in std::fs::read_dir(fixture("demo/templates")).expect("demo templates") {
+            let path = entry.expect("a template").path();
+            let name = path.file_name().expect("a file name").to_string_lossy();
+            r.write(
+                &format!(".docket/templates/{name}"),
+                &std::fs::read_to_string(&path).expect("template text"),
+            );
+        }
         r.git(&["add", "."]).ok();
         r.git(&["commit", "-q", "-m", "set up docket"]).ok();
         r
