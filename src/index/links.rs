@@ -2,9 +2,7 @@
 //! `blocks`). Those values are keyword fields of each ticket document, so `show` and `rm`
 //! find them with one term lookup per field instead of reading every ticket.
 
-use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, TantivyDocument};
 
 use super::query::term_query;
 use super::{IndexError, SearchIndex, TicketRow, panics};
@@ -29,17 +27,9 @@ impl SearchIndex {
             (Occur::Must, term_query(f.kind, "ticket")),
             (Occur::Must, Box::new(BooleanQuery::new(named))),
         ]);
-        let searcher = self.searcher();
-        let docs = searcher
-            .search(&query, &DocSetCollector)
-            .map_err(IndexError::tantivy(&self.dir, "finding back-links"))?;
-        let mut docs: Vec<DocAddress> = docs.into_iter().collect();
-        docs.sort();
+        let docs = self.matching_docs(&query, "finding back-links")?;
         let mut out = Vec::with_capacity(docs.len());
-        for addr in docs {
-            let doc: TantivyDocument = searcher
-                .doc(addr)
-                .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+        for doc in docs {
             let rel = SearchIndex::text_of(&doc, f.key);
             out.push(self.stored_ticket(&doc, rel)?);
         }

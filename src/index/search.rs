@@ -107,6 +107,29 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
+    /// The stored documents that match `query`, read in store order (segment, then
+    /// address), so each compressed block of the document store is opened once; `what`
+    /// names the read in errors.
+    pub(super) fn matching_docs(
+        &self,
+        query: &dyn tantivy::query::Query,
+        what: &'static str,
+    ) -> Result<Vec<TantivyDocument>, IndexError> {
+        let searcher = self.searcher();
+        let docs = searcher
+            .search(query, &tantivy::collector::DocSetCollector)
+            .map_err(IndexError::tantivy(&self.dir, what))?;
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort();
+        docs.into_iter()
+            .map(|addr| {
+                searcher
+                    .doc(addr)
+                    .map_err(IndexError::tantivy(&self.dir, "reading a document"))
+            })
+            .collect()
+    }
+
     pub(super) fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         doc.get_first(field)
             .and_then(|v| v.as_str())

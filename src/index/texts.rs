@@ -4,9 +4,7 @@
 //! Documents are read in the order of their segments and addresses, which is the order
 //! the document store keeps them in, so each compressed block is opened once.
 
-use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
 
 use super::{IndexError, SearchIndex, StatusFilter};
 
@@ -39,18 +37,10 @@ impl SearchIndex {
     /// load are left out; the caller decides whether to read the files then).
     pub fn ticket_texts(&self, filter: &StatusFilter) -> Result<Vec<TicketTextRow>, IndexError> {
         let f = self.fields;
-        let searcher = self.searcher();
         let query = self.tickets_query(filter);
-        let docs = searcher
-            .search(&*query, &DocSetCollector)
-            .map_err(IndexError::tantivy(&self.dir, "listing"))?;
-        let mut docs: Vec<DocAddress> = docs.into_iter().collect();
-        docs.sort();
+        let docs = self.matching_docs(&*query, "listing")?;
         let mut out = Vec::with_capacity(docs.len());
-        for addr in docs {
-            let doc: TantivyDocument = searcher
-                .doc(addr)
-                .map_err(IndexError::tantivy(&self.dir, "reading a document"))?;
+        for doc in docs {
             let data = SearchIndex::text_of(&doc, f.data);
             let kind = serde_json::from_str::<KindOnly>(&data)
                 .map_err(|e| IndexError::Damaged {
