@@ -99,11 +99,7 @@ pub fn sla(ctx: &Context, a: &SlaArgs, out: &mut dyn Write) -> Result<(), Failur
     let alerts = found.value;
     let printed = print_alerts(out, a, &alerts);
     // Hooks hear of each breached target once, after the list is out.
-    let events = desk.sla_breach_events(&alerts).unwrap_or_else(|e| {
-        warnings(&[format!("sla_breached hooks not run: {e}")]);
-        Vec::new()
-    });
-    warnings(&desk.run_hooks(&events));
+    warnings(&desk.announce_sla_breaches(&alerts));
     printed
 }
 

@@ -94,7 +94,8 @@ impl Desk {
             .any(|r| r.rule.when.status.iter().any(|s| closed.contains(s)));
         let rows = self.fact_rows(!wants_closed, Want::default(), FactSource::Index, progress)?;
         let now = self.now();
-        let (clocks, alerts) = sla_clocks(&rows.value, &config, &rules, now);
+        let announce = !dry_run && self.hooks_listen(crate::model::HookKind::SlaBreached);
+        let (clocks, alerts) = sla_clocks(&rows.value, &config, &rules, now, announce);
         let mut run = AutomationRun {
             checked: rows.value.len(),
             ..AutomationRun::default()
@@ -189,12 +190,7 @@ impl Desk {
         }
         if !dry_run {
             // `sla_breached` hooks hear of each breached target once, as from `docket sla`.
-            match self.sla_breach_events(&alerts) {
-                Ok(events) => run.warnings.extend(self.run_hooks(&events)),
-                Err(e) => run
-                    .warnings
-                    .push(format!("sla_breached hooks not run: {e}")),
-            }
+            run.warnings.extend(self.announce_sla_breaches(&alerts));
         }
         Ok(Indexed {
             value: run,
@@ -217,15 +213,20 @@ fn status_after(rule: &Compiled, config: &crate::model::Config) -> Option<String
 }
 
 /// The SLA clocks of each ticket that any rule's `sla` condition could look at: breached,
-/// or running with at most the largest `within` of the rules left.
+/// or running with at most the largest `within` of the rules left; and the alerts behind
+/// them (with `announce`, at least the breached ones, for the `sla_breached` hooks).
 fn sla_clocks(
     rows: &[crate::support::sla::FactRow],
     config: &crate::model::Config,
     rules: &[Compiled],
     now: jiff::Timestamp,
+    announce: bool,
 ) -> (HashMap<String, Vec<SlaClock>>, Vec<Alert>) {
     let mut out: HashMap<String, Vec<SlaClock>> = HashMap::new();
     if rules.iter().all(|r| r.rule.when.sla.is_none()) {
+        if !announce {
+            return (out, Vec::new());
+        }
         // Breach hooks still hear of what `automate` sees.
         let q = AttentionQuery {
             at_risk: 0,

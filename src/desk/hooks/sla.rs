@@ -29,6 +29,16 @@ struct Announced {
 }
 
 impl Desk {
+    /// Announces the breached targets among `alerts` not announced before to the
+    /// `sla_breached` hooks (what `sla` and `automate` do once they have their alerts);
+    /// the warnings.
+    pub fn announce_sla_breaches(&self, alerts: &[Alert]) -> Vec<String> {
+        match self.sla_breach_events(alerts) {
+            Ok(events) => self.run_hooks(&events),
+            Err(e) => vec![format!("sla_breached hooks not run: {e}")],
+        }
+    }
+
     /// The `sla_breached` events for the breached targets among `alerts` (as
     /// [`Desk::sla`] gives them, or `support::sla::attention`) not announced before, now
     /// recorded as announced; pass them to [`Desk::run_hooks`]. None, and nothing
