@@ -7,30 +7,24 @@
 
 use std::path::Path;
 
-use super::reads::desk_now;
-use super::{Row, plain_row};
-use crate::measure::Step;
+use super::Row;
+use super::reads::at_desk_now;
 
 /// `docket triage` and `docket automate --dry-run`: they only read.
 pub(super) fn dry_rows(docket: &Path, repo: &Path) -> Vec<Row> {
-    let now = desk_now();
-    let row = |group, label: &str, args: &[&str]| {
-        plain_row(
-            group,
-            label,
-            Step::new(docket, repo, args).with_env("DOCKET_NOW", &now),
-        )
-        .solo()
-    };
     vec![
-        row(
+        at_desk_now(
             "triage untriaged tickets",
             "docket triage (dry run: rules and learned suggestions)",
+            docket,
+            repo,
             &["triage"],
         ),
-        row(
+        at_desk_now(
             "automation rules",
             "docket automate --dry-run (every rule on every ticket)",
+            docket,
+            repo,
             &["automate", "--dry-run"],
         ),
     ]

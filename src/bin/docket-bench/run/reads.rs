@@ -30,15 +30,8 @@ pub(super) fn show_baseline_row(repo: &Path, target: &Target) -> Row {
 /// `docket sla` and `docket report`, table and JSON, on the warm index, at the desk's
 /// "now" (the generated timelines end there, so at-risk tickets are at risk).
 pub(super) fn support_rows(docket: &Path, repo: &Path) -> Vec<Row> {
-    let now = desk_now();
     let row = |group, label: &str, args: &[&str]| {
-        plain_row(
-            group,
-            label,
-            Step::new(docket, repo, args).with_env("DOCKET_NOW", &now),
-        )
-        .solo()
-        .budget(SUPPORT_MS)
+        at_desk_now(group, label, docket, repo, args).budget(SUPPORT_MS)
     };
     vec![
         row(
@@ -58,6 +51,22 @@ pub(super) fn support_rows(docket: &Path, repo: &Path) -> Vec<Row> {
             &["report", "--format", "json"],
         ),
     ]
+}
+
+/// A row of docket run at the generated desk's "now", with no baseline.
+pub(super) fn at_desk_now(
+    group: &'static str,
+    label: &str,
+    docket: &Path,
+    repo: &Path,
+    args: &[&str],
+) -> Row {
+    plain_row(
+        group,
+        label,
+        Step::new(docket, repo, args).with_env("DOCKET_NOW", &desk_now()),
+    )
+    .solo()
 }
 
 /// The generated desk's "now", as `DOCKET_NOW` takes it.
