@@ -4,6 +4,7 @@
 mod check;
 mod fields;
 mod keys;
+mod refs;
 
 use std::collections::BTreeSet;
 

@@ -2,6 +2,7 @@
 //! the status lines of state changes, and the one error type the binary prints
 //! ([`failure`]). Only the CLI uses it.
 
+mod annotations;
 mod failure;
 mod json;
 pub mod report;
@@ -12,6 +13,7 @@ use std::io::{self, Write};
 use crate::desk::Outcome;
 use crate::model::escape_text;
 
+pub use annotations::annotation;
 pub use failure::Failure;
 pub use json::{CheckJson, TicketJson, json};
 pub use table::{clip, table, table_clipped};

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::refs;
 use super::{
     Known, validate_article, validate_config, validate_customer, validate_entry, validate_ticket,
 };
@@ -70,12 +71,23 @@ pub fn check(store: &Store) -> Result<CheckReport, StoreError> {
     let tickets = store.tickets()?;
     report.files += tickets.items.len() + tickets.problems.len();
     out.extend(tickets.problems.iter().cloned());
+    let ids: BTreeSet<String> = tickets
+        .items
+        .iter()
+        .map(|t| t.ticket.id.to_string())
+        .collect();
+    let workflow = &store.config().workflow;
     for t in &tickets.items {
         let stem = Path::new(&t.rel)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned());
         out.extend(
             validate_ticket(&t.doc, store.config(), &known, stem.as_deref())
+                .into_iter()
+                .map(|p| p.with_path(&t.rel)),
+        );
+        out.extend(
+            refs::ticket_links(&t.doc, &ids)
                 .into_iter()
                 .map(|p| p.with_path(&t.rel)),
         );
@@ -87,6 +99,7 @@ pub fn check(store: &Store) -> Result<CheckReport, StoreError> {
                 out.extend(
                     validate_entry(&doc)
                         .into_iter()
+                        .chain(refs::status_event(&doc, workflow))
                         .map(|p| p.with_path(&c.rel)),
                 );
             }
